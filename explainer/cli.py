@@ -1,0 +1,128 @@
+"""The command line: `python build.py [build|new] ...`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import Diagnostic
+from .pipeline import BuildOptions, BuildResult, build
+from .scaffold import SKELETONS, ScaffoldError, create
+from .write import OutputRefused
+
+ROOT = Path(__file__).resolve().parent.parent
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("build", "new")
+PLURAL = {"home": "home", "issue": "issues", "actor": "actors", "event": "events", "actors": "index", "events": "index"}
+
+
+def project_root() -> Path:
+    """The working directory if it holds a content/ folder, else the repo's own folder."""
+    return Path() if Path("content").is_dir() else ROOT
+
+
+def default_folder(name: str) -> Path:
+    """A folder of the project; templates/ and static/ fall back to the default theme's."""
+    path = project_root() / name
+    if name in ("templates", "static") and not path.is_dir():
+        return ROOT / name
+    return path
+
+
+def add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=None, metavar="DIR", help="content folder (default: content)")
+    parser.add_argument("--output", type=Path, default=None, metavar="DIR", help="output folder (default: output)")
+    parser.add_argument("--templates", type=Path, default=None, metavar="DIR", help="templates (default: templates)")
+    parser.add_argument("--static", type=Path, default=None, metavar="DIR", help="static files (default: static)")
+    parser.add_argument("--base-url", default=None, metavar="URL", help="override base_url from site.yaml")
+    parser.add_argument("--drafts", action="store_true", help="include issue cards marked draft: true")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build a news explainer site from content/ into output/.",
+        epilog="Commands: build (the default) and new. 'python build.py new --help' for more.",
+    )
+    parser.add_argument("--version", action="version", version=f"explainer {__version__}")
+    add_build_options(parser)
+    return parser
+
+
+def make_new_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py new", description="Write a skeleton issue card, actor or event to fill in."
+    )
+    parser.add_argument("kind", choices=sorted(SKELETONS), help="what to create")
+    parser.add_argument("id", help="its id: lower-case words joined by hyphens, e.g. nato-expansion")
+    parser.add_argument("--content", type=Path, default=None, metavar="DIR", help="content folder (default: content)")
+    return parser
+
+
+def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=sys.stderr)
+
+
+def summary_line(result: BuildResult) -> str:
+    kinds = result.pages
+    parts = [f"{kinds[k]} {PLURAL[k] if kinds[k] != 1 else k}" for k in ("issue", "actor", "event")]
+    other = kinds["home"] + kinds["actors"] + kinds["events"]
+    stats = result.stats
+    changes = f"{stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed" if stats else ""
+    warnings = len(result.diagnostics.warnings)
+    return (
+        f"Built {sum(kinds.values())} pages ({', '.join(parts)}, {other} index) — files: {changes} — "
+        f"{warnings} warning{'s' if warnings != 1 else ''} — {result.seconds:.2f} s"
+    )
+
+
+def run_build(args: argparse.Namespace) -> int:
+    options = BuildOptions(
+        content=args.content or default_folder("content"),
+        output=args.output or default_folder("output"),
+        templates=args.templates or default_folder("templates"),
+        static=args.static or default_folder("static"),
+        base_url=args.base_url,
+        drafts=args.drafts,
+    )
+    try:
+        result = build(options)
+    except OutputRefused as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return EXIT_USAGE
+    print_diagnostics(result.diagnostics.sorted())
+    if not result.ok:
+        errors = len(result.diagnostics.errors)
+        print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written to {options.output}", file=sys.stderr)
+        return EXIT_CONTENT
+    if not args.quiet:
+        print(summary_line(result))
+    return EXIT_OK
+
+
+def run_new(argv: list[str]) -> int:
+    args = make_new_parser().parse_args(argv)
+    try:
+        path = create(args.content or default_folder("content"), args.kind, args.id)
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Wrote {path.as_posix()}: fill it in, then run python build.py")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "new":
+        return run_new(argv[1:])
+    if argv and argv[0] == "build":
+        argv = argv[1:]
+    try:
+        return run_build(make_parser().parse_args(argv))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

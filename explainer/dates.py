@@ -1,0 +1,61 @@
+"""Partial dates: `2008`, `2021-12` and `2022-01-10`, shown as people say them."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A year, a month of a year, or a day."""
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    @property
+    def iso(self) -> str:
+        """The `<time datetime>` form: `2008`, `2021-12` or `2022-01-10`."""
+        if not self.month:
+            return f"{self.year:04d}"
+        if not self.day:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def display(self) -> str:
+        """The reader's form: `2008`, `December 2021` or `10 January 2022`."""
+        if not self.month:
+            return str(self.year)
+        month = calendar.month_name[self.month]
+        if not self.day:
+            return f"{month} {self.year}"
+        return f"{self.day} {month} {self.year}"
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def __str__(self) -> str:
+        return self.iso
+
+
+def parse_date(text: str) -> PartialDate:
+    """Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; raise ValueError with the reason."""
+    match = _DATE.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(g) if g else 0 for g in match.groups())
+    if year < 1:
+        raise ValueError(f"'{text}' has no year 0000")
+    if match.group(2) and not 1 <= month <= 12:
+        raise ValueError(f"'{text}' has no month {month:02d}")
+    if match.group(3):
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            raise ValueError(f"'{text}' is not a day: {calendar.month_name[month]} has {last} days")
+    return PartialDate(year, month, day)

@@ -1,0 +1,187 @@
+"""Reading typed fields out of a YAML mapping, reporting each mistake with its line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .dates import PartialDate, parse_date
+from .diagnostics import Diagnostics, did_you_mean
+from .load import Document
+from .model import Ref, Text
+from .refs import ID_RE, make_text
+
+_TYPE_NAMES = {
+    dict: "a mapping (key: value lines)",
+    list: "a list",
+    str: "text",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    type(None): "empty",
+}
+
+
+def describe(value: Any) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+@dataclass(slots=True)
+class Fields:
+    """The fields of one mapping (a card's front matter, one actor, one quote...)."""
+
+    doc: Document
+    data: dict[str, Any]
+    prefix: tuple[str | int, ...]
+    diags: Diagnostics
+    what: str  # e.g. "issue", "actor 'putin'", "quote 2"
+
+    def line(self, *key: str | int) -> int:
+        return self.doc.line(*self.prefix, *key)
+
+    def error(self, key: str | int | None, message: str) -> None:
+        line = self.line(key) if key is not None else self.line()
+        self.diags.error(self.doc.path, line, message)
+
+    def check_known(self, allowed: Iterable[str]) -> None:
+        allowed = list(allowed)
+        for key in self.data:
+            if key not in allowed:
+                self.diags.warning(
+                    self.doc.path,
+                    self.line(key),
+                    f"unknown field '{key}' in {self.what} is ignored{did_you_mean(key, allowed)}",
+                )
+
+    def raw(self, key: str, required: bool) -> Any:
+        value = self.data.get(key)
+        if value is None and required:
+            where = self.line(key) if key in self.data else self.line()
+            self.diags.error(self.doc.path, where, f"{self.what} needs a '{key}'")
+        return value
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        """Plain text; numbers are taken as text (`title: 1997`)."""
+        value = self.raw(key, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.error(key, f"'{key}' must be text, not {describe(value)}")
+            return None
+        text = str(value).strip()
+        if not text and required:
+            self.error(key, f"'{key}' is empty")
+            return None
+        return text or None
+
+    def markdown(self, key: str, required: bool = False) -> Text | None:
+        text = self.text(key, required)
+        return make_text(text, self.doc.path, self.line(key)) if text else None
+
+    def integer(self, key: str) -> int | None:
+        value = self.raw(key, False)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(key, f"'{key}' must be a whole number, not {describe(value)}")
+            return None
+        return value
+
+    def boolean(self, key: str) -> bool:
+        value = self.raw(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.error(key, f"'{key}' must be true or false, not {value!r}")
+            return False
+        return value
+
+    def date(self, key: str, required: bool = False) -> PartialDate | None:
+        value = self.raw(key, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            self.error(key, f"'{key}' must be a date (YYYY, YYYY-MM or YYYY-MM-DD), not {describe(value)}")
+            return None
+        try:
+            return parse_date(str(value))
+        except ValueError as error:
+            self.error(key, f"bad date in '{key}': {error}")
+            return None
+
+    def ref(self, key: str, required: bool = False) -> Ref | None:
+        value = self.text(key, required)
+        if value is None:
+            return None
+        return Ref(value, self.doc.path, self.line(key))
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        """A list of text; one bare value is taken as a list of one."""
+        value = self.raw(key, False)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        result = []
+        for index, item in enumerate(items):
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                line = self.line(key, index) if isinstance(value, list) else self.line(key)
+                self.diags.error(self.doc.path, line, f"'{key}' must list text, not {describe(item)}")
+                continue
+            result.append(str(item).strip())
+        return tuple(result)
+
+    def refs(self, key: str) -> tuple[Ref, ...]:
+        """A list of ids; one bare id is taken as a list of one."""
+        value = self.raw(key, False)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        refs = []
+        for index, item in enumerate(items):
+            line = self.line(key, index) if isinstance(value, list) else self.line(key)
+            if not isinstance(item, str | int) or isinstance(item, bool):
+                self.diags.error(self.doc.path, line, f"'{key}' must list ids, not {describe(item)}")
+                continue
+            refs.append(Ref(str(item).strip(), self.doc.path, line))
+        return tuple(refs)
+
+    def mapping(self, key: str) -> dict[str, Any]:
+        value = self.raw(key, False)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.error(key, f"'{key}' must be a mapping (key: value lines), not {describe(value)}")
+            return {}
+        return value
+
+    def items(self, key: str) -> list[tuple[int, dict[str, Any]]]:
+        """A list of mappings (quotes, figures), each with its index."""
+        value = self.raw(key, False)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(key, f"'{key}' must be a list of entries starting with '- ', not {describe(value)}")
+            return []
+        result = []
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                self.diags.error(
+                    self.doc.path, self.line(key, index), f"each of '{key}' must be a mapping, not {describe(item)}"
+                )
+                continue
+            result.append((index, item))
+        return result
+
+    def sub(self, data: dict[str, Any], *key: str | int, what: str) -> Fields:
+        return Fields(self.doc, data, (*self.prefix, *key), self.diags, what)
+
+
+def check_id(value: str, path: str, line: int, diags: Diagnostics, what: str) -> bool:
+    """Report an id that is not lower-case words joined by hyphens."""
+    if ID_RE.fullmatch(value):
+        return True
+    fixed = "-".join(part for part in "".join(c if c.isalnum() else "-" for c in value.lower()).split("-") if part)
+    hint = f": use '{fixed}'" if fixed and ID_RE.fullmatch(fixed) else ""
+    diags.error(path, line, f"bad {what} '{value}': ids are lower-case letters and digits joined by hyphens{hint}")
+    return False

@@ -1,0 +1,208 @@
+"""Stage 3, link: resolve every reference and index the links in both directions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from .dates import PartialDate
+from .diagnostics import Diagnostics, did_you_mean
+from .model import Actor, Entity, Event, Issue, Ref, SiteConfig, Source, Text
+from .validate import Records
+
+Ids = tuple[str, ...]
+LINKABLE = ("issues", "actors", "events")
+SINGULAR = {"issues": "issue", "actors": "actor", "events": "event", "sources": "source"}
+
+
+@dataclass(frozen=True, slots=True)
+class Relations:
+    """Who is linked to whom, each list in reading order (ids only)."""
+
+    issue_actors: Mapping[str, Ids]
+    issue_events: Mapping[str, Ids]
+    actor_issues: Mapping[str, Ids]
+    actor_events: Mapping[str, Ids]
+    event_issues: Mapping[str, Ids]
+    members: Mapping[str, Ids]
+    mentions: Mapping[str, Ids]  # target id → ids of entities whose text [[links]] it
+    source_users: Mapping[str, Ids]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """The whole explainer, resolved: what the page planner reads."""
+
+    config: SiteConfig
+    issues: tuple[Issue, ...]  # home-page order
+    actors: tuple[Actor, ...]  # by name
+    events: tuple[Event, ...]  # chronological
+    sources: tuple[Source, ...]  # by title
+    entities: Mapping[str, Entity]
+    relations: Relations
+    drafts: frozenset[str] = field(default_factory=frozenset)
+
+    def get(self, entity_id: str) -> Entity:
+        return self.entities[entity_id]
+
+
+def issue_order(issue: Issue) -> tuple[int, int, str, str]:
+    if issue.order is not None:
+        return (0, issue.order, issue.title.casefold(), issue.id)
+    return (1, 0, issue.title.casefold(), issue.id)
+
+
+def event_order(event: Event) -> tuple[PartialDate, PartialDate, str, str]:
+    return (event.date, event.end or event.date, event.title.casefold(), event.id)
+
+
+def texts_of(entity: Entity) -> Iterator[Text]:
+    """Every Markdown text an entity holds."""
+    if isinstance(entity, Issue):
+        yield entity.body
+        yield from (p.text for p in entity.positions)
+        yield from (q.text for q in entity.quotes)
+    elif isinstance(entity, Actor | Event) and entity.summary:
+        yield entity.summary
+
+
+class _Resolver:
+    """Checks references against the known ids, reporting each bad one."""
+
+    def __init__(self, entities: Mapping[str, Entity], hidden: frozenset[str], diags: Diagnostics):
+        self.entities = entities
+        self.hidden = hidden
+        self.diags = diags
+
+    def check(self, ref: Ref, sections: Iterable[str]) -> str | None:
+        """The id if ref names a visible entity of one of sections, else None."""
+        sections = tuple(sections)
+        what = " or ".join(SINGULAR[s] for s in sections)
+        if not ref.id:
+            self.diags.error(ref.path, ref.line, f"empty link: write [[id]] or [[id|label]] with the {what}'s id")
+            return None
+        if ref.id in self.hidden:
+            return None
+        target = self.entities.get(ref.id)
+        if target is None:
+            choices = [i for i, e in self.entities.items() if e.section in sections]
+            self.diags.error(ref.path, ref.line, f"unknown {what} '{ref.id}'{did_you_mean(ref.id, choices)}")
+            return None
+        if target.section not in sections:
+            self.diags.error(
+                ref.path, ref.line, f"'{ref.id}' is {_article(SINGULAR[target.section])}, not {_article(what)}"
+            )
+            return None
+        return ref.id
+
+    def all(self, refs: Iterable[Ref], section: str) -> list[str]:
+        return [i for i in (self.check(r, (section,)) for r in refs) if i]
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
+def _unique(ids: Iterable[str]) -> Ids:
+    return tuple(dict.fromkeys(ids))
+
+
+def index_entities(records: Records, diags: Diagnostics) -> dict[str, Entity]:
+    """All entities by id; a second definition of an id is an error naming both."""
+    entities: dict[str, Entity] = {}
+    everything: list[Entity] = [*records.issues, *records.actors, *records.events, *records.sources]
+    for entity in everything:
+        first = entities.get(entity.id)
+        if first is not None:
+            diags.error(
+                entity.path,
+                entity.line,
+                f"duplicate id '{entity.id}': {_article(SINGULAR[first.section])} with this id "
+                f"is already defined at {first.path}:{first.line}",
+            )
+            continue
+        entities[entity.id] = entity
+    return entities
+
+
+def link(records: Records, diags: Diagnostics, include_drafts: bool = False) -> Site | None:
+    """Resolve all references and index backlinks; None if the config is unusable."""
+    entities = index_entities(records, diags)
+    hidden = frozenset(i.id for i in records.issues if i.draft and not include_drafts)
+    resolver = _Resolver(entities, hidden, diags)
+    issues = sorted((i for i in records.issues if i.id not in hidden and entities.get(i.id) is i), key=issue_order)
+    actors = sorted((a for a in records.actors if entities.get(a.id) is a), key=lambda a: (a.name.casefold(), a.id))
+    events = sorted((e for e in records.events if entities.get(e.id) is e), key=event_order)
+    sources = sorted((s for s in records.sources if entities.get(s.id) is s), key=lambda s: (s.title.casefold(), s.id))
+    ranked: list[Entity] = [*issues, *actors, *events, *sources]
+    rank = {e.id: n for n, e in enumerate(ranked)}
+
+    def ordered(ids: Iterable[str]) -> Ids:
+        return tuple(sorted(set(ids), key=rank.__getitem__))
+
+    issue_actors: dict[str, Ids] = {}
+    issue_events: dict[str, set[str]] = defaultdict(set)
+    event_issues: dict[str, set[str]] = defaultdict(set)
+    actor_issues: dict[str, set[str]] = defaultdict(set)
+    actor_events: dict[str, set[str]] = defaultdict(set)
+    members: dict[str, set[str]] = defaultdict(set)
+    mentions: dict[str, set[str]] = defaultdict(set)
+    source_users: dict[str, set[str]] = defaultdict(set)
+
+    linkable: list[Entity] = [*issues, *actors, *events]
+    for entity in linkable:
+        for text in texts_of(entity):
+            for ref in text.refs:
+                target = resolver.check(ref, LINKABLE)
+                if target and target != entity.id:
+                    mentions[target].add(entity.id)
+
+    for issue in issues:
+        named = [
+            *resolver.all(issue.actors, "actors"),
+            *resolver.all((p.actor for p in issue.positions), "actors"),
+            *resolver.all((q.by for q in issue.quotes), "actors"),
+        ]
+        issue_actors[issue.id] = _unique(named)
+        for actor_id in [*named, *(m for m, users in mentions.items() if issue.id in users)]:
+            if entities[actor_id].section == "actors":
+                actor_issues[actor_id].add(issue.id)
+        for event_id in resolver.all(issue.events, "events"):
+            issue_events[issue.id].add(event_id)
+            event_issues[event_id].add(issue.id)
+        cited = [*issue.sources, *(q.source for q in issue.quotes if q.source),
+                 *(f.source for f in issue.figures if f.source)]  # fmt: skip
+        for source_id in resolver.all(cited, "sources"):
+            source_users[source_id].add(issue.id)
+
+    for event in events:
+        for issue_id in resolver.all(event.issues, "issues"):
+            issue_events[issue_id].add(event.id)
+            event_issues[event.id].add(issue_id)
+        for actor_id in resolver.all(event.actors, "actors"):
+            actor_events[actor_id].add(event.id)
+        for source_id in resolver.all(event.sources, "sources"):
+            source_users[source_id].add(event.id)
+
+    for actor in actors:
+        for group_id in resolver.all(actor.member_of, "actors"):
+            if group_id == actor.id:
+                diags.error(actor.path, actor.line, f"actor '{actor.id}' cannot be a member of itself")
+                continue
+            members[group_id].add(actor.id)
+
+    if records.site is None:
+        return None
+    relations = Relations(
+        issue_actors=issue_actors,
+        issue_events={k: ordered(v) for k, v in issue_events.items()},
+        actor_issues={k: ordered(v) for k, v in actor_issues.items()},
+        actor_events={k: ordered(v) for k, v in actor_events.items()},
+        event_issues={k: ordered(v) for k, v in event_issues.items()},
+        members={k: ordered(v) for k, v in members.items()},
+        mentions={k: ordered(v) for k, v in mentions.items()},
+        source_users={k: ordered(v) for k, v in source_users.items()},
+    )
+    visible = {i: e for i, e in entities.items() if i not in hidden}
+    return Site(records.site, tuple(issues), tuple(actors), tuple(events), tuple(sources), visible, relations, hidden)

@@ -1,0 +1,140 @@
+"""Stage 1, load: read the content folder into raw documents with lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostics
+from .yamlfile import Path as KeyPath
+from .yamlfile import parse_yaml
+
+FACT_KINDS = ("actors", "events", "sources")
+YAML_SUFFIXES = (".yaml", ".yml")
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One content file: its data, the line of every key, and its Markdown body."""
+
+    kind: str  # "site", "issue", "actors", "events" or "sources"
+    path: str  # the content folder as given on the command line, then the file
+    data: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def stem(self) -> str:
+        return Path(self.path).stem
+
+    def line(self, *key_path: str | int) -> int:
+        """The line of key_path, or of its nearest parent that has one."""
+        path = tuple(key_path)
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+def is_ignored(name: str) -> bool:
+    """Hidden files and editor droppings (`.#x.md`, `x.md~`, `4913`, `x.swp`)."""
+    return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak")) or name.isdigit()
+
+
+def content_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """Yield (kind, path) for every content file under root, in a stable order."""
+    site = root / "site.yaml"
+    if site.exists():
+        yield "site", site
+    issues = root / "issues"
+    if issues.is_dir():
+        for path in sorted(issues.iterdir()):
+            if path.suffix == ".md" and path.is_file() and not is_ignored(path.name):
+                yield "issue", path
+    for kind in FACT_KINDS:
+        for suffix in YAML_SUFFIXES:
+            single = root / f"{kind}{suffix}"
+            if single.is_file():
+                yield kind, single
+        folder = root / kind
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.suffix in YAML_SUFFIXES and path.is_file() and not is_ignored(path.name):
+                    yield kind, path
+
+
+def read_text(path: Path, rel: str, diags: Diagnostics) -> str | None:
+    """Read a UTF-8 file with any BOM and CRLF line endings normalised."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        diags.error(
+            rel,
+            line,
+            f"not UTF-8 text (byte 0x{raw[error.start]:02x}): save the file as UTF-8",
+        )
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, rel: str, diags: Diagnostics) -> tuple[str, str, int] | None:
+    """Split a card into (front matter, body, body's first line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        diags.error(rel, 1, "an issue card must start with front matter: a line '---', the fields, then '---'")
+        return None
+    for number, line in enumerate(lines[1:], start=1):
+        if _FENCE.match(line):
+            front = "\n".join(lines[1:number])
+            body = "\n".join(lines[number + 1 :])
+            return front, body, number + 2
+    diags.error(rel, 1, "front matter is not closed: add a line '---' after the last field")
+    return None
+
+
+def load_document(kind: str, path: Path, rel: str, diags: Diagnostics) -> Document | None:
+    """Read one content file into a Document, or report why it cannot be read."""
+    text = read_text(path, rel, diags)
+    if text is None:
+        return None
+    if kind != "issue":
+        parsed = parse_yaml(text, rel, diags)
+        if parsed is None:
+            return None
+        return Document(kind, rel, parsed[0], parsed[1])
+    parts = split_front_matter(text, rel, diags)
+    if parts is None:
+        return None
+    front, body, body_line = parts
+    parsed = parse_yaml(front, rel, diags, offset=1)
+    if parsed is None:
+        return None
+    return Document(kind, rel, parsed[0], parsed[1], body, body_line)
+
+
+def load_content(root: Path, diags: Diagnostics) -> list[Document]:
+    """Load every content file under root; problems go to diags."""
+    if not root.is_dir():
+        diags.error(str(root), None, "content folder not found: create it, or run 'python build.py new issue ID'")
+        return []
+    documents = []
+    resolved_root = root.resolve()
+    for kind, path in content_files(root):
+        rel = path.as_posix()  # as the user names it, so editors can jump to it
+        if not path.resolve().is_relative_to(resolved_root):
+            diags.error(rel, None, "a symlink pointing outside the content folder: copy the file in instead")
+            continue
+        document = load_document(kind, path, rel, diags)
+        if document is not None:
+            documents.append(document)
+    if not any(d.kind == "site" for d in documents) and not (root / "site.yaml").exists():
+        diags.error(
+            (root / "site.yaml").as_posix(), None, "site.yaml is missing: create it with a 'title' and a 'description'"
+        )
+    return documents

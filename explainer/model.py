@@ -1,0 +1,150 @@
+"""The typed records that flow between the stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .dates import PartialDate
+
+ACTOR_KINDS = ("person", "country", "organization", "group")
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference to an id, as written, with where it was written."""
+
+    id: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Markdown text with where it starts and the [[refs]] it contains."""
+
+    source: str
+    path: str
+    line: int
+    refs: tuple[Ref, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    path: str
+    title: str
+    description: str
+    subtitle: str | None = None
+    language: str = "en"
+    base_url: str = "/"
+    updated: PartialDate | None = None
+    authors: tuple[str, ...] = ()
+    smart_quotes: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    actor: Ref
+    text: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    by: Ref
+    text: Text
+    date: PartialDate | None = None
+    source: Ref | None = None
+    context: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    value: str
+    label: str
+    source: Ref | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    id: str
+    path: str
+    line: int
+    title: str
+    summary: str
+    body: Text
+    order: int | None = None
+    status: str | None = None
+    actors: tuple[Ref, ...] = ()
+    events: tuple[Ref, ...] = ()
+    positions: tuple[Position, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    sources: tuple[Ref, ...] = ()
+    updated: PartialDate | None = None
+    draft: bool = False
+
+    section = "issues"
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    id: str
+    path: str
+    line: int
+    name: str
+    kind: str
+    role: str | None = None
+    member_of: tuple[Ref, ...] = ()
+    aliases: tuple[str, ...] = ()
+    summary: Text | None = None
+    links: tuple[tuple[str, str], ...] = ()
+
+    section = "actors"
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    path: str
+    line: int
+    title: str
+    date: PartialDate
+    end: PartialDate | None = None
+    place: str | None = None
+    actors: tuple[Ref, ...] = ()
+    issues: tuple[Ref, ...] = ()
+    summary: Text | None = None
+    sources: tuple[Ref, ...] = ()
+
+    section = "events"
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    path: str
+    line: int
+    title: str
+    publisher: str | None = None
+    url: str | None = None
+    date: PartialDate | None = None
+
+    section = "sources"
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+
+Entity = Issue | Actor | Event | Source

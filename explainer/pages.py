@@ -1,0 +1,171 @@
+"""Stage 4, plan: the pages to write, each with its template and resolved context."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .link import Site
+from .model import Actor, Entity, Event, Issue, Text
+from .refs import REF_RE
+
+KIND_GROUPS = (
+    ("country", "Countries"),
+    ("organization", "Organisations"),
+    ("person", "People"),
+    ("group", "Groups"),
+)
+KIND_LABELS = {"person": "Person", "country": "Country", "organization": "Organisation", "group": "Group"}
+HOME_ACTORS = 8
+HOME_EVENTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """One page to write: where, with which template, from what."""
+
+    url: str  # relative to the site root: "", "issues/nato-expansion/"
+    template: str
+    kind: str  # home, issue, actor, event, actors, events
+    title: str
+    description: str
+    context: dict[str, Any]
+
+    @property
+    def output_path(self) -> str:
+        return f"{self.url}index.html"
+
+
+def entity_url(entity: Entity) -> str:
+    """The URL path of an entity's page, relative to the site root."""
+    return f"{entity.section}/{entity.id}/"
+
+
+def neighbours(items: tuple[Any, ...], index: int) -> tuple[Any | None, Any | None]:
+    before = items[index - 1] if index > 0 else None
+    after = items[index + 1] if index + 1 < len(items) else None
+    return before, after
+
+
+def plain(text: str, limit: int = 300) -> str:
+    """A one-line description, cut at a word near limit."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+class Planner:
+    def __init__(self, site: Site):
+        self.site = site
+        self.rel = site.relations
+
+    def plain(self, text: Text) -> str:
+        """Markdown source as plain text for a meta description: links by name."""
+
+        def name(match: re.Match[str]) -> str:
+            target = self.site.entities.get(match.group(1).strip())
+            return (match.group(2) or "").strip() or (target.name if target else match.group(1))
+
+        return plain(re.sub(r"[*_`#>]", "", REF_RE.sub(name, text.source)))
+
+    def objects(self, ids: Iterable[str]) -> list[Any]:
+        return [self.site.entities[i] for i in ids if i in self.site.entities]
+
+    def issue_page(self, issue: Issue, index: int) -> PageSpec:
+        before, after = neighbours(self.site.issues, index)
+        get = self.site.entities.get
+        positions = [(get(p.actor.id), p.text) for p in issue.positions if p.actor.id in self.site.entities]
+        quotes = [(q, get(q.by.id), get(q.source.id) if q.source else None) for q in issue.quotes]
+        figures = [(f, get(f.source.id) if f.source else None) for f in issue.figures]
+        context = {
+            "issue": issue,
+            "positions": positions,
+            "quotes": quotes,
+            "figures": figures,
+            "actors": self.objects(self.rel.issue_actors.get(issue.id, ())),
+            "events": self.objects(self.rel.issue_events.get(issue.id, ())),
+            "sources": self.objects(dict.fromkeys(s.id for s in issue.sources)),
+            "mentioned_in": self.objects(self.rel.mentions.get(issue.id, ())),
+            "previous": before,
+            "next": after,
+        }
+        return PageSpec(entity_url(issue), "issue.html", "issue", issue.title, plain(issue.summary), context)
+
+    def actor_page(self, actor: Actor) -> PageSpec:
+        issues = []
+        for issue in self.objects(self.rel.actor_issues.get(actor.id, ())):
+            stance = next((p.text for p in issue.positions if p.actor.id == actor.id), None)
+            issues.append((issue, stance))
+        quotes = [(issue, q) for issue in self.site.issues for q in issue.quotes if q.by.id == actor.id]
+        mentioned = [e for e in self.objects(self.rel.mentions.get(actor.id, ())) if not isinstance(e, Issue)]
+        context = {
+            "actor": actor,
+            "kind_label": KIND_LABELS[actor.kind],
+            "member_of": self.objects(dict.fromkeys(r.id for r in actor.member_of)),
+            "members": self.objects(self.rel.members.get(actor.id, ())),
+            "issues": issues,
+            "events": self.objects(self.rel.actor_events.get(actor.id, ())),
+            "quotes": quotes,
+            "mentioned_in": mentioned,
+        }
+        role = actor.role or KIND_LABELS[actor.kind]
+        description = self.plain(actor.summary) if actor.summary else f"{actor.name}: {role}"
+        return PageSpec(entity_url(actor), "actor.html", "actor", actor.name, description, context)
+
+    def event_page(self, event: Event, index: int) -> PageSpec:
+        before, after = neighbours(self.site.events, index)
+        context = {
+            "event": event,
+            "actors": self.objects(dict.fromkeys(r.id for r in event.actors)),
+            "issues": self.objects(self.rel.event_issues.get(event.id, ())),
+            "sources": self.objects(dict.fromkeys(s.id for s in event.sources)),
+            "mentioned_in": self.objects(self.rel.mentions.get(event.id, ())),
+            "previous": before,
+            "next": after,
+        }
+        description = self.plain(event.summary) if event.summary else f"{event.title}, {event.date.display}"
+        return PageSpec(entity_url(event), "event.html", "event", event.title, description, context)
+
+    def home_page(self) -> PageSpec:
+        ranked = sorted(
+            self.site.actors,
+            key=lambda a: (-len(self.rel.actor_issues.get(a.id, ())), a.name.casefold()),
+        )
+        context = {
+            "issues": self.site.issues,
+            "key_actors": [a for a in ranked if self.rel.actor_issues.get(a.id)][:HOME_ACTORS],
+            "latest_events": list(reversed(self.site.events))[:HOME_EVENTS],
+            "positions": {i.id: len(i.positions) for i in self.site.issues},
+        }
+        config = self.site.config
+        return PageSpec("", "home.html", "home", config.title, plain(config.description), context)
+
+    def actors_index(self) -> PageSpec:
+        groups = [(label, [a for a in self.site.actors if a.kind == kind]) for kind, label in KIND_GROUPS]
+        context = {"groups": [(label, actors) for label, actors in groups if actors]}
+        description = f"The people, countries and organisations in {self.site.config.title}."
+        return PageSpec("actors/", "actors.html", "actors", "Who’s who", description, context)
+
+    def events_index(self) -> PageSpec:
+        years: dict[int, list[Event]] = {}
+        for event in self.site.events:
+            years.setdefault(event.date.year, []).append(event)
+        context = {"years": list(years.items())}
+        description = f"Every event in {self.site.config.title}, in order."
+        return PageSpec("events/", "events.html", "events", "Timeline", description, context)
+
+
+def plan(site: Site) -> list[PageSpec]:
+    """Every page of the site, in a stable order."""
+    planner = Planner(site)
+    return [
+        planner.home_page(),
+        *(planner.issue_page(issue, n) for n, issue in enumerate(site.issues)),
+        planner.actors_index(),
+        *(planner.actor_page(actor) for actor in site.actors),
+        planner.events_index(),
+        *(planner.event_page(event, n) for n, event in enumerate(site.events)),
+    ]

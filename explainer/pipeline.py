@@ -1,0 +1,65 @@
+"""Run the stages in order: load → validate → link → plan → render → write."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostics
+from .link import link
+from .load import load_content
+from .pages import plan
+from .render import render_pages
+from .validate import validate
+from .write import WriteStats, collect_static, write_output
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    content: Path
+    output: Path
+    templates: Path
+    static: Path
+    base_url: str | None = None
+    drafts: bool = False
+
+
+@dataclass(slots=True)
+class BuildResult:
+    diagnostics: Diagnostics
+    pages: Counter[str] = field(default_factory=Counter)
+    stats: WriteStats | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics.has_errors()
+
+
+def render_site(options: BuildOptions, diags: Diagnostics) -> tuple[dict[str, bytes], Counter[str]] | None:
+    """Everything up to the bytes of every output file; None after errors."""
+    documents = load_content(options.content, diags)
+    records = validate(documents, diags)
+    site = link(records, diags, include_drafts=options.drafts)
+    if site is None or diags.has_errors():
+        return None
+    pages = plan(site)
+    files = render_pages(site, pages, options.templates, diags, options.base_url)
+    if diags.has_errors():
+        return None
+    files.update(collect_static(options.static))
+    return files, Counter(page.kind for page in pages)
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build the site; on any error the output folder is left as it was."""
+    started = time.perf_counter()
+    result = BuildResult(Diagnostics())
+    rendered = render_site(options, result.diagnostics)
+    if rendered is not None:
+        files, result.pages = rendered
+        result.stats = write_output(files, options.output)
+    result.seconds = time.perf_counter() - started
+    return result

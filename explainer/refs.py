@@ -1,0 +1,32 @@
+"""The `[[id]]` and `[[id|label]]` syntax: one regex to find and to render."""
+
+from __future__ import annotations
+
+import re
+
+from .model import Ref, Text
+
+REF_PATTERN = r"\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]"
+REF_RE = re.compile(REF_PATTERN)
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+_CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
+
+
+def _blank_code(source: str) -> str:
+    """Blank out code spans and fences (keeping newlines): refs there are text."""
+    return _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
+
+
+def find_refs(source: str, path: str, line: int) -> tuple[Ref, ...]:
+    """Every [[ref]] in source, with the line it is on."""
+    scanned = _blank_code(source)
+    return tuple(
+        Ref(match.group(1).strip(), path, line + scanned.count("\n", 0, match.start()))
+        for match in REF_RE.finditer(scanned)
+    )
+
+
+def make_text(source: str, path: str, line: int) -> Text:
+    """Markdown text with its [[refs]] found."""
+    return Text(source, path, line, find_refs(source, path, line))

@@ -1,0 +1,119 @@
+"""Stage 5, render: pages → HTML with Jinja2 (autoescaped, strict) and Markdown."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+
+from . import __version__
+from .diagnostics import Diagnostics
+from .link import Site
+from .markdown_ext import LinkTarget, MarkdownRenderer
+from .model import Entity
+from .pages import PageSpec, entity_url
+
+
+def base_path(base_url: str) -> str:
+    """The path part of base_url, always ending in '/': `/explainer/`."""
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+class TemplateProblem(Exception):
+    """A template that cannot be loaded or rendered, with its file and line."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.message = message
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+class Renderer:
+    """Renders every page of one site with one Jinja environment."""
+
+    def __init__(self, site: Site, templates: Path, base_url: str | None = None):
+        self.site = site
+        self.templates = templates
+        self.base = base_path(base_url or site.config.base_url)
+        self.env = make_environment(templates)
+        self.markdown = MarkdownRenderer(self.resolve, site.config.smart_quotes)
+        self.env.filters["markdown"] = self.markdown
+        self.env.filters["markdown_inline"] = self.markdown.inline
+        self.env.globals.update(
+            site=site.config,
+            url=self.url,
+            url_for=self.url_for,
+            sources_count=len(site.sources),
+            generator=f"explainer {__version__}",
+        )
+
+    def url(self, path: str = "") -> str:
+        """An absolute-path URL for a path relative to the site root."""
+        return self.base + path.lstrip("/")
+
+    def url_for(self, entity: Entity) -> str:
+        return self.url(entity_url(entity))
+
+    def resolve(self, entity_id: str) -> LinkTarget | None:
+        entity = self.site.entities.get(entity_id)
+        if entity is None:
+            return None
+        return LinkTarget(self.url_for(entity), entity.name, entity.section)
+
+    def render(self, page: PageSpec) -> str:
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(page=page, **page.context)
+        except jinja2.TemplateSyntaxError as error:
+            name = error.filename or error.name or page.template
+            raise TemplateProblem(self.display(name), error.lineno, f"template syntax error: {error.message}") from None
+        except jinja2.TemplateNotFound as error:
+            raise TemplateProblem(self.display(page.template), None, f"template not found: {error.name}") from None
+        except Exception as error:  # an error raised while the template runs
+            path, line = self.template_frame(error)
+            if path is None:
+                raise
+            kind = "undefined value" if isinstance(error, jinja2.UndefinedError) else type(error).__name__
+            raise TemplateProblem(path, line, f"{kind} while rendering {page.url or '/'}: {error}") from None
+
+    def display(self, name: str) -> str:
+        path = Path(name)
+        return (path if path.is_absolute() else self.templates / path).as_posix()
+
+    def template_frame(self, error: Exception) -> tuple[str | None, int | None]:
+        """The innermost template file and line of a traceback."""
+        root = str(self.templates.resolve())
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if str(Path(frame.filename).resolve()).startswith(root):
+                rel = Path(frame.filename).resolve().relative_to(Path(root))
+                return (self.templates / rel).as_posix(), frame.lineno
+        return None, None
+
+
+def render_pages(site: Site, pages: list[PageSpec], templates: Path, diags: Diagnostics,
+                 base_url: str | None = None) -> dict[str, bytes]:  # fmt: skip
+    """Render each page to bytes by output path; template problems go to diags."""
+    renderer = Renderer(site, templates, base_url)
+    files: dict[str, bytes] = {}
+    for page in pages:
+        try:
+            files[page.output_path] = renderer.render(page).encode("utf-8")
+        except TemplateProblem as problem:
+            diags.error(problem.path, problem.line, problem.message)
+            break  # one broken template breaks every page that uses it: say it once
+    return files

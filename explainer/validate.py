@@ -1,0 +1,239 @@
+"""Stage 2, validate: raw documents → typed records with unresolved references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .diagnostics import Diagnostics, did_you_mean
+from .fields import Fields, check_id, describe
+from .load import Document
+from .model import ACTOR_KINDS, Actor, Entity, Event, Figure, Issue, Position, Quote, Ref, SiteConfig, Source
+from .refs import make_text
+
+SITE_FIELDS = ("title", "description", "subtitle", "language", "base_url", "updated", "authors", "smart_quotes")
+ISSUE_FIELDS = (
+    "title", "summary", "order", "status", "actors", "events", "positions",
+    "quotes", "figures", "sources", "updated", "draft",
+)  # fmt: skip
+ACTOR_FIELDS = ("name", "kind", "role", "member_of", "aliases", "summary", "links")
+EVENT_FIELDS = ("title", "date", "end", "place", "actors", "issues", "summary", "sources")
+SOURCE_FIELDS = ("title", "publisher", "url", "date")
+QUOTE_FIELDS = ("by", "text", "date", "source", "context")
+FIGURE_FIELDS = ("value", "label", "source")
+
+
+@dataclass(slots=True)
+class Records:
+    """Everything the content declares, typed but not yet cross-checked."""
+
+    site: SiteConfig | None = None
+    issues: list[Issue] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+
+def top_mapping(doc: Document, diags: Diagnostics, what: str) -> Fields | None:
+    if doc.data is None:
+        if doc.kind in ("site", "issue"):
+            diags.error(doc.path, 1, f"{what} is empty: it needs at least a 'title'")
+        return None
+    if not isinstance(doc.data, dict):
+        diags.error(doc.path, doc.line(), f"{what} must be a mapping (key: value lines), not {describe(doc.data)}")
+        return None
+    return Fields(doc, doc.data, (), diags, what)
+
+
+def validate_site(doc: Document, diags: Diagnostics) -> SiteConfig | None:
+    fields = top_mapping(doc, diags, "site.yaml")
+    if fields is None:
+        return None
+    fields.check_known(SITE_FIELDS)
+    title = fields.text("title", required=True)
+    description = fields.text("description", required=True)
+    base_url = fields.text("base_url") or "/"
+    if not base_url.endswith("/"):
+        base_url += "/"
+    smart = fields.raw("smart_quotes", False)
+    config = SiteConfig(
+        path=doc.path,
+        title=title or "",
+        description=description or "",
+        subtitle=fields.text("subtitle"),
+        language=fields.text("language") or "en",
+        base_url=base_url,
+        updated=fields.date("updated"),
+        authors=fields.strings("authors"),
+        smart_quotes=fields.boolean("smart_quotes") if smart is not None else True,
+    )
+    return config if title and description else None
+
+
+def validate_quote(fields: Fields) -> Quote | None:
+    fields.check_known(QUOTE_FIELDS)
+    by = fields.ref("by", required=True)
+    text = fields.markdown("text", required=True)
+    if by is None or text is None:
+        return None
+    return Quote(by, text, fields.date("date"), fields.ref("source"), fields.text("context"))
+
+
+def validate_figure(fields: Fields) -> Figure | None:
+    fields.check_known(FIGURE_FIELDS)
+    value = fields.text("value", required=True)
+    label = fields.text("label", required=True)
+    if value is None or label is None:
+        return None
+    return Figure(value, label, fields.ref("source"))
+
+
+def validate_issue(doc: Document, diags: Diagnostics) -> Issue | None:
+    if not check_id(doc.stem, doc.path, 1, diags, "file name"):
+        return None
+    fields = top_mapping(doc, diags, "issue card")
+    if fields is None:
+        return None
+    fields.check_known(ISSUE_FIELDS)
+    title = fields.text("title", required=True)
+    summary = fields.text("summary", required=True)
+    positions = []
+    for actor_id, stance in fields.mapping("positions").items():
+        line = fields.line("positions", actor_id)
+        if not isinstance(stance, str | int | float) or isinstance(stance, bool) or not str(stance).strip():
+            diags.error(doc.path, line, f"the position of '{actor_id}' must be text, not {describe(stance)}")
+            continue
+        positions.append(Position(Ref(actor_id, doc.path, line), make_text(str(stance).strip(), doc.path, line)))
+    quotes = [
+        validate_quote(fields.sub(item, "quotes", i, what=f"quote {i + 1}")) for i, item in fields.items("quotes")
+    ]
+    figures = [
+        validate_figure(fields.sub(item, "figures", i, what=f"figure {i + 1}")) for i, item in fields.items("figures")
+    ]
+    issue = Issue(
+        id=doc.stem,
+        path=doc.path,
+        line=1,
+        title=title or "",
+        summary=summary or "",
+        body=make_text(doc.body, doc.path, doc.body_line),
+        order=fields.integer("order"),
+        status=fields.text("status"),
+        actors=fields.refs("actors"),
+        events=fields.refs("events"),
+        positions=tuple(positions),
+        quotes=tuple(q for q in quotes if q),
+        figures=tuple(f for f in figures if f),
+        sources=fields.refs("sources"),
+        updated=fields.date("updated"),
+        draft=fields.boolean("draft"),
+    )
+    return issue if title and summary else None
+
+
+def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
+    fields.check_known(ACTOR_FIELDS)
+    name = fields.text("name", required=True)
+    kind = fields.text("kind", required=True)
+    if kind is not None and kind not in ACTOR_KINDS:
+        choices = ", ".join(ACTOR_KINDS)
+        fields.error("kind", f"unknown kind '{kind}' (one of {choices}){did_you_mean(kind, ACTOR_KINDS)}")
+        kind = None
+    links = []
+    for label, url in fields.mapping("links").items():
+        if not isinstance(url, str) or not url.strip():
+            fields.error("links", f"the link '{label}' must be a URL, not {describe(url)}")
+            continue
+        links.append((label, url.strip()))
+    if name is None or kind is None:
+        return None
+    return Actor(
+        id=actor_id,
+        path=fields.doc.path,
+        line=fields.line(),
+        name=name,
+        kind=kind,
+        role=fields.text("role"),
+        member_of=fields.refs("member_of"),
+        aliases=fields.strings("aliases"),
+        summary=fields.markdown("summary"),
+        links=tuple(links),
+    )
+
+
+def validate_event(fields: Fields, event_id: str) -> Event | None:
+    fields.check_known(EVENT_FIELDS)
+    title = fields.text("title", required=True)
+    date = fields.date("date", required=True)
+    end = fields.date("end")
+    if title is None or date is None:
+        return None
+    return Event(
+        id=event_id,
+        path=fields.doc.path,
+        line=fields.line(),
+        title=title,
+        date=date,
+        end=end,
+        place=fields.text("place"),
+        actors=fields.refs("actors"),
+        issues=fields.refs("issues"),
+        summary=fields.markdown("summary"),
+        sources=fields.refs("sources"),
+    )
+
+
+def validate_source(fields: Fields, source_id: str) -> Source | None:
+    fields.check_known(SOURCE_FIELDS)
+    title = fields.text("title", required=True)
+    if title is None:
+        return None
+    return Source(
+        id=source_id,
+        path=fields.doc.path,
+        line=fields.line(),
+        title=title,
+        publisher=fields.text("publisher"),
+        url=fields.text("url"),
+        date=fields.date("date"),
+    )
+
+
+FACT_VALIDATORS = {
+    "actors": ("actor", validate_actor),
+    "events": ("event", validate_event),
+    "sources": ("source", validate_source),
+}
+
+
+def validate_facts(doc: Document, diags: Diagnostics, records: Records) -> None:
+    """Validate one actors, events or sources file: a mapping of id → entry."""
+    singular, validator = FACT_VALIDATORS[doc.kind]
+    fields = top_mapping(doc, diags, f"{doc.kind} file")
+    if fields is None:
+        return
+    target: list[Entity] = getattr(records, doc.kind)
+    for entry_id, entry in fields.data.items():
+        line = fields.line(entry_id)
+        if not check_id(entry_id, doc.path, line, diags, f"{singular} id"):
+            continue
+        if not isinstance(entry, dict):
+            diags.error(doc.path, line, f"{singular} '{entry_id}' must be a mapping of fields, not {describe(entry)}")
+            continue
+        record = validator(fields.sub(entry, entry_id, what=f"{singular} '{entry_id}'"), entry_id)
+        if record is not None:
+            target.append(record)
+
+
+def validate(documents: list[Document], diags: Diagnostics) -> Records:
+    """Type-check every document; unresolved references stay as Refs."""
+    records = Records()
+    for doc in documents:
+        if doc.kind == "site":
+            records.site = validate_site(doc, diags)
+        elif doc.kind == "issue":
+            issue = validate_issue(doc, diags)
+            if issue is not None:
+                records.issues.append(issue)
+        else:
+            validate_facts(doc, diags, records)
+    return records
