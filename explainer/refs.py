@@ -6,7 +6,8 @@ import re
 
 from .model import Ref, Text
 
-REF_PATTERN = r"\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]"
+# In a table cell the pipe is written `\|` (`[[id\|label]]`), as Markdown tables require.
+REF_PATTERN = r"\[\[([^\[\]|\\\n]*)(?:\\?\|([^\[\]\n]*))?\]\]"
 REF_RE = re.compile(REF_PATTERN)
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -27,6 +28,11 @@ def find_refs(source: str, path: str, line: int) -> tuple[Ref, ...]:
     )
 
 
-def make_text(source: str, path: str, line: int) -> Text:
-    """Markdown text with its [[refs]] found."""
-    return Text(source, path, line, find_refs(source, path, line))
+def make_text(source: str, path: str, line: int, as_written: tuple[int, str] | None = None) -> Text:
+    """Markdown text with its [[refs]] found, in `as_written` (first line, YAML source) if given.
+
+    A folded YAML value (`summary: >-`) has lost its line breaks; its source
+    as written still has them, so refs found there get their own lines.
+    """
+    scan_line, scan = as_written or (line, source)
+    return Text(source, path, line, find_refs(scan, path, scan_line))
