@@ -70,12 +70,12 @@ def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
 def summary_line(result: BuildResult) -> str:
     kinds = result.pages
     parts = [f"{kinds[k]} {PLURAL[k] if kinds[k] != 1 else k}" for k in ("issue", "actor", "event")]
-    other = kinds["home"] + kinds["actors"] + kinds["events"]
+    other = sum(kinds.values()) - kinds["issue"] - kinds["actor"] - kinds["event"]
     stats = result.stats
     changes = f"{stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed" if stats else ""
     warnings = len(result.diagnostics.warnings)
     return (
-        f"Built {sum(kinds.values())} pages ({', '.join(parts)}, {other} index) — files: {changes} — "
+        f"Built {sum(kinds.values())} pages ({', '.join(parts)}, {other} other) — files: {changes} — "
         f"{warnings} warning{'s' if warnings != 1 else ''} — {result.seconds:.2f} s"
     )
 

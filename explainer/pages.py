@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .dates import PartialDate
 from .link import Site
 from .model import Actor, Entity, Event, Issue, Text
 from .refs import REF_RE
@@ -32,10 +33,12 @@ class PageSpec:
     title: str
     description: str
     context: dict[str, Any]
+    updated: PartialDate | None = None
+    file: str | None = None  # the output file, when it is not <url>index.html
 
     @property
     def output_path(self) -> str:
-        return f"{self.url}index.html"
+        return self.file or f"{self.url}index.html"
 
 
 def entity_url(entity: Entity) -> str:
@@ -92,7 +95,8 @@ class Planner:
             "previous": before,
             "next": after,
         }
-        return PageSpec(entity_url(issue), "issue.html", "issue", issue.title, plain(issue.summary), context)
+        updated = issue.updated or self.site.config.updated
+        return PageSpec(entity_url(issue), "issue.html", "issue", issue.title, plain(issue.summary), context, updated)
 
     def actor_page(self, actor: Actor) -> PageSpec:
         issues = []
@@ -113,7 +117,9 @@ class Planner:
         }
         role = actor.role or KIND_LABELS[actor.kind]
         description = self.plain(actor.summary) if actor.summary else f"{actor.name}: {role}"
-        return PageSpec(entity_url(actor), "actor.html", "actor", actor.name, description, context)
+        return PageSpec(
+            entity_url(actor), "actor.html", "actor", actor.name, description, context, self.site.config.updated
+        )
 
     def event_page(self, event: Event, index: int) -> PageSpec:
         before, after = neighbours(self.site.events, index)
@@ -127,7 +133,9 @@ class Planner:
             "next": after,
         }
         description = self.plain(event.summary) if event.summary else f"{event.title}, {event.date.display}"
-        return PageSpec(entity_url(event), "event.html", "event", event.title, description, context)
+        return PageSpec(
+            entity_url(event), "event.html", "event", event.title, description, context, self.site.config.updated
+        )
 
     def home_page(self) -> PageSpec:
         ranked = sorted(
@@ -141,13 +149,13 @@ class Planner:
             "positions": {i.id: len(i.positions) for i in self.site.issues},
         }
         config = self.site.config
-        return PageSpec("", "home.html", "home", config.title, plain(config.description), context)
+        return PageSpec("", "home.html", "home", config.title, plain(config.description), context, config.updated)
 
     def actors_index(self) -> PageSpec:
         groups = [(label, [a for a in self.site.actors if a.kind == kind]) for kind, label in KIND_GROUPS]
         context = {"groups": [(label, actors) for label, actors in groups if actors]}
         description = f"The people, countries and organisations in {self.site.config.title}."
-        return PageSpec("actors/", "actors.html", "actors", "Who’s who", description, context)
+        return PageSpec("actors/", "actors.html", "actors", "Who’s who", description, context, self.site.config.updated)
 
     def events_index(self) -> PageSpec:
         years: dict[int, list[Event]] = {}
@@ -155,7 +163,11 @@ class Planner:
             years.setdefault(event.date.year, []).append(event)
         context = {"years": list(years.items())}
         description = f"Every event in {self.site.config.title}, in order."
-        return PageSpec("events/", "events.html", "events", "Timeline", description, context)
+        return PageSpec("events/", "events.html", "events", "Timeline", description, context, self.site.config.updated)
+
+    def not_found(self) -> PageSpec:
+        description = "There is no page at this address."
+        return PageSpec("404.html", "404.html", "404", "Page not found", description, {}, file="404.html")
 
 
 def plan(site: Site) -> list[PageSpec]:
@@ -168,4 +180,5 @@ def plan(site: Site) -> list[PageSpec]:
         *(planner.actor_page(actor) for actor in site.actors),
         planner.events_index(),
         *(planner.event_page(event, n) for n, event in enumerate(site.events)),
+        planner.not_found(),
     ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostics
+from .hostfiles import absolute_base, host_files
 from .link import link
 from .load import load_content
 from .pages import plan
@@ -49,6 +50,15 @@ def render_site(options: BuildOptions, diags: Diagnostics) -> tuple[dict[str, by
     files = render_pages(site, pages, options.templates, diags, options.base_url)
     if diags.has_errors():
         return None
+    base_url = options.base_url or site.config.base_url
+    if absolute_base(base_url) is None:
+        diags.warning(
+            site.config.path,
+            None,
+            f"base_url '{base_url}' is not a full URL such as https://example.org/explainer/: "
+            "sitemap.xml, feed.xml and canonical links are left out",
+        )
+    files.update(host_files(site, pages, base_url))
     files.update(collect_static(options.static))
     return files, Counter(page.kind for page in pages)
 

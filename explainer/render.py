@@ -7,11 +7,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from . import __version__
 from .diagnostics import Diagnostics
+from .hostfiles import absolute_base
 from .link import Site
 from .markdown_ext import LinkTarget, MarkdownRenderer
+from .metadata import json_ld, structured_data
 from .model import Entity
 from .pages import PageSpec, entity_url
 
@@ -54,10 +57,13 @@ class Renderer:
         self.markdown = MarkdownRenderer(self.resolve, site.config.smart_quotes)
         self.env.filters["markdown"] = self.markdown
         self.env.filters["markdown_inline"] = self.markdown.inline
+        self.absolute_base = absolute_base(base_url or site.config.base_url)
         self.env.globals.update(
             site=site.config,
             url=self.url,
             url_for=self.url_for,
+            absolute_url=self.absolute_url,
+            structured_data=self.structured_data,
             sources_count=len(site.sources),
             generator=f"explainer {__version__}",
         )
@@ -65,6 +71,16 @@ class Renderer:
     def url(self, path: str = "") -> str:
         """An absolute-path URL for a path relative to the site root."""
         return self.base + path.lstrip("/")
+
+    def absolute_url(self, path: str = "") -> str | None:
+        """The full URL of a path, when base_url names a host; else None."""
+        return self.absolute_base + path.lstrip("/") if self.absolute_base else None
+
+    def structured_data(self, page: PageSpec) -> Markup:
+        if self.absolute_base is None:
+            return Markup("")
+        base = self.absolute_base
+        return json_ld(structured_data(page, self.site.config.title, lambda path: base + path))
 
     def url_for(self, entity: Entity) -> str:
         return self.url(entity_url(entity))
@@ -80,10 +96,13 @@ class Renderer:
             template = self.env.get_template(page.template)
             return template.render(page=page, **page.context)
         except jinja2.TemplateSyntaxError as error:
-            name = error.filename or error.name or page.template
-            raise TemplateProblem(self.display(name), error.lineno, f"template syntax error: {error.message}") from None
+            # error.filename already starts with the templates folder; error.name is the loader's name
+            where = self.display(error.name) if error.name else error.filename or self.display(page.template)
+            raise TemplateProblem(where, error.lineno, f"template syntax error: {error.message}") from None
         except jinja2.TemplateNotFound as error:
-            raise TemplateProblem(self.display(page.template), None, f"template not found: {error.name}") from None
+            path, line = self.template_frame(error)  # an {% include %} or {% extends %} of a missing file
+            where = path or self.display(page.template)
+            raise TemplateProblem(where, line, f"template not found: {error.name}") from None
         except Exception as error:  # an error raised while the template runs
             path, line = self.template_frame(error)
             if path is None:
