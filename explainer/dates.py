@@ -40,6 +40,15 @@ class PartialDate:
     def precision(self) -> str:
         return "day" if self.day else "month" if self.month else "year"
 
+    def is_before(self, other: PartialDate) -> bool:
+        """True if all of self is before all of other (2008 is not before 2008-04)."""
+        for mine, theirs in zip((self.year, self.month, self.day), (other.year, other.month, other.day), strict=True):
+            if not mine or not theirs:
+                return False
+            if mine != theirs:
+                return mine < theirs
+        return False
+
     def __str__(self) -> str:
         return self.iso
 
@@ -48,6 +57,9 @@ def parse_date(text: str) -> PartialDate:
     """Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; raise ValueError with the reason."""
     match = _DATE.fullmatch(text.strip())
     if not match:
+        padded = _padded(text)
+        if padded:
+            raise ValueError(f"'{text}' needs two-digit months and days: write '{padded}'")
         raise ValueError(f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(g) if g else 0 for g in match.groups())
     if year < 1:
@@ -57,5 +69,13 @@ def parse_date(text: str) -> PartialDate:
     if match.group(3):
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
-            raise ValueError(f"'{text}' is not a day: {calendar.month_name[month]} has {last} days")
+            raise ValueError(f"'{text}' is not a day: {calendar.month_name[month]} {year} has {last} days")
     return PartialDate(year, month, day)
+
+
+def _padded(text: str) -> str:
+    """`2022-01-05` for `2022-1-5`, else ''."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", text.strip())
+    if not match:
+        return ""
+    return "-".join([match.group(1), *(g.zfill(2) for g in match.groups()[1:] if g)])

@@ -33,12 +33,19 @@ class Diagnostics:
     """The problems collected over one build, in the order found."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        """Record diagnostic once: `[[x]] and [[x|y]]` on one line is one mistake to fix."""
+        if diagnostic not in self._seen:
+            self._seen.add(diagnostic)
+            self.items.append(diagnostic)
 
     def error(self, path: str, line: int | None, message: str) -> None:
-        self.items.append(Diagnostic(path, line, Severity.ERROR, message))
+        self.add(Diagnostic(path, line, Severity.ERROR, message))
 
     def warning(self, path: str, line: int | None, message: str) -> None:
-        self.items.append(Diagnostic(path, line, Severity.WARNING, message))
+        self.add(Diagnostic(path, line, Severity.WARNING, message))
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -52,9 +59,8 @@ class Diagnostics:
         return any(d.severity is Severity.ERROR for d in self.items)
 
     def sorted(self) -> list[Diagnostic]:
-        """Return the diagnostics sorted by file and line, duplicates dropped."""
-        unique = dict.fromkeys(self.items)
-        return sorted(unique, key=lambda d: (d.path, d.line or 0, d.message))
+        """Return the diagnostics sorted by file and line."""
+        return sorted(self.items, key=lambda d: (d.path, d.line or 0, d.message))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

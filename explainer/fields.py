@@ -77,7 +77,9 @@ class Fields:
 
     def markdown(self, key: str, required: bool = False) -> Text | None:
         text = self.text(key, required)
-        return make_text(text, self.doc.path, self.line(key)) if text else None
+        if not text:
+            return None
+        return make_text(text, self.doc.path, self.line(key), self.doc.ref_source(*self.prefix, key))
 
     def integer(self, key: str) -> int | None:
         value = self.raw(key, False)
@@ -177,11 +179,18 @@ class Fields:
         return Fields(self.doc, data, (*self.prefix, *key), self.diags, what)
 
 
+def suggest_id(value: str) -> str | None:
+    """A valid id close to value (`NATO Expansion` → `nato-expansion`), or None."""
+    words = "".join(c if c.isalnum() else "-" for c in value.lower()).split("-")
+    fixed = "-".join(word for word in words if word)
+    return fixed if ID_RE.fullmatch(fixed) else None
+
+
 def check_id(value: str, path: str, line: int, diags: Diagnostics, what: str) -> bool:
     """Report an id that is not lower-case words joined by hyphens."""
     if ID_RE.fullmatch(value):
         return True
-    fixed = "-".join(part for part in "".join(c if c.isalnum() else "-" for c in value.lower()).split("-") if part)
-    hint = f": use '{fixed}'" if fixed and ID_RE.fullmatch(fixed) else ""
+    fixed = suggest_id(value)
+    hint = f": use '{fixed}'" if fixed else ""
     diags.error(path, line, f"bad {what} '{value}': ids are lower-case letters and digits joined by hyphens{hint}")
     return False

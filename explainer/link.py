@@ -68,26 +68,36 @@ def texts_of(entity: Entity) -> Iterator[Text]:
 
 
 class _Resolver:
-    """Checks references against the known ids, reporting each bad one."""
+    """Checks references against the known ids, reporting each bad one.
 
-    def __init__(self, entities: Mapping[str, Entity], hidden: frozenset[str], diags: Diagnostics):
+    References into something already reported (a card with errors, an
+    unreadable actors file, an id defined twice) are not reported again.
+    """
+
+    def __init__(self, entities: Mapping[str, Entity], records: Records, hidden: frozenset[str], diags: Diagnostics):
         self.entities = entities
-        self.hidden = hidden
+        self.silent = hidden | records.broken
+        self.unreadable = records.unreadable
+        everything: list[Entity] = [*records.issues, *records.actors, *records.events, *records.sources]
+        self.clashing = {e.id for e in everything if entities.get(e.id) is not e}
         self.diags = diags
 
     def check(self, ref: Ref, sections: Iterable[str]) -> str | None:
         """The id if ref names a visible entity of one of sections, else None."""
         sections = tuple(sections)
-        what = " or ".join(SINGULAR[s] for s in sections)
+        what = _either(SINGULAR[s] for s in sections)
         if not ref.id:
             self.diags.error(ref.path, ref.line, f"empty link: write [[id]] or [[id|label]] with the {what}'s id")
             return None
-        if ref.id in self.hidden:
+        if ref.id in self.silent:
             return None
         target = self.entities.get(ref.id)
         if target is None:
-            choices = [i for i, e in self.entities.items() if e.section in sections]
-            self.diags.error(ref.path, ref.line, f"unknown {what} '{ref.id}'{did_you_mean(ref.id, choices)}")
+            if not self.unreadable.intersection(sections):
+                choices = [i for i, e in self.entities.items() if e.section in sections]
+                self.diags.error(ref.path, ref.line, f"unknown {what} '{ref.id}'{did_you_mean(ref.id, choices)}")
+            return None
+        if target.section not in sections and ref.id in self.clashing:
             return None
         if target.section not in sections:
             self.diags.error(
@@ -98,6 +108,12 @@ class _Resolver:
 
     def all(self, refs: Iterable[Ref], section: str) -> list[str]:
         return [i for i in (self.check(r, (section,)) for r in refs) if i]
+
+
+def _either(words: Iterable[str]) -> str:
+    """`issue`, `issue or actor`, `issue, actor or event`."""
+    *rest, last = words
+    return f"{', '.join(rest)} or {last}" if rest else last
 
 
 def _article(word: str) -> str:
@@ -130,7 +146,7 @@ def link(records: Records, diags: Diagnostics, include_drafts: bool = False) -> 
     """Resolve all references and index backlinks; None if the config is unusable."""
     entities = index_entities(records, diags)
     hidden = frozenset(i.id for i in records.issues if i.draft and not include_drafts)
-    resolver = _Resolver(entities, hidden, diags)
+    resolver = _Resolver(entities, records, hidden, diags)
     issues = sorted((i for i in records.issues if i.id not in hidden and entities.get(i.id) is i), key=issue_order)
     actors = sorted((a for a in records.actors if entities.get(a.id) is a), key=lambda a: (a.name.casefold(), a.id))
     events = sorted((e for e in records.events if entities.get(e.id) is e), key=event_order)

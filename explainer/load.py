@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostics
+from .yamlfile import ParsedYaml, parse_yaml
 from .yamlfile import Path as KeyPath
-from .yamlfile import parse_yaml
 
 FACT_KINDS = ("actors", "events", "sources")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -19,7 +19,12 @@ _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One content file: its data, the line of every key, and its Markdown body."""
+    """One content file: its data, the line of every key, and its Markdown body.
+
+    A file that could not be read or parsed is kept as `readable=False` so that
+    later stages can tell "broken" from "missing" and not report every
+    reference into it as unknown.
+    """
 
     kind: str  # "site", "issue", "actors", "events" or "sources"
     path: str  # the content folder as given on the command line, then the file
@@ -27,6 +32,8 @@ class Document:
     lines: dict[KeyPath, int] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
+    ref_sources: dict[KeyPath, tuple[int, str]] = field(default_factory=dict)
+    readable: bool = True
 
     @property
     def stem(self) -> str:
@@ -39,6 +46,10 @@ class Document:
             path = path[:-1]
         return self.lines.get(path, 1)
 
+    def ref_source(self, *key_path: str | int) -> tuple[int, str] | None:
+        """The first line and source text of a value that holds `[[`, as written."""
+        return self.ref_sources.get(tuple(key_path))
+
 
 def is_ignored(name: str) -> bool:
     """Hidden files and editor droppings (`.#x.md`, `x.md~`, `4913`, `x.swp`)."""
@@ -48,7 +59,7 @@ def is_ignored(name: str) -> bool:
 def content_files(root: Path) -> Iterator[tuple[str, Path]]:
     """Yield (kind, path) for every content file under root, in a stable order."""
     site = root / "site.yaml"
-    if site.exists():
+    if site.is_file():
         yield "site", site
     issues = root / "issues"
     if issues.is_dir():
@@ -69,7 +80,11 @@ def content_files(root: Path) -> Iterator[tuple[str, Path]]:
 
 def read_text(path: Path, rel: str, diags: Diagnostics) -> str | None:
     """Read a UTF-8 file with any BOM and CRLF line endings normalised."""
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        diags.error(rel, None, f"cannot read this file: {error.strerror or error}")
+        return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -98,24 +113,24 @@ def split_front_matter(text: str, rel: str, diags: Diagnostics) -> tuple[str, st
     return None
 
 
-def load_document(kind: str, path: Path, rel: str, diags: Diagnostics) -> Document | None:
-    """Read one content file into a Document, or report why it cannot be read."""
+def load_document(kind: str, path: Path, rel: str, diags: Diagnostics) -> Document:
+    """Read one content file into a Document; report why it cannot be read."""
     text = read_text(path, rel, diags)
     if text is None:
-        return None
+        return Document(kind, rel, None, readable=False)
     if kind != "issue":
-        parsed = parse_yaml(text, rel, diags)
-        if parsed is None:
-            return None
-        return Document(kind, rel, parsed[0], parsed[1])
+        return from_yaml(kind, rel, parse_yaml(text, rel, diags))
     parts = split_front_matter(text, rel, diags)
     if parts is None:
-        return None
+        return Document(kind, rel, None, readable=False)
     front, body, body_line = parts
-    parsed = parse_yaml(front, rel, diags, offset=1)
+    return from_yaml(kind, rel, parse_yaml(front, rel, diags, offset=1), body, body_line)
+
+
+def from_yaml(kind: str, rel: str, parsed: ParsedYaml | None, body: str = "", body_line: int = 1) -> Document:
     if parsed is None:
-        return None
-    return Document(kind, rel, parsed[0], parsed[1], body, body_line)
+        return Document(kind, rel, None, readable=False)
+    return Document(kind, rel, parsed.data, parsed.lines, body, body_line, parsed.ref_sources)
 
 
 def load_content(root: Path, diags: Diagnostics) -> list[Document]:
@@ -129,11 +144,10 @@ def load_content(root: Path, diags: Diagnostics) -> list[Document]:
         rel = path.as_posix()  # as the user names it, so editors can jump to it
         if not path.resolve().is_relative_to(resolved_root):
             diags.error(rel, None, "a symlink pointing outside the content folder: copy the file in instead")
+            documents.append(Document(kind, rel, None, readable=False))
             continue
-        document = load_document(kind, path, rel, diags)
-        if document is not None:
-            documents.append(document)
-    if not any(d.kind == "site" for d in documents) and not (root / "site.yaml").exists():
+        documents.append(load_document(kind, path, rel, diags))
+    if not any(d.kind == "site" for d in documents):
         diags.error(
             (root / "site.yaml").as_posix(), None, "site.yaml is missing: create it with a 'title' and a 'description'"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .diagnostics import Diagnostics
+from .fields import suggest_id
 from .load import load_content
 from .model import Entity
 from .refs import ID_RE
@@ -23,7 +24,7 @@ quotes: []
 sources: []
 ---
 Write the explainer here, in Markdown. Link to actors, events and other
-issues with [[id]] or [[id|label]].
+issues with `[[id]]` or `[[id|label]]`.
 """
 
 ACTOR = """\
@@ -68,7 +69,9 @@ def existing_ids(content: Path) -> dict[str, str]:
 def create(content: Path, kind: str, new_id: str) -> Path:
     """Write the skeleton for kind with new_id; return its path."""
     if not ID_RE.fullmatch(new_id):
-        raise ScaffoldError(f"bad id '{new_id}': use lower-case letters and digits joined by hyphens")
+        fixed = suggest_id(new_id)
+        hint = f", e.g. '{fixed}'" if fixed else ""
+        raise ScaffoldError(f"bad id '{new_id}': use lower-case letters and digits joined by hyphens{hint}")
     folder, suffix, template = SKELETONS[kind]
     path = content / folder / f"{new_id}{suffix}"
     if path.exists():

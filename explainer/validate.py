@@ -31,12 +31,15 @@ class Records:
     actors: list[Actor] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    broken: set[str] = field(default_factory=set)  # ids declared with errors: not "unknown" when referenced
+    unreadable: set[str] = field(default_factory=set)  # sections with a file that could not be read
 
 
 def top_mapping(doc: Document, diags: Diagnostics, what: str) -> Fields | None:
     if doc.data is None:
         if doc.kind in ("site", "issue"):
-            diags.error(doc.path, 1, f"{what} is empty: it needs at least a 'title'")
+            needs = "a 'title' and a 'description'" if doc.kind == "site" else "a 'title' and a 'summary'"
+            diags.error(doc.path, 1, f"{what} is empty: it needs {needs}")
         return None
     if not isinstance(doc.data, dict):
         diags.error(doc.path, doc.line(), f"{what} must be a mapping (key: value lines), not {describe(doc.data)}")
@@ -102,7 +105,8 @@ def validate_issue(doc: Document, diags: Diagnostics) -> Issue | None:
         if not isinstance(stance, str | int | float) or isinstance(stance, bool) or not str(stance).strip():
             diags.error(doc.path, line, f"the position of '{actor_id}' must be text, not {describe(stance)}")
             continue
-        positions.append(Position(Ref(actor_id, doc.path, line), make_text(str(stance).strip(), doc.path, line)))
+        text = make_text(str(stance).strip(), doc.path, line, doc.ref_source("positions", actor_id))
+        positions.append(Position(Ref(actor_id, doc.path, line), text))
     quotes = [
         validate_quote(fields.sub(item, "quotes", i, what=f"quote {i + 1}")) for i, item in fields.items("quotes")
     ]
@@ -165,6 +169,9 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
     title = fields.text("title", required=True)
     date = fields.date("date", required=True)
     end = fields.date("end")
+    if date and end and end.is_before(date):
+        fields.error("end", f"'end' ({end}) is before 'date' ({date}): swap them or fix one")
+        end = None
     if title is None or date is None:
         return None
     return Event(
@@ -210,17 +217,22 @@ def validate_facts(doc: Document, diags: Diagnostics, records: Records) -> None:
     singular, validator = FACT_VALIDATORS[doc.kind]
     fields = top_mapping(doc, diags, f"{doc.kind} file")
     if fields is None:
+        if doc.data is not None:
+            records.unreadable.add(doc.kind)
         return
     target: list[Entity] = getattr(records, doc.kind)
     for entry_id, entry in fields.data.items():
         line = fields.line(entry_id)
-        if not check_id(entry_id, doc.path, line, diags, f"{singular} id"):
-            continue
-        if not isinstance(entry, dict):
-            diags.error(doc.path, line, f"{singular} '{entry_id}' must be a mapping of fields, not {describe(entry)}")
-            continue
-        record = validator(fields.sub(entry, entry_id, what=f"{singular} '{entry_id}'"), entry_id)
-        if record is not None:
+        record = None
+        if check_id(entry_id, doc.path, line, diags, f"{singular} id"):
+            if isinstance(entry, dict):
+                record = validator(fields.sub(entry, entry_id, what=f"{singular} '{entry_id}'"), entry_id)
+            else:
+                message = f"{singular} '{entry_id}' must be a mapping of fields, not {describe(entry)}"
+                diags.error(doc.path, line, message)
+        if record is None:
+            records.broken.add(entry_id)
+        else:
             target.append(record)
 
 
@@ -228,11 +240,18 @@ def validate(documents: list[Document], diags: Diagnostics) -> Records:
     """Type-check every document; unresolved references stay as Refs."""
     records = Records()
     for doc in documents:
-        if doc.kind == "site":
+        if not doc.readable:
+            if doc.kind == "issue":
+                records.broken.add(doc.stem)
+            elif doc.kind != "site":
+                records.unreadable.add(doc.kind)
+        elif doc.kind == "site":
             records.site = validate_site(doc, diags)
         elif doc.kind == "issue":
             issue = validate_issue(doc, diags)
-            if issue is not None:
+            if issue is None:
+                records.broken.add(doc.stem)
+            else:
                 records.issues.append(issue)
         else:
             validate_facts(doc, diags, records)

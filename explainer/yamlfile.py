@@ -1,14 +1,17 @@
 """YAML with the line of every key, duplicate keys caught, and no surprise types.
 
 PyYAML alone loses line numbers, silently keeps the last of two duplicate
-keys, turns `2022-01-10` into a date and `no` into False. Content authors
-need none of that: we compose the node tree (libyaml's C parser where
-available) and build plain data ourselves, recording each key's line.
+keys, turns `2022-01-10` into a date, `no` into False and `2.50` into 2.5.
+Content authors need none of that: we compose the node tree (libyaml's C
+parser where available) and build plain data ourselves, recording each key's
+line and the source of every value that holds a `[[ref]]`, so a ref in a
+folded multi-line value is reported on its own line.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -25,21 +28,29 @@ MAX_DEPTH = 64
 Path = tuple[str | int, ...]
 
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^-?(?:0|[1-9][0-9]*)$")  # no octal 0777, no sexagesimal 1:30, no 1_000
+_RETYPED = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 class ContentLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """A safe loader where dates stay text and only true/false are booleans."""
+    """A safe loader where dates and decimals stay text, only true/false are booleans."""
 
 
 ContentLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
-    ]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _RETYPED]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 ContentLoader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
+ContentLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-0123456789"))
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedYaml:
+    """Plain data, the line of every key path, and the source of every value holding `[[`."""
+
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+    ref_sources: dict[Path, tuple[int, str]] = field(default_factory=dict)
 
 
 class _TooBig(Exception):
@@ -52,12 +63,14 @@ class _TooBig(Exception):
 class _Builder:
     """Turns a YAML node tree into plain data plus a line for every key path."""
 
-    def __init__(self, loader: yaml.SafeLoader, path: str, offset: int, diags: Diagnostics):
+    def __init__(self, loader: yaml.SafeLoader, text: str, path: str, offset: int, diags: Diagnostics):
         self.loader = loader
+        self.text = text
         self.path = path
         self.offset = offset
         self.diags = diags
         self.lines: dict[Path, int] = {}
+        self.ref_sources: dict[Path, tuple[int, str]] = {}
         self.count = 0
 
     def line_of(self, node: yaml.Node) -> int:
@@ -77,6 +90,9 @@ class _Builder:
                 self.lines[(*key_path, index)] = self.line_of(item)
                 items.append(self.build(item, (*key_path, index), depth + 1))
             return items
+        source = self.text[node.start_mark.index : node.end_mark.index]
+        if "[[" in source:
+            self.ref_sources[key_path] = (self.line_of(node), source)
         return self.loader.construct_object(node)
 
     def build_mapping(self, node: yaml.MappingNode, key_path: Path, depth: int) -> dict[str, Any]:
@@ -87,7 +103,7 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.diags.error(self.path, line, "a key must be plain text, not a list or mapping")
                 continue
-            key = str(self.loader.construct_object(key_node))
+            key = str(key_node.value)  # as written: `~:` is '~', not 'None'
             if key in result:
                 first = self.lines[(*key_path, key)]
                 self.diags.error(self.path, line, f"duplicate key '{key}' (first at line {first}): remove one")
@@ -97,7 +113,7 @@ class _Builder:
         return result
 
 
-def parse_yaml(text: str, path: str, diags: Diagnostics, offset: int = 0) -> tuple[Any, dict[Path, int]] | None:
+def parse_yaml(text: str, path: str, diags: Diagnostics, offset: int = 0) -> ParsedYaml | None:
     """Parse one YAML document; report problems to diags and return None on failure."""
     if "\t" in text:
         for number, line in enumerate(text.split("\n"), start=1):
@@ -108,16 +124,14 @@ def parse_yaml(text: str, path: str, diags: Diagnostics, offset: int = 0) -> tup
     try:
         node = loader.get_single_node()
         if node is None:
-            return None, {(): 1 + offset}
-        builder = _Builder(loader, path, offset, diags)
+            return ParsedYaml(None, {(): 1 + offset})
+        builder = _Builder(loader, text, path, offset, diags)
         data = builder.build(node, (), 0)
         builder.lines[()] = builder.line_of(node)
-        return data, builder.lines
+        return ParsedYaml(data, builder.lines, builder.ref_sources)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        mark_line = mark.line + 1 + offset if mark else None
-        reason = " ".join(part for part in (error.context, error.problem) if part)
-        diags.error(path, mark_line, f"bad YAML: {reason}")
+        where, message = explain_yaml_error(error, text)
+        diags.error(path, where + offset if where else None, f"bad YAML: {message}")
     except yaml.YAMLError as error:
         diags.error(path, None, f"bad YAML: {error}")
     except _TooBig as error:
@@ -125,3 +139,33 @@ def parse_yaml(text: str, path: str, diags: Diagnostics, offset: int = 0) -> tup
     finally:
         loader.dispose()
     return None
+
+
+def explain_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
+    """The line to fix and a plain-words reason for the commonest YAML mistakes."""
+    problem, context = error.problem or "", error.context or ""
+    at = error.problem_mark or error.context_mark
+    line = at.line + 1 if at else None
+    start = error.context_mark.line + 1 if error.context_mark else line
+    if "quoted scalar" in context and "end of stream" in problem:
+        return start, "a quote mark opened on this line is never closed: add the closing quote"
+    if "flow sequence" in context and "expected ','" in problem:
+        return start, "a list opened with '[' on this line is not closed with ']' (or misses a comma)"
+    if "flow mapping" in context and "expected ','" in problem:
+        return start, "a mapping opened with '{' on this line is not closed with '}' (or misses a comma)"
+    if problem.startswith("mapping values are not allowed"):
+        return line, (
+            "unexpected ':' — put text that contains ': ' in quotes, "
+            "or check the indentation of this line and the one above"
+        )
+    if "cannot start any token" in problem or "while scanning an alias" in context:
+        char = text[at.index] if at and at.index < len(text) else "?"
+        return line, f"a value cannot start with '{char}': put the whole value in quotes"
+    if "expected key" in problem or "expected '-' indicator" in problem or "expected <block end>" in problem:
+        if at and text[text.rfind("\n", 0, at.index) + 1 : at.index].strip():
+            return line, "unexpected text after a quoted value: put the whole value inside the quotes"
+        return line, "this line does not line up with the ones above: check its indentation"
+    reason = problem or context or str(error)
+    if context and error.context_mark and start != line:
+        reason += f" ({context} at line {start})"
+    return line, reason
