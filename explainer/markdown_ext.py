@@ -10,6 +10,7 @@ from typing import NamedTuple
 import markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 from markupsafe import Markup
 
 from .model import Text
@@ -38,12 +39,13 @@ class RefInlineProcessor(InlineProcessor):
         target = self.resolve(ref_id)
         if target is None:  # a draft left out of this build: keep the words
             element = etree.Element("span")
-            element.text = label or ref_id
+            element.text = label or AtomicString(ref_id)
             return element, m.start(0), m.end(0)
         element = etree.Element("a")
         element.set("href", target.href)
         element.set("class", f"ref ref-{target.section}")
-        element.text = label or target.name
+        # A label is Markdown the author wrote here; a name is plain text from YAML: never parse it as HTML.
+        element.text = label or AtomicString(target.name)
         return element, m.start(0), m.end(0)
 
 

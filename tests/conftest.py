@@ -43,3 +43,131 @@ def example_site(tmp_path: Path) -> Path:
     for name in ("content", "templates", "static"):
         shutil.copytree(REPO / name, tmp_path / name)
     return tmp_path
+
+
+# A small explainer that exercises every kind of link. Tests break it on purpose;
+# the line numbers in their expected messages count from these texts.
+SITE: dict[str, str] = {
+    "content/site.yaml": """
+        title: Test explainer
+        description: A small explainer for tests.
+        base_url: https://example.org/
+        updated: 2022-01
+        """,
+    "content/issues/nato-expansion.md": """
+        ---
+        title: Will NATO grow?
+        summary: Russia wants a promise; NATO says no.
+        order: 2
+        status: deadlocked
+        actors: [russia, nato]
+        events: [talks]
+        positions:
+          russia: Wants a pledge, says [[putin]].
+          nato: The door stays open.
+        quotes:
+          - by: putin
+            text: Give us guarantees now.
+            date: 2021-12
+            source: ap
+        sources: [ap]
+        updated: 2022-01-10
+        ---
+        The talks in [[talks|Geneva]] were about this.
+
+        See also [[missiles]].
+        """,
+    "content/issues/troops.md": """
+        ---
+        title: Will Russia pull back its troops?
+        summary: Not yet.
+        order: 1
+        ---
+        Only in code: `[[ukraine]]`.
+        """,
+    "content/issues/missiles.md": """
+        ---
+        title: Where can missiles go?
+        summary: Both sides want limits.
+        actors: [russia]
+        ---
+        [[ukraine]] worries too.
+        """,
+    "content/issues/arms-control.md": """
+        ---
+        title: Arms control
+        summary: Treaties have lapsed.
+        ---
+        Body.
+        """,
+    "content/actors.yaml": """
+        russia:
+          name: Russia
+          kind: country
+        putin:
+          name: Vladimir Putin
+          kind: person
+          member_of: [russia]
+          summary: >-
+            President of Russia, who
+            distrusts [[nato]].
+        nato:
+          name: NATO
+          kind: organization
+        ukraine:
+          name: Ukraine
+          kind: country
+        """,
+    "content/events.yaml": """
+        summit:
+          title: Bucharest summit
+          date: 2008
+          issues: [nato-expansion]
+          summary: Promised [[ukraine]] membership.
+        buildup:
+          title: Troops gather
+          date: 2021-11
+        talks:
+          title: Geneva talks
+          date: 2022-01-10
+          actors: [russia]
+        """,
+    "content/sources.yaml": """
+        ap:
+          title: Explainer
+          publisher: AP
+          url: https://apnews.com/x
+        """,
+}
+
+
+def write_site(root: Path, changes: dict[str, str | None] | None = None) -> Path:
+    """Write SITE under root with changes (path → text, or None to leave a file out)."""
+    files = {**SITE, **(changes or {})}
+    write_tree(root, {rel: text for rel, text in files.items() if text is not None})
+    return root
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    """Replace old (which must be there exactly once) with new in one file."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} not once in {rel}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+Snapshot = dict[str, tuple[bytes, int]]
+
+
+def snapshot(folder: Path) -> Snapshot:
+    """Every file under folder: its bytes and modification time in nanoseconds."""
+    return {
+        path.relative_to(folder).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def links(page: Path) -> set[str]:
+    """Every href on a page."""
+    return {str(a["href"]) for a in soup(page).find_all("a", href=True)}
