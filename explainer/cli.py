@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, check
 from .diagnostics import Diagnostic
 from .pipeline import BuildOptions, BuildResult, build
 from .scaffold import SKELETONS, ScaffoldError, create
@@ -14,7 +14,7 @@ from .write import OutputRefused
 
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "new")
+COMMANDS = ("build", "new", "check")
 PLURAL = {"home": "home", "issue": "issues", "actor": "actors", "event": "events", "actors": "index", "events": "index"}
 
 
@@ -38,6 +38,11 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--static", type=Path, default=None, metavar="DIR", help="static files (default: static)")
     parser.add_argument("--base-url", default=None, metavar="URL", help="override base_url from site.yaml")
     parser.add_argument("--drafts", action="store_true", help="include issue cards marked draft: true")
+    parser.add_argument(
+        "--relative-urls",
+        action="store_true",
+        help="write page-relative links only, so the output also works opened from disk (file://)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
 
 
@@ -45,7 +50,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py",
         description="Build a news explainer site from content/ into output/.",
-        epilog="Commands: build (the default) and new. 'python build.py new --help' for more.",
+        epilog="Commands: build (the default), new and check. 'python build.py new --help' for more.",
     )
     parser.add_argument("--version", action="version", version=f"explainer {__version__}")
     add_build_options(parser)
@@ -80,15 +85,21 @@ def summary_line(result: BuildResult) -> str:
     )
 
 
-def run_build(args: argparse.Namespace) -> int:
-    options = BuildOptions(
+def build_options(args: argparse.Namespace) -> BuildOptions:
+    """The BuildOptions that add_build_options' arguments ask for."""
+    return BuildOptions(
         content=args.content or default_folder("content"),
         output=args.output or default_folder("output"),
         templates=args.templates or default_folder("templates"),
         static=args.static or default_folder("static"),
         base_url=args.base_url,
         drafts=args.drafts,
+        relative_urls=args.relative_urls,
     )
+
+
+def run_build(args: argparse.Namespace) -> int:
+    options = build_options(args)
     try:
         result = build(options)
     except OutputRefused as refused:
@@ -115,10 +126,42 @@ def run_new(argv: list[str]) -> int:
     return EXIT_OK
 
 
+def make_check_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py check",
+        description="Build into a temporary folder and check every link, #fragment, asset, title and description.",
+    )
+    add_build_options(parser)
+    parser.add_argument("--external", action="store_true", help="also fetch external links (off by default)")
+    parser.add_argument(
+        "--timeout", type=float, default=check.FETCH_TIMEOUT, metavar="S", help="seconds per external link (10)"
+    )
+    return parser
+
+
+def run_check(argv: list[str]) -> int:
+    args = make_check_parser().parse_args(argv)
+    result, report = check.run_check(build_options(args), external=args.external, timeout=args.timeout)
+    print_diagnostics(result.diagnostics.sorted())
+    if report is None:
+        errors = len(result.diagnostics.errors)
+        print(f"check: {errors} content error{'s' if errors != 1 else ''}", file=sys.stderr)
+        return EXIT_CONTENT
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    external = f", {report.external} external links fetched" if args.external else ""
+    problems = len(report.problems)
+    line = f"check: {report.pages} pages, {report.links} internal links{external}, {problems} problem"
+    print(line + ("" if problems == 1 else "s"), file=sys.stderr if problems else sys.stdout)
+    return EXIT_CONTENT if problems else EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "new":
         return run_new(argv[1:])
+    if argv and argv[0] == "check":
+        return run_check(argv[1:])
     if argv and argv[0] == "build":
         argv = argv[1:]
     try:

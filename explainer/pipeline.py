@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .assets import fingerprint
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base, host_files
 from .link import link
@@ -25,6 +26,7 @@ class BuildOptions:
     static: Path
     base_url: str | None = None
     drafts: bool = False
+    relative_urls: bool = False
 
 
 @dataclass(slots=True)
@@ -47,7 +49,8 @@ def render_site(options: BuildOptions, diags: Diagnostics) -> tuple[dict[str, by
     if site is None or diags.has_errors():
         return None
     pages = plan(site)
-    files = render_pages(site, pages, options.templates, diags, options.base_url)
+    static, assets = fingerprint(collect_static(options.static))
+    files = render_pages(site, pages, options.templates, diags, options.base_url, assets, options.relative_urls)
     if diags.has_errors():
         return None
     base_url = options.base_url or site.config.base_url
@@ -59,7 +62,7 @@ def render_site(options: BuildOptions, diags: Diagnostics) -> tuple[dict[str, by
             "sitemap.xml, feed.xml and canonical links are left out",
         )
     files.update(host_files(site, pages, base_url))
-    files.update(collect_static(options.static))
+    files.update(static)
     return files, Counter(page.kind for page in pages)
 
 

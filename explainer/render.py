@@ -49,10 +49,21 @@ def make_environment(templates: Path) -> jinja2.Environment:
 class Renderer:
     """Renders every page of one site with one Jinja environment."""
 
-    def __init__(self, site: Site, templates: Path, base_url: str | None = None):
+    def __init__(
+        self,
+        site: Site,
+        templates: Path,
+        base_url: str | None = None,
+        assets: dict[str, str] | None = None,
+        relative: bool = False,
+    ):
         self.site = site
         self.templates = templates
         self.base = base_path(base_url or site.config.base_url)
+        self.assets = assets or {}  # static/style.css → static/style.3f2a1b9c.css
+        self.relative = relative
+        self.prefix = ""  # with relative URLs: from the page being rendered to the site root, `../../`
+        self.markdown_caches: dict[str, dict[str, Markup]] = {}
         self.env = make_environment(templates)
         self.markdown = MarkdownRenderer(self.resolve, site.config.smart_quotes)
         self.env.filters["markdown"] = self.markdown
@@ -69,8 +80,18 @@ class Renderer:
         )
 
     def url(self, path: str = "") -> str:
-        """An absolute-path URL for a path relative to the site root."""
-        return self.base + path.lstrip("/")
+        """The URL of a path relative to the site root: absolute-path, or page-relative with relative_urls.
+
+        A static file's name is swapped for its fingerprinted one. Relative links to folders
+        name their index.html, so the site also works opened from disk (file://).
+        """
+        path, hash_mark, fragment = path.lstrip("/").partition("#")
+        path = self.assets.get(path, path)
+        if not self.relative:
+            return self.base + path + hash_mark + fragment
+        if path == "" or path.endswith("/"):
+            path += "index.html"
+        return self.prefix + path + hash_mark + fragment
 
     def absolute_url(self, path: str = "") -> str | None:
         """The full URL of a path, when base_url names a host; else None."""
@@ -92,6 +113,10 @@ class Renderer:
         return LinkTarget(self.url_for(entity), entity.name, entity.section)
 
     def render(self, page: PageSpec) -> str:
+        if self.relative:
+            self.prefix = "../" * page.output_path.count("/")
+            # a [[ref]] renders to a different relative link at another depth
+            self.markdown.cache = self.markdown_caches.setdefault(self.prefix, {})
         try:
             template = self.env.get_template(page.template)
             return template.render(page=page, **page.context)
@@ -125,9 +150,10 @@ class Renderer:
 
 
 def render_pages(site: Site, pages: list[PageSpec], templates: Path, diags: Diagnostics,
-                 base_url: str | None = None) -> dict[str, bytes]:  # fmt: skip
+                 base_url: str | None = None, assets: dict[str, str] | None = None,
+                 relative: bool = False) -> dict[str, bytes]:  # fmt: skip
     """Render each page to bytes by output path; template problems go to diags."""
-    renderer = Renderer(site, templates, base_url)
+    renderer = Renderer(site, templates, base_url, assets, relative)
     files: dict[str, bytes] = {}
     for page in pages:
         try:

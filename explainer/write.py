@@ -1,9 +1,23 @@
-"""Stage 6, write: files into the output folder, unchanged bytes left alone, stale files pruned."""
+"""Stage 6, write: build the new output beside the old one, then swap it in.
+
+The new tree is written into `.NAME.tmp-XXXX` next to the output folder:
+files whose bytes did not change are hard-linked from the old output (same
+inode, so the same mtime: rsync and `aws s3 sync` skip them), the rest are
+written fresh. Only when every file is in place is the old folder renamed to
+`.NAME.old-XXXX` and the new one to NAME. A build killed at any point leaves
+the previous output whole; the next build removes the leftovers. A lock file,
+`.NAME.lock`, serialises builds into the same folder.
+"""
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,16 +97,113 @@ def prune(output: Path, keep: set[str]) -> int:
     return removed
 
 
-def write_output(files: dict[str, bytes], output: Path) -> WriteStats:
-    """Make output hold exactly files; leave unchanged files and their mtimes alone."""
-    check_output(output)
-    output.mkdir(parents=True, exist_ok=True)
+def sibling(output: Path, kind: str) -> str:
+    """The prefix of a helper beside output: `.output.tmp-`, `.output.old-`, `.output.lock`."""
+    return f".{output.name}.{kind}"
+
+
+@contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `.NAME.lock` beside output while writing it."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with open(output.parent / sibling(output, "lock"), "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def ours(folder: Path) -> bool:
+    """True for a folder explainer wrote (marker present) or an empty one."""
+    return (folder / MARKER).exists() or not any(folder.iterdir())
+
+
+def clean_leftovers(output: Path) -> None:
+    """Recover or delete the temporary folders of builds that were killed."""
+    parent = output.parent
+    old = sorted(parent.glob(sibling(output, "old-") + "*"))
+    if not output.exists() and old and ours(old[-1]):
+        os.rename(old[-1], output)  # killed between the two renames of a swap
+    for folder in sorted(parent.glob(sibling(output, "tmp-") + "*")) + old:
+        if folder.is_dir() and not folder.is_symlink() and ours(folder):
+            shutil.rmtree(folder)
+
+
+def same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return False
+
+
+def place(old: Path, new: Path, data: bytes) -> bool:
+    """Put data at new: linked from old when it holds the same bytes (True if written)."""
+    new.parent.mkdir(parents=True, exist_ok=True)
+    if same_bytes(old, data):
+        try:
+            os.link(old, new)
+        except OSError:  # a file system without hard links
+            shutil.copy2(old, new)
+        return False
+    with open(new, "wb") as handle:
+        handle.write(data)
+    os.chmod(new, 0o644)
+    return True
+
+
+def count_files(folder: Path) -> set[str]:
+    if not folder.is_dir():
+        return set()
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != MARKER}
+
+
+def swap(new: Path, output: Path) -> None:
+    """Replace output by new with two renames; the old tree is deleted after."""
+    if not output.exists():
+        os.rename(new, output)
+        return
+    old = Path(tempfile.mkdtemp(dir=output.parent, prefix=sibling(output, "old-")))
+    try:
+        os.rename(output, old)  # replaces the empty folder mkdtemp made
+    except OSError:
+        old.rmdir()
+        raise
+    os.rename(new, output)
+    shutil.rmtree(old)
+
+
+def write_in_place(files: dict[str, bytes], output: Path) -> WriteStats:
+    """The fallback for an output folder that cannot be renamed (a mount point)."""
     write_file(output / MARKER, MARKER_TEXT)
-    written = unchanged = 0
-    for rel in sorted(files):
-        if write_file(output / rel, files[rel]):
-            written += 1
-        else:
-            unchanged += 1
+    written = sum(write_file(output / rel, files[rel]) for rel in sorted(files))
     removed = prune(output, set(files))
-    return WriteStats(written, unchanged, removed)
+    return WriteStats(written, len(files) - written, removed)
+
+
+def write_output(files: dict[str, bytes], output: Path) -> WriteStats:
+    """Make output hold exactly files, swapped in whole; unchanged files keep bytes and mtime."""
+    output = Path(os.path.abspath(output))
+    if output.is_symlink():
+        output = output.resolve()
+    check_output(output)
+    with output_lock(output):
+        clean_leftovers(output)
+        check_output(output)
+        new = Path(tempfile.mkdtemp(dir=output.parent, prefix=sibling(output, "tmp-")))
+        try:
+            place(output / MARKER, new / MARKER, MARKER_TEXT)  # first: a killed build leaves an "ours" folder
+            written = sum(place(output / rel, new / rel, files[rel]) for rel in sorted(files))
+            new.chmod(0o755)
+            removed = len(count_files(output) - set(files))
+            try:
+                swap(new, output)
+            except OSError as error:
+                if error.errno not in (errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES):
+                    raise
+                shutil.rmtree(new)
+                return write_in_place(files, output)
+        except BaseException:
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+    return WriteStats(written, len(files) - written, removed)

@@ -1,0 +1,283 @@
+"""`python build.py check`: build into a temporary folder, then check the result.
+
+Content problems are the build's own diagnostics (`path:line: error: ...`).
+Output problems name the page's URL: a link or #fragment that resolves to
+nothing, an asset that is missing, a page without a title or description.
+External links are fetched only on request, a few at a time, each with a
+short timeout.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+import tempfile
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from . import __version__
+from .assets import CSS_REF_RE, css_target
+from .diagnostics import Diagnostics
+from .hostfiles import absolute_base
+from .load import load_document
+from .pipeline import BuildOptions, BuildResult, build
+from .render import base_path
+from .validate import validate_site
+
+LINK_ATTRS = {
+    "a": ("href",),
+    "area": ("href",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "script": ("src",),
+    "iframe": ("src",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+}
+SKIP_RELS = {"preconnect", "dns-prefetch"}
+FETCH_WORKERS = 8
+FETCH_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    line: int
+    url: str
+
+
+class PageParser(HTMLParser):
+    """The ids, outgoing links, title and description of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[Link] = []
+        self.title = ""
+        self.description = ""
+        self.in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        line = self.getpos()[0]
+        for name in ("id",) + (("name",) if tag == "a" else ()):
+            if values.get(name):
+                self.ids.add(values[name])
+        if tag == "link" and SKIP_RELS & set(values.get("rel", "").lower().split()):
+            return
+        for attr in LINK_ATTRS.get(tag, ()):
+            if attr not in values:
+                continue
+            if attr == "srcset":
+                urls = [part.split()[0] for part in values[attr].split(",") if part.strip()]
+            else:
+                urls = [values[attr]]
+            self.links.extend(Link(line, url.strip()) for url in urls)
+        if tag == "title":
+            self.in_title = True
+        if tag == "meta" and values.get("name", "").lower() == "description":
+            self.description = values.get("content", "").strip()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title += data
+
+
+def parse_page(path: Path) -> PageParser:
+    parser = PageParser()
+    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    parser.close()
+    return parser
+
+
+@dataclass(slots=True)
+class CheckReport:
+    problems: list[str] = field(default_factory=list)
+    pages: int = 0
+    links: int = 0
+    external: int = 0
+
+
+class OutputChecker:
+    """Checks a built site folder, knowing the base URL it was built for."""
+
+    def __init__(self, root: Path, base_url: str):
+        self.root = root
+        self.base = base_path(base_url)
+        self.absolute = absolute_base(base_url)
+        self.files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+        self.pages = {rel: parse_page(root / rel) for rel in sorted(self.files) if rel.endswith(".html")}
+        self.external: dict[str, list[str]] = {}  # URL → the pages that link to it
+        self.report = CheckReport(pages=len(self.pages))
+
+    def page_url(self, rel: str) -> str:
+        """The address a reader uses for an output file: `https://example.org/explainer/issues/x/`."""
+        path = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
+        return (self.absolute or self.base) + path
+
+    def problem(self, rel: str, line: int | None, message: str) -> None:
+        where = f" (line {line} of {rel})" if line else ""
+        self.report.problems.append(f"{self.page_url(rel)}: error: {message}{where}")
+
+    def internal_path(self, rel: str, url: str) -> str | None:
+        """The site-relative path a link names; None for external and non-web links."""
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") or url.startswith("//"):
+            full = url if parts.scheme else "https:" + url
+            if self.absolute and full.startswith(self.absolute):
+                return unquote(urlsplit(full[len(self.absolute) :]).path)
+            self.external.setdefault(url.split("#")[0], []).append(rel)
+            return None
+        if parts.scheme:  # mailto:, tel:, data:, javascript:
+            return None
+        path = unquote(parts.path)
+        if not path:
+            return rel
+        if path.startswith("/"):
+            if not path.startswith(self.base):
+                return "../" + path.lstrip("/")  # outside the site: reported as missing
+            return path[len(self.base) :]
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
+        if joined == ".":
+            return ""
+        return joined + "/" if path.endswith("/") else joined
+
+    def target_file(self, path: str) -> str | None:
+        """The output file a site-relative path is served from, or None."""
+        if path.startswith("../") or path == "..":
+            return None
+        for candidate in (path, f"{path}index.html" if path.endswith("/") or not path else f"{path}/index.html"):
+            if candidate in self.files:
+                return candidate
+        return None
+
+    def check_link(self, rel: str, link: Link) -> None:
+        if not link.url:
+            self.problem(rel, link.line, "empty link")
+            return
+        path = self.internal_path(rel, link.url)
+        if path is None:
+            return
+        self.report.links += 1
+        target = self.target_file(path)
+        if target is None:
+            self.problem(rel, link.line, f"broken link: {link.url} (no such page or file in the output)")
+            return
+        fragment = unquote(urlsplit(link.url).fragment)
+        if fragment and target in self.pages and fragment not in self.pages[target].ids:
+            self.problem(rel, link.line, f"broken link: {link.url} (no id '{fragment}' on that page)")
+
+    def check_pages(self) -> None:
+        for rel, page in self.pages.items():
+            if not page.title.strip():
+                self.problem(rel, None, "no <title>")
+            if not page.description:
+                self.problem(rel, None, 'no <meta name="description">')
+            for link in page.links:
+                self.check_link(rel, link)
+
+    def check_stylesheets(self) -> None:
+        for rel in sorted(f for f in self.files if f.endswith(".css")):
+            text = (self.root / rel).read_text(encoding="utf-8", errors="replace")
+            for match in CSS_REF_RE.finditer(text):
+                found = css_target(rel, match.group("ref"))
+                if found is None:
+                    continue
+                self.report.links += 1
+                if found[0] not in self.files:
+                    line = text.count("\n", 0, match.start()) + 1
+                    self.problem(rel, line, f"missing asset: {match.group('ref')}")
+
+    def check_host_files(self) -> None:
+        """Every <loc> of sitemap.xml and every link of feed.xml names a page of the output."""
+        for rel, tag, attr in (("sitemap.xml", "loc", None), ("feed.xml", "link", "href")):
+            if rel not in self.files:
+                continue
+            try:
+                tree = ET.parse(self.root / rel)
+            except ET.ParseError as error:
+                self.problem(rel, error.position[0], f"not well-formed XML: {error}")
+                continue
+            for element in tree.iter():
+                if element.tag.rsplit("}", 1)[-1] != tag:
+                    continue
+                url = (element.get(attr) if attr else element.text) or ""
+                self.check_link(rel, Link(0, url.strip()))
+
+    def check(self) -> CheckReport:
+        self.check_pages()
+        self.check_stylesheets()
+        self.check_host_files()
+        return self.report
+
+
+def fetch_status(url: str, timeout: float) -> str | None:
+    """None if url answers with success; else why not."""
+    headers = {"User-Agent": f"explainer-check/{__version__}"}
+    for method in ("HEAD", "GET"):
+        request = urllib.request.Request(url, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout):
+                return None
+        except urllib.error.HTTPError as error:
+            if method == "HEAD" and error.code in (403, 405, 501):
+                continue  # some servers refuse HEAD; ask again with GET
+            return f"HTTP {error.code}"
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            reason = getattr(error, "reason", error)
+            return f"unreachable ({reason})"
+    return None
+
+
+def check_external(
+    checker: OutputChecker, timeout: float, workers: int, fetch: Callable[[str, float], str | None] = fetch_status
+) -> None:
+    """Fetch every external link, a few at a time, and report those that fail."""
+    urls = sorted(checker.external)
+    checker.report.external = len(urls)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda url: fetch(url, timeout), urls))
+    for url, failure in zip(urls, results, strict=True):
+        if failure:
+            pages = sorted(set(checker.external[url]))
+            also = f" (also linked from {len(pages) - 1} more pages)" if len(pages) > 1 else ""
+            checker.problem(pages[0], None, f"external link {url}: {failure}{also}")
+
+
+def configured_base_url(options: BuildOptions) -> str:
+    """The base URL a build uses: --base-url, else site.yaml's."""
+    if options.base_url:
+        return options.base_url
+    path = options.content / "site.yaml"
+    config = validate_site(load_document("site", path, path.as_posix(), Diagnostics()), Diagnostics())
+    return config.base_url if config else "/"
+
+
+def run_check(
+    options: BuildOptions, external: bool = False, timeout: float = FETCH_TIMEOUT, workers: int = FETCH_WORKERS
+) -> tuple[BuildResult, CheckReport | None]:
+    """Build into a temporary folder and check it; no report when the build failed."""
+    with tempfile.TemporaryDirectory(prefix="explainer-check-") as folder:
+        options = dataclasses.replace(options, output=Path(folder) / "site")
+        result = build(options)
+        if not result.ok:
+            return result, None
+        checker = OutputChecker(options.output, configured_base_url(options))
+        report = checker.check()
+        if external:
+            check_external(checker, timeout, workers)
+        return result, report
