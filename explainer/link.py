@@ -202,11 +202,13 @@ def link(records: Records, diags: Diagnostics, include_drafts: bool = False) -> 
             source_users[source_id].add(event.id)
 
     for actor in actors:
-        for group_id in resolver.all(actor.member_of, "actors"):
-            if group_id == actor.id:
-                diags.error(actor.path, actor.line, f"actor '{actor.id}' cannot be a member of itself")
+        for ref in actor.member_of:
+            if ref.id == actor.id:
+                diags.error(ref.path, ref.line, f"actor '{actor.id}' cannot be a member of itself")
                 continue
-            members[group_id].add(actor.id)
+            group_id = resolver.check(ref, ("actors",))
+            if group_id:
+                members[group_id].add(actor.id)
 
     if records.site is None:
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import subprocess
 import sys
@@ -12,6 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))  # for run_main when explainer is not installed
 
 
 def write_tree(root: Path, files: dict[str, str]) -> None:
@@ -31,6 +35,23 @@ def run_build(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
     )
+
+
+def run_main(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`explainer.cli.main` in this process, in cwd: what run_build does without starting Python.
+
+    A subprocess costs ~0.4 s of interpreter and import start-up; the many
+    error cases use this instead and test_cli checks build.py itself.
+    """
+    from explainer.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(list(args))
+        except SystemExit as exit:  # argparse: --help, --version, usage errors
+            status = exit.code if isinstance(exit.code, int) else 1
+    return subprocess.CompletedProcess(["build.py", *args], status, out.getvalue(), err.getvalue())
 
 
 def soup(path: Path) -> BeautifulSoup:
