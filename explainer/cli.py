@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 from . import __version__, check
@@ -14,7 +15,7 @@ from .write import OutputRefused
 
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "new", "check")
+COMMANDS = ("build", "new", "check", "serve")
 PLURAL = {"home": "home", "issue": "issues", "actor": "actors", "event": "events", "actors": "index", "events": "index"}
 
 
@@ -50,7 +51,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py",
         description="Build a news explainer site from content/ into output/.",
-        epilog="Commands: build (the default), new and check. 'python build.py new --help' for more.",
+        epilog="Commands: build (the default), new, check and serve. 'python build.py new --help' for more.",
     )
     parser.add_argument("--version", action="version", version=f"explainer {__version__}")
     add_build_options(parser)
@@ -156,10 +157,36 @@ def run_check(argv: list[str]) -> int:
     return EXIT_CONTENT if problems else EXIT_OK
 
 
+def make_serve_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py serve",
+        description="Build the site with drafts, serve it, and rebuild and reload the browser on every save.",
+    )
+    add_build_options(parser)
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    parser.add_argument("--open", action="store_true", help="open the site in the web browser")
+    return parser
+
+
+def run_serve(argv: list[str]) -> int:
+    from .serve import serve  # tornado is imported only for serve
+
+    args = make_serve_parser().parse_args(argv)
+    own_output = args.output is None  # a temporary folder: drafts never land in output/
+    if own_output:
+        args.output = Path(tempfile.mkdtemp(prefix="explainer-serve-"))
+    return serve(build_options(args), args.host, args.port, args.open, args.quiet, own_output)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "new":
         return run_new(argv[1:])
+    if argv and argv[0] == "serve":
+        return run_serve(argv[1:])
     if argv and argv[0] == "check":
         return run_check(argv[1:])
     if argv and argv[0] == "build":

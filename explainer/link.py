@@ -164,6 +164,7 @@ def link(records: Records, diags: Diagnostics, include_drafts: bool = False) -> 
     actor_events: dict[str, set[str]] = defaultdict(set)
     members: dict[str, set[str]] = defaultdict(set)
     mentions: dict[str, set[str]] = defaultdict(set)
+    links_to: dict[str, set[str]] = defaultdict(set)  # mentions reversed, so each issue's lookup is O(1)
     source_users: dict[str, set[str]] = defaultdict(set)
 
     linkable: list[Entity] = [*issues, *actors, *events]
@@ -173,6 +174,7 @@ def link(records: Records, diags: Diagnostics, include_drafts: bool = False) -> 
                 target = resolver.check(ref, LINKABLE)
                 if target and target != entity.id:
                     mentions[target].add(entity.id)
+                    links_to[entity.id].add(target)
 
     for issue in issues:
         named = [
@@ -181,7 +183,7 @@ def link(records: Records, diags: Diagnostics, include_drafts: bool = False) -> 
             *resolver.all((q.by for q in issue.quotes), "actors"),
         ]
         issue_actors[issue.id] = _unique(named)
-        for actor_id in [*named, *(m for m, users in mentions.items() if issue.id in users)]:
+        for actor_id in [*named, *links_to[issue.id]]:
             if entities[actor_id].section == "actors":
                 actor_issues[actor_id].add(issue.id)
         for event_id in resolver.all(issue.events, "events"):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic, Diagnostics
 from .yamlfile import ParsedYaml, parse_yaml
 from .yamlfile import Path as KeyPath
 
@@ -133,8 +133,27 @@ def from_yaml(kind: str, rel: str, parsed: ParsedYaml | None, body: str = "", bo
     return Document(kind, rel, parsed.data, parsed.lines, body, body_line, parsed.ref_sources)
 
 
-def load_content(root: Path, diags: Diagnostics) -> list[Document]:
-    """Load every content file under root; problems go to diags."""
+class ParseCache:
+    """Documents of earlier loads by (path, mtime, size, inode): `serve` re-reads only changed files."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[tuple[int, int, int], Document, list[Diagnostic]]] = {}
+
+    def load(self, kind: str, path: Path, rel: str, diags: Diagnostics) -> Document:
+        """load_document, or the same Document (and its diagnostics again) if the file is unchanged."""
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        entry = self.entries.get(rel)
+        if entry is None or entry[0] != key or entry[1].kind != kind:
+            own = Diagnostics()
+            entry = (key, load_document(kind, path, rel, own), own.items)
+            self.entries[rel] = entry
+        diags.items.extend(entry[2])
+        return entry[1]
+
+
+def load_content(root: Path, diags: Diagnostics, cache: ParseCache | None = None) -> list[Document]:
+    """Load every content file under root; problems go to diags. A cache skips unchanged files."""
     if not root.is_dir():
         diags.error(str(root), None, "content folder not found: create it, or run 'python build.py new issue ID'")
         return []
@@ -146,7 +165,7 @@ def load_content(root: Path, diags: Diagnostics) -> list[Document]:
             diags.error(rel, None, "a symlink pointing outside the content folder: copy the file in instead")
             documents.append(Document(kind, rel, None, readable=False))
             continue
-        documents.append(load_document(kind, path, rel, diags))
+        documents.append(cache.load(kind, path, rel, diags) if cache else load_document(kind, path, rel, diags))
     if not any(d.kind == "site" for d in documents):
         diags.error(
             (root / "site.yaml").as_posix(), None, "site.yaml is missing: create it with a 'title' and a 'description'"

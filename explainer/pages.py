@@ -9,7 +9,7 @@ from typing import Any
 
 from .dates import PartialDate
 from .link import Site
-from .model import Actor, Entity, Event, Issue, Text
+from .model import Actor, Entity, Event, Issue, Quote, Text
 from .refs import REF_RE
 
 KIND_GROUPS = (
@@ -64,6 +64,10 @@ class Planner:
     def __init__(self, site: Site):
         self.site = site
         self.rel = site.relations
+        self.quotes_by: dict[str, list[tuple[Issue, Quote]]] = {}  # actor id → (issue, quote), in reading order
+        for issue in site.issues:
+            for quote in issue.quotes:
+                self.quotes_by.setdefault(quote.by.id, []).append((issue, quote))
 
     def plain(self, text: Text) -> str:
         """Markdown source as plain text for a meta description: links by name."""
@@ -103,7 +107,7 @@ class Planner:
         for issue in self.objects(self.rel.actor_issues.get(actor.id, ())):
             stance = next((p.text for p in issue.positions if p.actor.id == actor.id), None)
             issues.append((issue, stance))
-        quotes = [(issue, q) for issue in self.site.issues for q in issue.quotes if q.by.id == actor.id]
+        quotes = self.quotes_by.get(actor.id, [])
         mentioned = [e for e in self.objects(self.rel.mentions.get(actor.id, ())) if not isinstance(e, Issue)]
         context = {
             "actor": actor,

@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .assets import fingerprint
 from .diagnostics import Diagnostics
@@ -17,6 +18,9 @@ from .render import render_pages
 from .validate import validate
 from .write import WriteStats, collect_static, write_output
 
+if TYPE_CHECKING:
+    from .incremental import BuildCache
+
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
@@ -27,6 +31,7 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     relative_urls: bool = False
+    fingerprint_assets: bool = True  # serve turns it off: LiveReload's liveCSS needs a stylesheet to keep its name
 
 
 @dataclass(slots=True)
@@ -41,16 +46,24 @@ class BuildResult:
         return not self.diagnostics.has_errors()
 
 
-def render_site(options: BuildOptions, diags: Diagnostics) -> tuple[dict[str, bytes], Counter[str]] | None:
-    """Everything up to the bytes of every output file; None after errors."""
-    documents = load_content(options.content, diags)
-    records = validate(documents, diags)
+def render_site(
+    options: BuildOptions, diags: Diagnostics, cache: BuildCache | None = None
+) -> tuple[dict[str, bytes], Counter[str]] | None:
+    """Everything up to the bytes of every output file; None after errors. `serve` passes a cache."""
+    documents = load_content(options.content, diags, cache.parsed if cache else None)
+    records = cache.validate(documents, diags) if cache else validate(documents, diags)
     site = link(records, diags, include_drafts=options.drafts)
     if site is None or diags.has_errors():
         return None
     pages = plan(site)
-    static, assets = fingerprint(collect_static(options.static))
-    files = render_pages(site, pages, options.templates, diags, options.base_url, assets, options.relative_urls)
+    static, assets = (
+        fingerprint(collect_static(options.static))
+        if options.fingerprint_assets
+        else (collect_static(options.static), {})
+    )
+    files = (cache.render_pages if cache else render_pages)(
+        site, pages, options.templates, diags, options.base_url, assets, options.relative_urls
+    )
     if diags.has_errors():
         return None
     base_url = options.base_url or site.config.base_url

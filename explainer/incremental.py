@@ -1,0 +1,186 @@
+"""What `serve` keeps between rebuilds so a save costs little: parsed files, typed records, rendered pages.
+
+Every rebuild still runs every stage over the whole model, so its output is
+byte-identical to a clean build; the caches only skip work whose inputs are
+the same objects or equal values as last time:
+- load: a file with the same (mtime, size, inode) is not re-read (`load.ParseCache`);
+- validate: a Document that is the same object as last time keeps its records;
+- render: compiled templates are kept; a Markdown text is rendered again only
+  when the link (name, URL) of an entity it `[[links]]` to changed; a page is
+  rendered again only if its `PageSpec` (which holds its whole context)
+  changed, a template or a render setting changed, or the link of an entity
+  it `[[links]]` to changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.bccache
+from markupsafe import Markup
+
+from .diagnostics import Diagnostic, Diagnostics
+from .link import Site
+from .load import Document, ParseCache
+from .model import Text
+from .pages import PageSpec
+from .refs import REF_RE
+from .render import Renderer, TemplateProblem
+from .validate import Records, validate
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between builds; a changed template has a new checksum."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+def merge_records(into: Records, part: Records) -> None:
+    """Add one document's records to the whole: lists extended, sets joined, the rest set."""
+    for field in dataclasses.fields(Records):
+        value = getattr(part, field.name)
+        if isinstance(value, list):
+            getattr(into, field.name).extend(value)
+        elif isinstance(value, set):
+            getattr(into, field.name).update(value)
+        elif value is not None:
+            setattr(into, field.name, value)
+
+
+def folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime, size) of every file under folder: changes when any file does."""
+    stamp = []
+    for parent, _dirs, names in os.walk(folder):
+        for name in names:
+            stat = os.stat(os.path.join(parent, name))
+            stamp.append((os.path.join(parent, name), stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(stamp))
+
+
+class RefIndex:
+    """The ids a value `[[links]]` to, anywhere inside it; memoised per record object."""
+
+    def __init__(self) -> None:
+        self.memo: dict[int, tuple[object, frozenset[str]]] = {}
+
+    def refs(self, value: Any) -> frozenset[str]:
+        if isinstance(value, str):
+            return frozenset(m.group(1).strip() for m in REF_RE.finditer(value)) if "[[" in value else frozenset()
+        if isinstance(value, Text):
+            return frozenset(ref.id for ref in value.refs) | self.refs(value.source)
+        if isinstance(value, dict):
+            return self.union([*value.keys(), *value.values()])
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return self.union(value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            hit = self.memo.get(id(value))
+            if hit is None or hit[0] is not value:
+                fields = [getattr(value, f.name) for f in dataclasses.fields(value)]
+                hit = (value, self.union(fields))
+                self.memo[id(value)] = hit
+            return hit[1]
+        return frozenset()
+
+    def union(self, values: Iterable[Any]) -> frozenset[str]:
+        found: set[str] = set()
+        for value in values:
+            found |= self.refs(value)
+        return frozenset(found)
+
+
+@dataclasses.dataclass(slots=True)
+class RenderedPage:
+    spec: PageSpec
+    refs: frozenset[str]
+    html: bytes
+
+
+class BuildCache:
+    """Caches for repeated builds of one site by one process (`serve`)."""
+
+    def __init__(self) -> None:
+        self.parsed = ParseCache()
+        self.validated: dict[int, tuple[Document, Records, list[Diagnostic]]] = {}
+        self.bytecode = MemoryBytecodeCache()
+        self.markdown: dict[str, Markup] = {}  # Markdown source → HTML, while the entities it links to stay the same
+        self.pages: dict[str, RenderedPage] = {}
+        self.setting: tuple[Any, ...] | None = None
+        self.targets: dict[str, Any] = {}  # id → the link a [[ref]] to it renders
+        self.ref_index = RefIndex()
+        self.site: Site | None = None  # the last site rendered
+        self.rendered = 0  # pages rendered by the last build, for the terminal and the benchmark
+
+    def validate(self, documents: list[Document], diags: Diagnostics) -> Records:
+        """validate(), reusing the records of documents that are the same objects as last time."""
+        records = Records()
+        fresh: dict[int, tuple[Document, Records, list[Diagnostic]]] = {}
+        for doc in documents:
+            hit = self.validated.get(id(doc))
+            if hit is None or hit[0] is not doc:
+                own = Diagnostics()
+                hit = (doc, validate([doc], own), own.items)
+            fresh[id(doc)] = hit
+            merge_records(records, hit[1])
+            diags.items.extend(hit[2])
+        self.validated = fresh
+        return records
+
+    def render_pages(self, site: Site, pages: list[PageSpec], templates: Path, diags: Diagnostics,
+                     *settings: Any) -> dict[str, bytes]:  # fmt: skip
+        """render_pages(), re-rendering only pages whose inputs changed."""
+        self.site = site
+        setting = (folder_stamp(templates), templates, site.config, len(site.sources), settings)
+        if setting != self.setting:
+            self.pages, self.markdown, self.setting = {}, {}, setting
+        renderer = Renderer(site, templates, *settings)
+        targets = {entity_id: renderer.resolve(entity_id) for entity_id in site.entities}  # what a [[ref]] shows
+        old = self.targets
+        changed = {i for i in old.keys() | targets.keys() if old.get(i) != targets.get(i)}
+        self.targets = targets
+        if len(self.ref_index.memo) > 50 * (len(targets) + 100):  # records of earlier saves pile up: start afresh
+            self.ref_index = RefIndex()
+        if changed:
+            self.markdown = {
+                src: html for src, html in self.markdown.items() if self.ref_index.refs(src).isdisjoint(changed)
+            }
+        dirty = [page for page in pages if self.is_dirty(page, changed)]
+        fresh = self.render_dirty(renderer, dirty, diags)
+        for page in dirty:
+            if page.output_path in fresh:
+                refs = self.ref_index.refs(page.context)
+                self.pages[page.output_path] = RenderedPage(page, refs, fresh[page.output_path])
+        self.rendered = len(fresh)
+        wanted = {page.output_path for page in pages}
+        self.pages = {path: entry for path, entry in self.pages.items() if path in wanted}
+        return {page.output_path: self.pages[page.output_path].html for page in pages if page.output_path in self.pages}
+
+    def render_dirty(self, renderer: Renderer, pages: list[PageSpec], diags: Diagnostics) -> dict[str, bytes]:
+        """render.render_pages' loop, with compiled templates and Markdown kept from the last build."""
+        renderer.env.bytecode_cache = self.bytecode
+        if not renderer.relative:  # relative links differ by page depth: the renderer keeps those itself
+            renderer.markdown.cache = self.markdown
+        files: dict[str, bytes] = {}
+        for page in pages:
+            try:
+                files[page.output_path] = renderer.render(page).encode("utf-8")
+            except TemplateProblem as problem:
+                diags.error(problem.path, problem.line, problem.message)
+                break  # one broken template breaks every page that uses it: say it once
+        return files
+
+    def is_dirty(self, page: PageSpec, changed: set[str]) -> bool:
+        entry = self.pages.get(page.output_path)
+        return entry is None or entry.spec != page or not entry.refs.isdisjoint(changed)

@@ -1,0 +1,230 @@
+"""`python build.py serve`: build, serve the output with live reload, rebuild on every save.
+
+python-livereload's Server is not used as is: its watcher polls every 0.8 s
+and its reload throttle (LiveReloadHandler.DEFAULT_RELOAD_TIME, 3 s) drops
+saves. Our watcher thread polls content/, templates/ and static/ every 50 ms,
+waits until a burst of saves settles, rebuilds, writes the files whose bytes
+changed, and only then sends one `reload` to every browser (preview.broadcast).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from tornado.ioloop import IOLoop
+
+from .diagnostics import Diagnostics
+from .incremental import BuildCache
+from .load import is_ignored
+from .pipeline import BuildOptions, render_site
+from .preview import PreviewState, broadcast, make_app
+from .render import base_path
+from .write import OutputRefused, collect_static, write_output
+
+POLL_SECONDS = 0.05  # how often the sources are scanned (python-livereload: 0.8 s)
+SETTLE_SECONDS = 0.05  # a save is built once the sources have not changed for this long
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+Stamp = dict[str, tuple[int, int, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class Reload:
+    """One LiveReload message: the URL path that changed, and whether it is a stylesheet."""
+
+    path: str
+    live_css: bool = False
+
+
+def scan(folders: list[Path]) -> Stamp:
+    """(mtime, size, inode) of every file under folders, editor droppings left out."""
+    stamp: Stamp = {}
+    for folder in folders:
+        for parent, dirs, names in os.walk(folder):
+            dirs[:] = [d for d in dirs if not is_ignored(d)]
+            for name in names:
+                if not is_ignored(name):
+                    path = os.path.join(parent, name)
+                    try:
+                        stat = os.stat(path)
+                    except OSError:  # deleted between the listing and the stat
+                        continue
+                    stamp[path] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    return stamp
+
+
+def write_changes(output: Path, old: dict[str, bytes], new: dict[str, bytes]) -> list[str]:
+    """Write the files whose bytes changed (atomically) and delete the ones gone; return both."""
+    changed = sorted(rel for rel, data in new.items() if old.get(rel) != data)
+    for rel in changed:
+        path = output / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(new[rel])
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    gone = sorted(old.keys() - new.keys())
+    for rel in gone:
+        (output / rel).unlink(missing_ok=True)
+        folder = (output / rel).parent
+        while folder != output and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return changed + gone
+
+
+class Rebuilder:
+    """Builds the site again after a save and says which reloads the browsers need."""
+
+    def __init__(self, options: BuildOptions, state: PreviewState, quiet: bool):
+        self.options = options
+        self.state = state
+        self.quiet = quiet
+        self.cache = BuildCache()
+        self.files: dict[str, bytes] | None = None  # the last good build, as written to the output folder
+
+    def build(self, changed: set[str] | None = None) -> list[Reload]:
+        """Rebuild (changed: the source files that changed; None for the first build)."""
+        started = time.perf_counter()
+        diags = Diagnostics()
+        static = str(self.options.static.resolve())
+        rendered: dict[str, bytes] | None
+        if (
+            changed
+            and self.files is not None
+            and self.state.errors is None
+            and all(str(Path(p).resolve()).startswith(static + os.sep) for p in changed)
+        ):  # only static files changed: copy them, render nothing
+            rendered = {k: v for k, v in self.files.items() if not k.startswith("static/")}
+            rendered.update(collect_static(self.options.static))
+            self.cache.rendered = 0
+        else:
+            result = render_site(self.options, diags, self.cache)
+            rendered = result[0] if result else None
+        for diagnostic in diags.sorted():
+            print(diagnostic.format(), file=sys.stderr, flush=True)
+        if rendered is None:
+            return self.failed(diags)
+        if self.cache.site is not None:
+            self.state.base = base_path(self.options.base_url or self.cache.site.config.base_url)
+        if self.files is None:
+            write_output(rendered, self.options.output)
+            written = sorted(rendered)
+        else:
+            written = write_changes(self.options.output, self.files, rendered)
+        self.files, was_broken, self.state.errors = rendered, self.state.errors is not None, None
+        if not self.quiet:
+            seconds = time.perf_counter() - started
+            pages = self.cache.rendered
+            print(f"Built in {seconds:.2f} s: {pages} page{'s' * (pages != 1)} rendered, "
+                  f"{len(written)} file{'s' * (len(written) != 1)} changed", flush=True)  # fmt: skip
+        return self.reloads(written, was_broken)
+
+    def failed(self, diags: Diagnostics) -> list[Reload]:
+        errors = [d.format() for d in diags.sorted()]
+        count = len(diags.errors)
+        print(f"{count} error{'s' * (count != 1)}: shown in the browser; the last good build is kept", file=sys.stderr)
+        css = collect_static(self.options.static)
+        self.state.stylesheets = [data for rel, data in sorted(css.items()) if rel.endswith(".css")]
+        was, self.state.errors = self.state.errors, errors
+        return [] if was == errors else [Reload(self.state.base)]
+
+    def reloads(self, written: list[str], was_broken: bool) -> list[Reload]:
+        if not written and not was_broken:
+            return []
+        if written and not was_broken and all(rel.endswith(".css") for rel in written):
+            return [Reload(self.state.base + rel, live_css=True) for rel in written]
+        pages = [rel for rel in written if rel.endswith(".html")] or ["index.html"]
+        return [Reload(self.state.base + pages[0])]
+
+
+def watch(folders: list[Path], rebuild: Callable[[set[str]], list[Reload]], loop: IOLoop,
+          stop: threading.Event) -> None:  # fmt: skip
+    """Poll folders; after each save (or burst of saves) rebuild, then tell the browsers."""
+    before = scan(folders)
+    while not stop.is_set():
+        started = time.perf_counter()
+        now = scan(folders)
+        pause = max(POLL_SECONDS, 2 * (time.perf_counter() - started))  # a big site: scan less often
+        if now == before:
+            stop.wait(pause)
+            continue
+        while not stop.wait(SETTLE_SECONDS):  # wait until the burst is over
+            later = scan(folders)
+            if later == now:
+                break
+            now = later
+        changed = {path for path in before.keys() | now.keys() if before.get(path) != now.get(path)}
+        before = now
+        try:
+            reloads = rebuild(changed)
+        except Exception as error:  # a bug of ours must not stop the preview
+            print(f"error: the rebuild failed: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+            continue
+        for reload in reloads:
+            loop.add_callback(broadcast, reload.path, reload.live_css)
+
+
+def listen(state: PreviewState, host: str, port: int) -> str | None:
+    """Bind the port; an error message if it cannot be bound."""
+    try:
+        make_app(state).listen(port, address=host)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            return f"error: port {port} is already in use: stop what uses it or choose another with --port"
+        return f"error: cannot listen on {host}:{port}: {error.strerror or error}"
+    return None
+
+
+def stop_on_sigterm(*_: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: bool, own_output: bool) -> int:
+    """Run the preview until Ctrl-C; the exit status. own_output: output is a temporary folder to delete."""
+    options = replace(options, drafts=True, fingerprint_assets=False)
+    state = PreviewState(options.output, base_path(options.base_url or "/"), port)
+    problem = listen(state, host, port)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    if host not in LOCAL_HOSTS:
+        print(f"warning: --host {host} lets other machines on the network see the preview, drafts included",
+              file=sys.stderr)  # fmt: skip
+    rebuilder = Rebuilder(options, state, quiet)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    try:
+        rebuilder.build()
+        shown = f"[{host}]" if ":" in host else host
+        url = f"http://{shown}:{port}{state.base}"
+        print(f"Serving on {url} (Ctrl-C to stop)", flush=True)
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        folders = [options.content, options.templates, options.static]
+        args = (folders, rebuilder.build, IOLoop.current(), stop)
+        threading.Thread(target=watch, args=args, name="explainer-watch", daemon=True).start()
+        IOLoop.current().start()
+    except OutputRefused as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Stopped.", flush=True)
+    finally:
+        stop.set()
+        if own_output:
+            shutil.rmtree(options.output, ignore_errors=True)
+    return 0

@@ -1,0 +1,365 @@
+"""`python build.py serve`: the real server in a subprocess, spoken to over HTTP and LiveReload's websocket."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import websocket
+from conftest import REPO
+
+CARD = "content/issues/nato-expansion.md"
+PAGE = "issues/nato-expansion/index.html"
+WAIT = 20.0  # seconds: generous for a loaded CI machine; tests check behaviour, not speed
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """`python build.py serve` in a subprocess, its output read by threads."""
+
+    def __init__(self, site: Path, *args: str):
+        self.port = free_port()
+        self.output = site / "out"
+        command = [sys.executable, str(REPO / "build.py"), "serve", "--port", str(self.port), "--output", "out", *args]
+        self.process = subprocess.Popen(command, cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.stdout: queue.Queue[str] = queue.Queue()
+        self.stderr: list[str] = []
+        assert self.process.stdout and self.process.stderr
+        threading.Thread(target=self.pump, args=(self.process.stdout, self.stdout.put), daemon=True).start()
+        threading.Thread(target=self.pump, args=(self.process.stderr, self.stderr.append), daemon=True).start()
+        self.banner = self.wait_line("Serving on ")
+
+    @staticmethod
+    def pump(stream: Any, put: Any) -> None:
+        for line in stream:
+            put(line.rstrip("\n"))
+
+    def wait_line(self, start: str) -> str:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                line = self.stdout.get(timeout=0.5)
+            except queue.Empty:
+                assert self.process.poll() is None, f"server exited: {self.stderr}"
+                continue
+            if line.startswith(start):
+                return line
+        raise AssertionError(f"no line starting {start!r}; stderr: {self.stderr}")
+
+    def get(self, path: str) -> tuple[int, dict[str, str], str]:
+        """GET path exactly as given (no client-side normalisation)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT)
+        connection.putrequest("GET", path, skip_accept_encoding=True)
+        connection.endheaders()
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        connection.close()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+    def stop(self) -> tuple[int, str]:
+        """Ctrl-C; the exit status and everything on stderr."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=WAIT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        time.sleep(0.1)  # let the reader threads drain
+        return self.process.returncode, "\n".join(self.stderr)
+
+
+class LiveReloadClient:
+    """What livereload.js does: the hello handshake, then `info`, then listen."""
+
+    def __init__(self, port: int, url: str):
+        self.socket = websocket.create_connection(f"ws://127.0.0.1:{port}/livereload", timeout=WAIT)
+        self.socket.send(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+        hello = json.loads(self.socket.recv())
+        assert hello["command"] == "hello"
+        assert "http://livereload.com/protocols/official-7" in hello["protocols"]
+        self.socket.send(json.dumps({"command": "info", "url": url, "plugins": {}}))
+
+    def next(self, timeout: float = WAIT) -> dict[str, Any] | None:
+        self.socket.settimeout(timeout)
+        try:
+            return dict(json.loads(self.socket.recv()))
+        except websocket.WebSocketTimeoutException:
+            return None
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+@pytest.fixture
+def serve(example_site: Path) -> Iterator[Any]:
+    servers: list[Server] = []
+
+    def start(*args: str) -> Server:
+        servers.append(Server(example_site, *args))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        status, stderr = server.stop()
+        assert status == 0, stderr
+        assert "Traceback" not in stderr
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_save_reloads_once_and_rewrites_only_what_changed(example_site: Path, serve: Any) -> None:
+    edit(example_site / CARD, "status: deadlocked", "status: deadlocked\ndraft: true")
+    server = serve()
+    assert server.banner == f"Serving on http://127.0.0.1:{server.port}/ (Ctrl-C to stop)"
+    status, _, page = server.get("/issues/nato-expansion/")
+    assert status == 200
+    assert 'class="badge draft"' in page  # drafts are shown while serving, with their badge
+    assert re.search(r'<script src="/livereload\.js\?port=\d+"[^>]*></script>\s*</head>', page)
+    before = snapshot(server.output)
+    client = LiveReloadClient(server.port, f"http://127.0.0.1:{server.port}/issues/nato-expansion/")
+
+    edit(
+        example_site / CARD,
+        "## What Russia is asking for",
+        "A sentence marked zebra-crossing-42.\n\n## What Russia is asking for",
+    )
+    message = client.next()
+    assert message is not None and message["command"] == "reload"
+    assert message["liveCSS"] is False or not message["path"].endswith(".css")
+    assert client.next(timeout=1.5) is None  # exactly one reload for one save
+    assert "zebra-crossing-42" in server.get("/issues/nato-expansion/")[2]
+
+    after = snapshot(server.output)
+    changed = {rel for rel in after if before.get(rel, (b"", 0))[0] != after[rel][0]}
+    assert PAGE in changed
+    assert "static/style.css" not in changed and len(changed) < len(after) // 2
+    for rel in after.keys() - changed:
+        assert after[rel][1] == before[rel][1], f"{rel} was rewritten with the same bytes"
+    assert not [rel for rel, (data, _) in after.items() if b"livereload" in data]  # the client is never on disk
+    client.close()
+
+
+def test_broken_save_shows_errors_in_every_page_then_the_site_returns(example_site: Path, serve: Any) -> None:
+    server = serve()
+    client = LiveReloadClient(server.port, f"http://127.0.0.1:{server.port}/")
+    good = (server.output / PAGE).read_bytes()
+
+    edit(example_site / CARD, "[[ryabkov]], who leads", "[[ryabkof]], who leads")
+    edit(example_site / "content/issues/arms-control.md", "status:", "status: [unclosed\nstatus:")
+    assert client.next() is not None
+    for path in ("/", "/issues/nato-expansion/", "/actors/russia/"):
+        status, headers, page = server.get(path)
+        assert status == 500 and headers["content-type"].startswith("text/html")
+        errors = re.search(r'<pre class="build-errors">(.*?)</pre>', page, re.S)
+        assert errors is not None
+        lines = errors.group(1).replace("&#x27;", "'").splitlines()
+        assert len([line for line in lines if ": error: " in line]) >= 2
+        assert any(re.match(r"content/issues/nato-expansion\.md:\d+: error: .*ryabkof", line) for line in lines)
+        assert any(line.startswith("content/issues/arms-control.md:") for line in lines)
+        assert all(line in server.stderr for line in lines)  # the same text as the terminal
+        assert "<style>" in page and "livereload.js" in page
+    assert (server.output / PAGE).read_bytes() == good  # the last good build is kept
+
+    edit(example_site / CARD, "[[ryabkof]], who leads", "[[ryabkov]], who leads")
+    edit(example_site / "content/issues/arms-control.md", "status: [unclosed\n", "")
+    assert client.next() is not None
+    status, _, page = server.get("/issues/nato-expansion/")
+    assert status == 200 and "build-errors" not in page
+    client.close()
+
+
+def test_template_syntax_error_is_shown_with_its_file_and_line(example_site: Path, serve: Any) -> None:
+    server = serve()
+    client = LiveReloadClient(server.port, f"http://127.0.0.1:{server.port}/")
+    template = example_site / "templates/issue.html"
+    original = template.read_text(encoding="utf-8")
+    template.write_text(original + "{% if %}\n", encoding="utf-8")
+    assert client.next() is not None
+    status, _, page = server.get("/issues/nato-expansion/")
+    assert status == 500
+    assert re.search(r"templates/issue\.html:\d+: error: template syntax error", page)
+    template.write_text(original, encoding="utf-8")
+    assert client.next() is not None
+    assert server.get("/issues/nato-expansion/")[0] == 200
+    client.close()
+
+
+def test_css_save_reloads_the_stylesheet_only(example_site: Path, serve: Any) -> None:
+    server = serve()
+    client = LiveReloadClient(server.port, f"http://127.0.0.1:{server.port}/")
+    pages = {rel: data for rel, data in snapshot(server.output).items() if rel.endswith(".html")}
+    with (example_site / "static/style.css").open("a", encoding="utf-8") as css:
+        css.write("\n.zebra { color: rebeccapurple; }\n")
+    message = client.next()
+    assert message is not None
+    assert message["command"] == "reload" and message["liveCSS"] is True
+    assert message["path"] == "/static/style.css"
+    assert client.next(timeout=1.5) is None
+    assert "rebeccapurple" in server.get("/static/style.css")[2]
+    assert {rel: data for rel, data in snapshot(server.output).items() if rel.endswith(".html")} == pages
+    client.close()
+
+
+def test_a_site_with_a_sub_path_is_served_under_it(example_site: Path, serve: Any) -> None:
+    server = serve("--base-url", "https://example.org/explainer/")
+    assert server.banner == f"Serving on http://127.0.0.1:{server.port}/explainer/ (Ctrl-C to stop)"
+    status, headers, _ = server.get("/")
+    assert status in (301, 302) and headers["location"] == "/explainer/"
+    status, _, home = server.get("/explainer/")
+    assert status == 200
+    hrefs = set(re.findall(r'href="(/[^"#]*)"', home))
+    assert hrefs and all(href.startswith("/explainer/") for href in hrefs)
+    for href in sorted(hrefs):
+        assert server.get(href)[0] == 200, href
+    assert server.get("/issues/nato-expansion/")[0] == 404
+
+
+def test_nothing_outside_the_output_folder_is_served(example_site: Path, serve: Any) -> None:
+    server = serve()
+    (example_site / "secret.txt").write_text("top secret", encoding="utf-8")
+    os.symlink(example_site / "secret.txt", server.output / "static" / "leak.txt")
+    os.symlink(example_site / "content", server.output / "leaked-folder")
+    attempts = [
+        "/../secret.txt",
+        "/static/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/static/%2E%2E/%2e%2e/secret.txt",
+        "/static/..%2f..%2fsecret.txt",
+        "/static/%2e%2e%5c%2e%2e%5csecret.txt",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        f"/{example_site.as_posix().lstrip('/')}/../secret.txt",
+        "/static/leak.txt",
+        "/leaked-folder/site.yaml",
+        "/.explainer-output",
+    ]
+    for path in attempts:
+        status, _, body = server.get(path)
+        assert status in (400, 403, 404), (path, status)
+        assert "top secret" not in body and "root:" not in body and "title:" not in body, path
+
+
+def test_a_busy_port_is_one_line_and_exit_2(example_site: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)],
+            cwd=example_site,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(port) in lines[0] and "--port" in lines[0]
+
+
+def test_another_host_prints_a_warning(example_site: Path, serve: Any) -> None:
+    server = serve("--host", "127.0.0.2")
+    assert server.banner == f"Serving on http://127.0.0.2:{server.port}/ (Ctrl-C to stop)"
+    assert any(line.startswith("warning: --host 127.0.0.2") for line in server.stderr)
+
+
+def cdp(ws: websocket.WebSocket, method: str, counter: list[int], **params: Any) -> dict[str, Any]:
+    """Send one Chrome DevTools Protocol command and return its result."""
+    counter[0] += 1
+    ws.send(json.dumps({"id": counter[0], "method": method, "params": params}))
+    while True:
+        reply = json.loads(ws.recv())
+        if reply.get("id") == counter[0]:
+            return dict(reply.get("result", {}))
+
+
+def evaluate(ws: websocket.WebSocket, counter: list[int], expression: str) -> Any:
+    result = cdp(ws, "Runtime.evaluate", counter, expression=expression, returnByValue=True)
+    return result.get("result", {}).get("value")
+
+
+def wait_for(ws: websocket.WebSocket, counter: list[int], expression: str) -> bool:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if evaluate(ws, counter, expression):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.skipif(
+    not shutil.which("chromium"), reason="Debian's chromium is not installed (apt-get install chromium)"
+)
+def test_an_open_page_reloads_by_itself_after_a_save(example_site: Path, serve: Any, tmp_path: Path) -> None:
+    server = serve()
+    profile = tmp_path / "chromium-profile"
+    browser = subprocess.Popen(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-extensions",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=0",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        active = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + WAIT
+        while not (active.exists() and active.read_text().strip()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        cdp_port = active.read_text().split()[0]
+        connection = http.client.HTTPConnection("127.0.0.1", int(cdp_port), timeout=WAIT)
+        connection.request("GET", "/json/list")
+        target = next(t for t in json.loads(connection.getresponse().read()) if t["type"] == "page")
+        ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=WAIT, suppress_origin=True)
+        counter = [0]
+        cdp(ws, "Page.navigate", counter, url=f"http://127.0.0.1:{server.port}/issues/nato-expansion/")
+        assert wait_for(ws, counter, "!!(window.LiveReload && window.LiveReload.connector.protocol)")
+        evaluate(ws, counter, "window.beforeTheSave = true")
+        edit(example_site / CARD, "## What Russia is asking for", "Marked giraffe-77.\n\n## What Russia is asking for")
+        # a reload starts a new document: the variable is gone and the new text is there
+        assert wait_for(ws, counter, "!window.beforeTheSave && document.body.innerText.includes('giraffe-77')")
+        ws.close()
+    finally:
+        browser.terminate()
+        browser.wait(timeout=WAIT)
