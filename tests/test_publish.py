@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
 import os
@@ -23,6 +24,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import REPO, run_build, soup
 
+from explainer import write
 from explainer.assets import fingerprint, hashed_name
 from explainer.check import OutputChecker, check_external
 
@@ -473,3 +475,19 @@ def test_check_external_fetches_links_with_bounded_concurrency(tmp_path: Path, s
     assert time.perf_counter() - started < 5
     assert report.external == 2
     assert report.problems == [f"https://example.org/: error: external link {address}missing.html: HTTP 404"]
+
+
+def test_an_output_folder_that_cannot_be_renamed_is_updated_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = tmp_path / "mounted"
+    assert write.write_output({"a.html": b"a", "old.html": b"old"}, output) == write.WriteStats(2, 0, 0)
+
+    def busy(new: Path, output: Path) -> None:
+        raise OSError(errno.EBUSY, "Device or resource busy")
+
+    monkeypatch.setattr(write, "swap", busy)
+    stats = write.write_output({"a.html": b"a", "b/index.html": b"b"}, output)
+    assert stats == write.WriteStats(written=1, unchanged=1, removed=1)
+    assert contents(output) == {".explainer-output": write.MARKER_TEXT, "a.html": b"a", "b/index.html": b"b"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".mounted.lock", "mounted"]
