@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -84,6 +85,9 @@ def read_text(path: Path, rel: str, diags: Diagnostics) -> str | None:
         raw = path.read_bytes()
     except OSError as error:
         diags.error(rel, None, f"cannot read this file: {error.strerror or error}")
+        return None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        diags.error(rel, 1, "saved as UTF-16, not UTF-8: save the file as UTF-8")
         return None
     try:
         text = raw.decode("utf-8")

@@ -313,6 +313,10 @@ CASES: dict[str, tuple[list[Breakage], list[str]]] = {
         [latin1(ACTORS, "name: Ukraine", "name: Ukraïne")],
         [f"{ACTORS}:15: error: not UTF-8 text (byte 0xef): save the file as UTF-8"],
     ),
+    "utf16-card": (
+        [lambda root: (root / ISSUE).write_text((root / ISSUE).read_text(encoding="utf-8"), encoding="utf-16")],
+        [f"{ISSUE}:1: error: saved as UTF-16, not UTF-8: save the file as UTF-8"],
+    ),
     # --- wrong values ---
     "order-not-a-number": (
         [change(ISSUE, "order: 2", "order: second")],
