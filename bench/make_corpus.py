@@ -101,7 +101,7 @@ def make_corpus(count: int, out: Path) -> None:
     (out / "issues").mkdir(parents=True, exist_ok=True)
     (out / "site.yaml").write_text(
         f'title: "Generated explainer, {count} issues"\ndescription: A generated site for benchmarks.\n'
-        "language: en\nbase_url: /\nupdated: 2022-01-10\n",
+        "language: en\nbase_url: https://example.org/\nupdated: 2022-01-10\n",
         encoding="utf-8",
     )
     (out / "sources.yaml").write_text(

@@ -3,8 +3,12 @@
 Every rebuild still runs every stage over the whole model, so its output is
 byte-identical to a clean build; the caches only skip work whose inputs are
 the same objects or equal values as last time:
-- load: a file with the same (mtime, size, inode) is not re-read (`load.ParseCache`);
+- load: a file with the same (mtime, size, inode) is not re-read (`load.ParseCache`),
+  and when the watcher names the changed files (all already known) the folder is not listed;
 - validate: a Document that is the same object as last time keeps its records;
+- link, plan: when only issue bodies changed, the last Site and pages are
+  reused with the new issues swapped in (`relink.py`), and so are sitemap.xml
+  and feed.xml, which show no bodies;
 - render: compiled templates are kept; a Markdown text is rendered again only
   when the link (name, URL) of an entity it `[[links]]` to changed; a page is
   rendered again only if its `PageSpec` (which holds its whole context)
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +29,13 @@ import jinja2.bccache
 from markupsafe import Markup
 
 from .diagnostics import Diagnostic, Diagnostics
+from .hostfiles import host_files
 from .link import Site
-from .load import Document, ParseCache
+from .load import Document, ParseCache, load_content
 from .model import Text
 from .pages import PageSpec
 from .refs import REF_RE
+from .relink import Relinker
 from .render import Renderer, TemplateProblem
 from .validate import Records, validate
 
@@ -113,15 +119,49 @@ class BuildCache:
 
     def __init__(self) -> None:
         self.parsed = ParseCache()
+        self.changed: set[str] | None = None  # the files the watcher saw change, for the next load only
+        self.documents: list[Document] | None = None
+        self.root: Path | None = None
+        self.load_clean = False  # the last load reported nothing
+        self.relink = Relinker()
+        self.host: tuple[str, dict[str, bytes]] | None = None
         self.validated: dict[int, tuple[Document, Records, list[Diagnostic]]] = {}
         self.bytecode = MemoryBytecodeCache()
         self.markdown: dict[str, Markup] = {}  # Markdown source → HTML, while the entities it links to stay the same
         self.pages: dict[str, RenderedPage] = {}
         self.setting: tuple[Any, ...] | None = None
         self.targets: dict[str, Any] = {}  # id → the link a [[ref]] to it renders
+        self.linked: Mapping[str, Any] = {}  # the entities those targets were computed from
         self.ref_index = RefIndex()
         self.site: Site | None = None  # the last site rendered
         self.rendered = 0  # pages rendered by the last build, for the terminal and the benchmark
+
+    def load(self, root: Path, diags: Diagnostics) -> list[Document]:
+        """load_content(); when the watcher says which existing files changed, only those are looked at."""
+        changed, self.changed = self.changed, None
+        documents = self.documents
+        if changed is not None and documents is not None and root == self.root and self.load_clean:
+            index = {doc.path: n for n, doc in enumerate(documents)}
+            inside = [os.path.normpath(p) for p in changed if Path(p).resolve().is_relative_to(root.resolve())]
+            if all(p in index and os.path.isfile(p) and not os.path.islink(p) for p in inside):
+                documents = list(documents)
+                own = Diagnostics()
+                for path in inside:
+                    documents[index[path]] = self.parsed.load(documents[index[path]].kind, Path(path), path, own)
+                diags.items.extend(own.items)
+                self.documents, self.load_clean = documents, not own.items
+                return documents
+        own = Diagnostics()
+        self.documents = load_content(root, own, self.parsed)
+        diags.items.extend(own.items)
+        self.root, self.load_clean = root, not own.items
+        return self.documents
+
+    def host_files(self, site: Site, pages: list[PageSpec], base_url: str) -> dict[str, bytes]:
+        """hostfiles.host_files(), kept while only issue bodies changed: sitemap and feed do not show them."""
+        if not (self.relink.reused and self.host is not None and self.host[0] == base_url):
+            self.host = (base_url, host_files(site, pages, base_url))
+        return dict(self.host[1])
 
     def validate(self, documents: list[Document], diags: Diagnostics) -> Records:
         """validate(), reusing the records of documents that are the same objects as last time."""
@@ -144,9 +184,14 @@ class BuildCache:
         self.site = site
         setting = (folder_stamp(templates), templates, site.config, len(site.sources), settings)
         if setting != self.setting:
-            self.pages, self.markdown, self.setting = {}, {}, setting
+            self.pages, self.markdown, self.setting, self.linked = {}, {}, setting, {}
         renderer = Renderer(site, templates, *settings)
-        targets = {entity_id: renderer.resolve(entity_id) for entity_id in site.entities}  # what a [[ref]] shows
+        known = self.linked  # a target is computed again only for entities that are new objects
+        targets = {
+            entity_id: self.targets[entity_id] if known.get(entity_id) is entity else renderer.resolve(entity_id)
+            for entity_id, entity in site.entities.items()
+        }  # what a [[ref]] to each id shows
+        self.linked = dict(site.entities)
         old = self.targets
         changed = {i for i in old.keys() | targets.keys() if old.get(i) != targets.get(i)}
         self.targets = targets
@@ -183,4 +228,4 @@ class BuildCache:
 
     def is_dirty(self, page: PageSpec, changed: set[str]) -> bool:
         entry = self.pages.get(page.output_path)
-        return entry is None or entry.spec != page or not entry.refs.isdisjoint(changed)
+        return entry is None or (entry.spec is not page and entry.spec != page) or not entry.refs.isdisjoint(changed)

@@ -50,12 +50,15 @@ def render_site(
     options: BuildOptions, diags: Diagnostics, cache: BuildCache | None = None
 ) -> tuple[dict[str, bytes], Counter[str]] | None:
     """Everything up to the bytes of every output file; None after errors. `serve` passes a cache."""
-    documents = load_content(options.content, diags, cache.parsed if cache else None)
+    documents = cache.load(options.content, diags) if cache else load_content(options.content, diags)
     records = cache.validate(documents, diags) if cache else validate(documents, diags)
-    site = link(records, diags, include_drafts=options.drafts)
+    if cache:
+        site = cache.relink.link(records, diags, options.drafts)
+    else:
+        site = link(records, diags, include_drafts=options.drafts)
     if site is None or diags.has_errors():
         return None
-    pages = plan(site)
+    pages = cache.relink.plan(site) if cache else plan(site)
     static, assets = (
         fingerprint(collect_static(options.static))
         if options.fingerprint_assets
@@ -74,7 +77,7 @@ def render_site(
             f"base_url '{base_url}' is not a full URL such as https://example.org/explainer/: "
             "sitemap.xml, feed.xml and canonical links are left out",
         )
-    files.update(host_files(site, pages, base_url))
+    files.update((cache.host_files if cache else host_files)(site, pages, base_url))
     files.update(static)
     return files, Counter(page.kind for page in pages)
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from tornado.ioloop import IOLoop
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic, Diagnostics
 from .incremental import BuildCache
 from .load import is_ignored
 from .pipeline import BuildOptions, render_site
@@ -95,6 +95,7 @@ class Rebuilder:
         self.quiet = quiet
         self.cache = BuildCache()
         self.files: dict[str, bytes] | None = None  # the last good build, as written to the output folder
+        self.warnings: list[Diagnostic] = []  # printed after the last good build
 
     def build(self, changed: set[str] | None = None) -> list[Reload]:
         """Rebuild (changed: the source files that changed; None for the first build)."""
@@ -112,10 +113,14 @@ class Rebuilder:
             rendered.update(collect_static(self.options.static))
             self.cache.rendered = 0
         else:
+            self.cache.changed = changed
             result = render_site(self.options, diags, self.cache)
             rendered = result[0] if result else None
-        for diagnostic in diags.sorted():
-            print(diagnostic.format(), file=sys.stderr, flush=True)
+        shown = diags.sorted()
+        if diags.has_errors() or shown != self.warnings:  # a warning that stays is not repeated on every save
+            for diagnostic in shown:
+                print(diagnostic.format(), file=sys.stderr, flush=True)
+        self.warnings = [] if diags.has_errors() else shown
         if rendered is None:
             return self.failed(diags)
         if self.cache.site is not None:

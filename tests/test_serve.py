@@ -363,3 +363,57 @@ def test_an_open_page_reloads_by_itself_after_a_save(example_site: Path, serve: 
     finally:
         browser.terminate()
         browser.wait(timeout=WAIT)
+
+
+def test_an_added_card_gets_a_page_and_links_and_a_deleted_one_loses_them(example_site: Path, serve: Any) -> None:
+    server = serve()
+    client = LiveReloadClient(server.port, f"http://127.0.0.1:{server.port}/")
+    card = example_site / "content/issues/sanctions-threat.md"
+    card.write_text(
+        "---\ntitle: Will sanctions follow?\nsummary: Perhaps.\nactors: [russia]\n---\nText about [[nato]].\n",
+        encoding="utf-8",
+    )
+    assert client.next() is not None
+    assert server.get("/issues/sanctions-threat/")[0] == 200
+    assert 'href="/issues/sanctions-threat/"' in server.get("/")[2]
+    assert 'href="/issues/sanctions-threat/"' in server.get("/actors/russia/")[2]
+    card.unlink()
+    assert client.next() is not None
+    assert server.get("/issues/sanctions-threat/")[0] == 404
+    assert not (server.output / "issues/sanctions-threat").exists()
+    assert "sanctions-threat" not in server.get("/")[2] + server.get("/actors/russia/")[2]
+    client.close()
+
+
+def test_cached_rebuilds_write_the_same_bytes_as_a_clean_build(example_site: Path) -> None:
+    from explainer.diagnostics import Diagnostics
+    from explainer.incremental import BuildCache
+    from explainer.pipeline import BuildOptions, render_site
+
+    site = example_site
+    folders = (site / "content", site / "out", site / "templates", site / "static")
+    options = BuildOptions(*folders, base_url="https://example.org/explainer/", drafts=True, fingerprint_assets=False)
+    cache = BuildCache()
+    assert render_site(options, Diagnostics(), cache) is not None
+    every_page = cache.rendered
+    body = "## What Russia is asking for"
+    edits = [  # (file, old text, new text, whether link and plan are skipped)
+        (CARD, body, "A new line linking [[ukraine]].\n\n" + body, True),  # same ids linked: body only
+        (CARD, body, "A second line.\n\n" + body, True),
+        ("content/actors.yaml", "name: Russia", "name: Russian Federation", False),  # every [[russia]] changes
+        (CARD, body, "Now linking [[patrols-and-incidents]].\n\n" + body, False),  # a new link: relations change
+        (CARD, body, "A third line.\n\n" + body, True),
+        ("content/site.yaml", "smart_quotes: true", "smart_quotes: false", False),
+        ("templates/base.html", "</head>", "<meta name=x content=y>\n</head>", True),
+    ]
+    rendered = []
+    for rel, old, new, reused in edits:
+        edit(site / rel, old, new)
+        cached = render_site(options, Diagnostics(), cache)
+        clean = render_site(options, Diagnostics())
+        assert cached is not None and clean is not None
+        assert cached[0] == clean[0], rel
+        assert "feed.xml" in cached[0] and "sitemap.xml" in cached[0]
+        assert cache.relink.reused == reused, rel
+        rendered.append(cache.rendered)
+    assert 0 < rendered[0] < every_page and rendered[-1] == every_page  # a card edit renders some pages, a template all

@@ -1,0 +1,184 @@
+"""Link and plan again only when a save changed more than the text of issue cards.
+
+Editing a card's Markdown body is the commonest save. When the new card equals
+the old one in every field but its body, and the body links to the same ids,
+no relation changes and the planner has nothing new to read: the last `Site`
+and pages are reused with the new `Issue` objects swapped in for the old ones.
+Anything else (front matter, facts, a new or deleted file, diagnostics from
+that card) links and plans in full. tests/test_serve.py checks that the output
+equals a clean build's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from types import MappingProxyType
+from typing import Any
+
+from .dates import PartialDate
+from .diagnostics import Diagnostic, Diagnostics
+from .link import Relations, Site, link
+from .model import Actor, Event, Issue, Ref, Source, Text
+from .pages import PageSpec, plan
+from .validate import Records
+
+LEAVES = (str, int, float, bool, type(None), Text, Ref, PartialDate, Relations)  # hold no records
+RECORDS = (Actor, Event, Source)  # hold ids, never other records
+
+
+class Unsure(Exception):
+    """A value of a kind the swap does not know how to copy: link and plan in full."""
+
+
+def body_only(old: Any, new: Any) -> bool:
+    """new is old with another Markdown body that links to the same ids."""
+    return (
+        type(old) is Issue
+        and type(new) is Issue
+        and dataclasses.replace(old, body=new.body) == new
+        and {ref.id for ref in old.body.refs} == {ref.id for ref in new.body.refs}
+    )
+
+
+class Swapper:
+    """Copies a structure with some objects replaced, sharing every part that holds none of them."""
+
+    def __init__(self, replace: dict[int, Any], records: set[int]):
+        self.replace = replace  # id(old object) → new object
+        self.records = records  # ids of the other records: they hold ids, never other records
+        self.memo: dict[int, Any] = {}
+
+    def swap(self, value: Any) -> Any:
+        key = id(value)
+        if key in self.replace:
+            return self.replace[key]
+        if isinstance(value, LEAVES) or key in self.records:
+            return value
+        if key not in self.memo:
+            self.memo[key] = self.copy(value)
+        return self.memo[key]
+
+    def copy(self, value: Any) -> Any:
+        if type(value) in (list, tuple, set, frozenset):
+            items = [self.swap(item) for item in value]
+            same = all(a is b for a, b in zip(items, value, strict=True))  # a set iterates in the same order twice
+            return value if same else type(value)(items)
+        if type(value) in (dict, MappingProxyType):
+            pairs = {self.swap(k): self.swap(v) for k, v in value.items()}
+            if all(pairs.get(k) is v for k, v in value.items()):
+                return value
+            return pairs if type(value) is dict else MappingProxyType(pairs)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            fields = [f.name for f in dataclasses.fields(value) if f.init]
+            changes = {name: self.swap(getattr(value, name)) for name in fields}
+            if all(changes[name] is getattr(value, name) for name in fields):
+                return value
+            return dataclasses.replace(value, **changes)
+        raise Unsure(type(value).__name__)
+
+
+def issues_in(value: Any, found: set[int]) -> None:
+    """Add the ids of the Issue objects inside value (not looking inside records) to found."""
+    if type(value) is Issue:
+        found.add(id(value))
+    elif type(value) in (list, tuple, set, frozenset):
+        for item in value:
+            issues_in(item, found)
+    elif type(value) in (dict, MappingProxyType):
+        for item in value.values():
+            issues_in(item, found)
+    elif isinstance(value, LEAVES) or type(value) in RECORDS:
+        return
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            issues_in(getattr(value, field.name), found)
+    else:
+        raise Unsure(type(value).__name__)
+
+
+def issues_by_page(pages: list[PageSpec]) -> dict[int, list[int]]:
+    """id(issue) → the indices of the pages whose spec holds it."""
+    where: dict[int, list[int]] = {}
+    for index, page in enumerate(pages):
+        found: set[int] = set()
+        issues_in(page, found)
+        for key in found:
+            where.setdefault(key, []).append(index)
+    return where
+
+
+class Relinker:
+    """link() and plan(), or the last Site and pages with changed issue bodies swapped in."""
+
+    def __init__(self) -> None:
+        self.records: Records | None = None
+        self.drafts = False
+        self.site: Site | None = None
+        self.pages: list[PageSpec] | None = None
+        self.diagnostics: list[Diagnostic] = []
+        self.reused = False  # whether the last link() was a swap, for tests and the benchmark
+        self.where: dict[int, list[int]] | None = None  # id(issue) → the indices of the pages that hold it
+
+    def swaps(self, records: Records, drafts: bool) -> dict[int, Any] | None:
+        """id(old record) → new record, if only issue bodies changed since the last link; else None."""
+        old = self.records
+        if old is None or self.site is None or drafts != self.drafts:
+            return None
+        replace: dict[int, Any] = {}
+        for field in dataclasses.fields(Records):
+            before, after = getattr(old, field.name), getattr(records, field.name)
+            if not isinstance(after, list):
+                if before is not after and before != after:
+                    return None
+                continue
+            if len(before) != len(after):
+                return None
+            for a, b in zip(before, after, strict=True):
+                if a is not b:
+                    if not (a == b or body_only(a, b)):
+                        return None
+                    replace[id(a)] = b
+        changed = {b.path for b in replace.values()}
+        if any(d.path in changed for d in self.diagnostics):
+            return None
+        return replace
+
+    def link(self, records: Records, diags: Diagnostics, include_drafts: bool) -> Site | None:
+        replace = self.swaps(records, include_drafts)
+        if replace is not None and self.site is not None:
+            everything = {id(r) for f in dataclasses.fields(Records) if isinstance(v := getattr(records, f.name), list)
+                          for r in v}  # fmt: skip
+            swapper = Swapper(replace, everything)
+            try:
+                site, pages = swapper.swap(self.site), self.swap_pages(swapper, replace)
+            except Unsure:
+                pass
+            else:
+                self.records, self.site, self.pages, self.reused = records, site, pages, True
+                diags.items.extend(self.diagnostics)
+                return site  # type: ignore[no-any-return]
+        own = Diagnostics()
+        site = link(records, own, include_drafts=include_drafts)
+        diags.items.extend(own.items)
+        self.records, self.drafts, self.site, self.pages, self.where = records, include_drafts, site, None, None
+        self.diagnostics, self.reused = own.items, False
+        return site
+
+    def swap_pages(self, swapper: Swapper, replace: dict[int, Any]) -> list[PageSpec] | None:
+        """The last pages with the new issues in; only the pages that hold a replaced issue are copied."""
+        if self.pages is None:
+            return None
+        if self.where is None:
+            self.where = issues_by_page(self.pages)
+        pages = list(self.pages)
+        for old, new in replace.items():
+            indices = self.where.pop(old, [])
+            for index in indices:
+                pages[index] = swapper.swap(pages[index])
+            self.where[id(new)] = indices
+        return pages
+
+    def plan(self, site: Site) -> list[PageSpec]:
+        if self.pages is None or site is not self.site:
+            self.pages = plan(site)
+        return self.pages
