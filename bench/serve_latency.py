@@ -93,6 +93,7 @@ def measure(site: Path, card: str, saves: int) -> dict[str, float]:
             reloads.append(time.perf_counter() - saved)
             pages.append(served.get(timeout=30))
         ws.close()
+        print(f"  save → reload, each (ms): {[round(t * 1000) for t in reloads]}", file=sys.stderr, flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -169,7 +169,7 @@ class Relinker:
         if self.pages is None:
             return None
         if self.where is None:
-            self.where = issues_by_page(self.pages)
+            raise Unsure("pages of unknown kinds")
         pages = list(self.pages)
         for old, new in replace.items():
             indices = self.where.pop(old, [])
@@ -181,4 +181,8 @@ class Relinker:
     def plan(self, site: Site) -> list[PageSpec]:
         if self.pages is None or site is not self.site:
             self.pages = plan(site)
+            try:  # now rather than on the next save, which should be quick
+                self.where = issues_by_page(self.pages)
+            except Unsure:
+                self.where = None
         return self.pages

@@ -10,6 +10,7 @@ changed, and only then sends one `reload` to every browser (preview.broadcast).
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import shutil
 import signal
@@ -67,7 +68,7 @@ def scan(folders: list[Path]) -> Stamp:
 
 def write_changes(output: Path, old: dict[str, bytes], new: dict[str, bytes]) -> list[str]:
     """Write the files whose bytes changed (atomically) and delete the ones gone; return both."""
-    changed = sorted(rel for rel, data in new.items() if old.get(rel) != data)
+    changed = sorted(rel for rel, data in new.items() if old.get(rel) is not data and old.get(rel) != data)
     for rel in changed:
         path = output / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -214,6 +215,8 @@ def serve(options: BuildOptions, host: str, port: int, open_browser: bool, quiet
     signal.signal(signal.SIGTERM, stop_on_sigterm)
     try:
         rebuilder.build()
+        gc.collect()
+        gc.freeze()  # the first build's objects live on: full collections need not scan them on every save
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}{state.base}"
         print(f"Serving on {url} (Ctrl-C to stop)", flush=True)
