@@ -47,15 +47,16 @@ def error_page(errors: list[str], stylesheets: list[bytes]) -> bytes:
     """The page shown in place of every page while the last build has errors."""
     count = sum(1 for line in errors if ": error: " in line)
     style = "".join(f"<style>{css.decode('utf-8', 'replace')}</style>" for css in stylesheets)
-    lines = "\n".join(html.escape(line) for line in errors)
+    lines = "\n".join(html.escape(line, quote=False) for line in errors)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>Build failed: {count} error{'s' if count != 1 else ''}</title>\n{style}\n</head>\n<body>\n"
-        '<main id="main" class="build-failed">\n<h1>The site did not build</h1>\n'
-        f"<p>{count} error{'s' if count != 1 else ''}, as in the terminal. Fix them and save: this page "
+        f"<title>Build failed: {count} error{'s' if count != 1 else ''}</title>\n{style}\n</head>\n"
+        '<body class="kind-error">\n<header class="masthead"><div class="masthead-inner">Preview</div></header>\n'
+        '<main id="main" class="page build-failed">\n<h1>The site did not build</h1>\n'
+        f"<p>{count} error{'s' if count != 1 else ''}, as in the terminal. Fix and save: this page "
         "reloads by itself. Until then the preview keeps the last good build.</p>\n"
-        f'<pre class="build-errors">{lines}</pre>\n</main>\n</body>\n</html>\n'
+        f'<pre class="build-errors" style="white-space: pre-wrap">{lines}</pre>\n</main>\n</body>\n</html>\n'
     ).encode()
 
 

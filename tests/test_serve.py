@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import http.client
 import json
 import os
@@ -182,9 +183,9 @@ def test_broken_save_shows_errors_in_every_page_then_the_site_returns(example_si
     for path in ("/", "/issues/nato-expansion/", "/actors/russia/"):
         status, headers, page = server.get(path)
         assert status == 500 and headers["content-type"].startswith("text/html")
-        errors = re.search(r'<pre class="build-errors">(.*?)</pre>', page, re.S)
+        errors = re.search(r'<pre class="build-errors"[^>]*>(.*?)</pre>', page, re.S)
         assert errors is not None
-        lines = errors.group(1).replace("&#x27;", "'").splitlines()
+        lines = html.unescape(errors.group(1)).splitlines()
         assert len([line for line in lines if ": error: " in line]) >= 2
         assert any(re.match(r"content/issues/nato-expansion\.md:\d+: error: .*ryabkof", line) for line in lines)
         assert any(line.startswith("content/issues/arms-control.md:") for line in lines)
