@@ -9,6 +9,7 @@ changed, and only then sends one `reload` to every browser (preview.broadcast).
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import gc
 import os
@@ -195,13 +196,20 @@ def listen(state: PreviewState, host: str, port: int) -> str | None:
     return None
 
 
+def preview_options(options: BuildOptions) -> BuildOptions:
+    """The build options of a preview: drafts shown, static names kept (for liveCSS), no search index (slow)."""
+    wanted: dict[str, Any] = {"drafts": True, "fingerprint_assets": False, "search": False}
+    known = {field.name for field in dataclasses.fields(BuildOptions)}
+    return replace(options, **{name: value for name, value in wanted.items() if name in known})
+
+
 def stop_on_sigterm(*_: Any) -> None:
     raise KeyboardInterrupt
 
 
 def serve(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: bool, own_output: bool) -> int:
     """Run the preview until Ctrl-C; the exit status. own_output: output is a temporary folder to delete."""
-    options = replace(options, drafts=True, fingerprint_assets=False)
+    options = preview_options(options)
     state = PreviewState(options.output, base_path(options.base_url or "/"), port)
     problem = listen(state, host, port)
     if problem is not None:

@@ -390,10 +390,11 @@ def test_cached_rebuilds_write_the_same_bytes_as_a_clean_build(example_site: Pat
     from explainer.diagnostics import Diagnostics
     from explainer.incremental import BuildCache
     from explainer.pipeline import BuildOptions, render_site
+    from explainer.serve import preview_options
 
     site = example_site
     folders = (site / "content", site / "out", site / "templates", site / "static")
-    options = BuildOptions(*folders, base_url="https://example.org/explainer/", drafts=True, fingerprint_assets=False)
+    options = preview_options(BuildOptions(*folders, base_url="https://example.org/explainer/"))
     cache = BuildCache()
     assert render_site(options, Diagnostics(), cache) is not None
     every_page = cache.rendered
