@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 from . import __version__, check
@@ -14,7 +15,7 @@ from .scaffold import SKELETONS, ScaffoldError, create
 from .write import OutputRefused
 
 ROOT = Path(__file__).resolve().parent.parent
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 COMMANDS = ("build", "new", "check", "serve")
 PLURAL = {"home": "home", "issue": "issues", "actor": "actors", "event": "events", "actors": "index", "events": "index"}
 
@@ -43,6 +44,9 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
         "--relative-urls",
         action="store_true",
         help="write page-relative links only, so the output also works opened from disk (file://)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="treat warnings as errors: exit 1 and write nothing if there are any"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
 
@@ -96,6 +100,7 @@ def build_options(args: argparse.Namespace) -> BuildOptions:
         base_url=args.base_url,
         drafts=args.drafts,
         relative_urls=args.relative_urls,
+        strict=args.strict,
     )
 
 
@@ -108,12 +113,20 @@ def run_build(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     print_diagnostics(result.diagnostics.sorted())
     if not result.ok:
-        errors = len(result.diagnostics.errors)
-        print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written to {options.output}", file=sys.stderr)
+        print(f"{failure_count(result)}; nothing was written to {options.output}", file=sys.stderr)
         return EXIT_CONTENT
     if not args.quiet:
         print(summary_line(result))
     return EXIT_OK
+
+
+def failure_count(result: BuildResult) -> str:
+    """`2 errors`, or with --strict and warnings only, `3 warnings (--strict)`."""
+    errors = len(result.diagnostics.errors)
+    if errors == 0 and result.strict:
+        warnings = len(result.diagnostics.warnings)
+        return f"{warnings} warning{'s' if warnings != 1 else ''} (--strict)"
+    return f"{errors} error{'s' if errors != 1 else ''}"
 
 
 def run_new(argv: list[str]) -> int:
@@ -145,8 +158,7 @@ def run_check(argv: list[str]) -> int:
     result, report = check.run_check(build_options(args), external=args.external, timeout=args.timeout)
     print_diagnostics(result.diagnostics.sorted())
     if report is None:
-        errors = len(result.diagnostics.errors)
-        print(f"check: {errors} content error{'s' if errors != 1 else ''}", file=sys.stderr)
+        print(f"check: {failure_count(result).replace(' error', ' content error')}", file=sys.stderr)
         return EXIT_CONTENT
     for problem in report.problems:
         print(problem, file=sys.stderr)
@@ -181,8 +193,30 @@ def run_serve(argv: list[str]) -> int:
     return serve(build_options(args), args.host, args.port, args.open, args.quiet, own_output)
 
 
+def report_bug() -> int:
+    """An exception we did not expect is our bug, not the user's mistake: say so, with the traceback."""
+    print(
+        f"internal error in explainer {__version__}: this is a bug in the generator, not in your files; "
+        "please report it with the traceback below",
+        file=sys.stderr,
+    )
+    traceback.print_exc(file=sys.stderr)
+    return EXIT_BUG
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; exit 0 (built), 1 (content errors), 2 (usage) or 3 (a bug in explainer)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return run_command(argv)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception:
+        return report_bug()
+
+
+def run_command(argv: list[str]) -> int:
     if argv and argv[0] == "new":
         return run_new(argv[1:])
     if argv and argv[0] == "serve":
@@ -191,8 +225,4 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(argv[1:])
     if argv and argv[0] == "build":
         argv = argv[1:]
-    try:
-        return run_build(make_parser().parse_args(argv))
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    return run_build(make_parser().parse_args(argv))

@@ -39,6 +39,7 @@ class SiteConfig:
     updated: PartialDate | None = None
     authors: tuple[str, ...] = ()
     smart_quotes: bool = True
+    allow_html: bool = False
 
 
 @dataclass(frozen=True, slots=True)

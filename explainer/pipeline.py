@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .advice import likely_mistakes
 from .assets import fingerprint
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base, host_files
@@ -31,6 +32,7 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     relative_urls: bool = False
+    strict: bool = False  # warnings fail the build
     fingerprint_assets: bool = True  # serve turns it off: LiveReload's liveCSS needs a stylesheet to keep its name
 
 
@@ -40,9 +42,12 @@ class BuildResult:
     pages: Counter[str] = field(default_factory=Counter)
     stats: WriteStats | None = None
     seconds: float = 0.0
+    strict: bool = False
 
     @property
     def ok(self) -> bool:
+        if self.strict and self.diagnostics.warnings:
+            return False
         return not self.diagnostics.has_errors()
 
 
@@ -69,6 +74,7 @@ def render_site(
     )
     if diags.has_errors():
         return None
+    likely_mistakes(site, records, diags)
     base_url = options.base_url or site.config.base_url
     if absolute_base(base_url) is None:
         diags.warning(
@@ -85,9 +91,9 @@ def render_site(
 def build(options: BuildOptions) -> BuildResult:
     """Build the site; on any error the output folder is left as it was."""
     started = time.perf_counter()
-    result = BuildResult(Diagnostics())
+    result = BuildResult(Diagnostics(), strict=options.strict)
     rendered = render_site(options, result.diagnostics)
-    if rendered is not None:
+    if rendered is not None and result.ok:
         files, result.pages = rendered
         result.stats = write_output(files, options.output)
     result.seconds = time.perf_counter() - started

@@ -56,6 +56,7 @@ class Renderer:
         base_url: str | None = None,
         assets: dict[str, str] | None = None,
         relative: bool = False,
+        diags: Diagnostics | None = None,
     ):
         self.site = site
         self.templates = templates
@@ -65,7 +66,7 @@ class Renderer:
         self.prefix = ""  # with relative URLs: from the page being rendered to the site root, `../../`
         self.markdown_caches: dict[str, dict[str, Markup]] = {}
         self.env = make_environment(templates)
-        self.markdown = MarkdownRenderer(self.resolve, site.config.smart_quotes)
+        self.markdown = MarkdownRenderer(self.resolve, site.config.smart_quotes, site.config.allow_html, diags)
         self.env.filters["markdown"] = self.markdown
         self.env.filters["markdown_inline"] = self.markdown.inline
         self.absolute_base = absolute_base(base_url or site.config.base_url)
@@ -153,7 +154,7 @@ def render_pages(site: Site, pages: list[PageSpec], templates: Path, diags: Diag
                  base_url: str | None = None, assets: dict[str, str] | None = None,
                  relative: bool = False) -> dict[str, bytes]:  # fmt: skip
     """Render each page to bytes by output path; template problems go to diags."""
-    renderer = Renderer(site, templates, base_url, assets, relative)
+    renderer = Renderer(site, templates, base_url, assets, relative, diags)
     files: dict[str, bytes] = {}
     for page in pages:
         try:

@@ -10,7 +10,9 @@ from .load import Document
 from .model import ACTOR_KINDS, Actor, Entity, Event, Figure, Issue, Position, Quote, Ref, SiteConfig, Source
 from .refs import make_text
 
-SITE_FIELDS = ("title", "description", "subtitle", "language", "base_url", "updated", "authors", "smart_quotes")
+SITE_FIELDS = (
+    "title", "description", "subtitle", "language", "base_url", "updated", "authors", "smart_quotes", "allow_html",
+)  # fmt: skip
 ISSUE_FIELDS = (
     "title", "summary", "order", "status", "actors", "events", "positions",
     "quotes", "figures", "sources", "updated", "draft",
@@ -68,6 +70,7 @@ def validate_site(doc: Document, diags: Diagnostics) -> SiteConfig | None:
         updated=fields.date("updated"),
         authors=fields.strings("authors"),
         smart_quotes=fields.boolean("smart_quotes") if smart is not None else True,
+        allow_html=fields.boolean("allow_html"),
     )
     return config if title and description else None
 

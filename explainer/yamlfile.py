@@ -25,6 +25,9 @@ except AttributeError:  # PyYAML built without libyaml
 
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+# libyaml's composer recurses in C: ~25,000 nested '[' overflow the stack and kill Python
+# (a segfault, no exception). Anything near that is refused before libyaml sees it.
+MAX_PARSER_DEPTH = 1000
 Path = tuple[str | int, ...]
 
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
@@ -120,6 +123,10 @@ def parse_yaml(text: str, path: str, diags: Diagnostics, offset: int = 0) -> Par
             if "\t" in line[: len(line) - len(line.lstrip())]:
                 diags.error(path, number + offset, "a tab indents this line: YAML needs spaces")
                 return None
+    too_deep = parser_depth_over(text, MAX_PARSER_DEPTH)
+    if too_deep is not None:
+        diags.error(path, too_deep + offset, f"YAML too large: nested more than {MAX_DEPTH} levels deep")
+        return None
     loader = ContentLoader(text)
     try:
         node = loader.get_single_node()
@@ -138,6 +145,23 @@ def parse_yaml(text: str, path: str, diags: Diagnostics, offset: int = 0) -> Par
         diags.error(path, error.line, f"YAML too large: {error.why}")
     finally:
         loader.dispose()
+    return None
+
+
+def parser_depth_over(text: str, limit: int) -> int | None:
+    """The first line where nesting may pass limit, or None: an over-estimate, fast even on megabytes.
+
+    Counted: brackets still open (even in quotes), and block indicators on one line (`- - - x`).
+    Nesting by indentation alone needs ~limit²/2 spaces, so the file's size bounds it.
+    """
+    if text.count("[") + text.count("{") + text.count("- ") < limit:
+        return None
+    depth = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        opens = line.count("[") + line.count("{")
+        if depth + opens + line.count("- ") > limit:
+            return number
+        depth = max(depth + opens - line.count("]") - line.count("}"), 0)
     return None
 
 

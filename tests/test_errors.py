@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Snapshot, edit, run_build, run_main, snapshot, write_site, write_tree
+from conftest import CLEAN, REPO, Snapshot, edit, run_build, run_main, snapshot, write_site, write_tree
 
 ISSUE = "content/issues/nato-expansion.md"
 ACTORS = "content/actors.yaml"
@@ -438,6 +438,7 @@ def test_error_while_rendering_names_the_template_line(site: Path) -> None:
 
 
 def test_warnings_do_not_stop_the_build(site: Path) -> None:
+    write_site(site, CLEAN)  # no other warnings
     change(ISSUE, "order: 2", "order: 2\ntitel: Typo")(site)
     result = run_main(site)
     assert result.returncode == 0, result.stderr

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import edit, links, run_build, soup, write_site, write_tree
+from conftest import CLEAN, edit, links, run_build, soup, write_site, write_tree
 
 DRAFT = """
     ---
@@ -244,7 +244,7 @@ def test_yaml_values_stay_as_written(tmp_path: Path) -> None:
 
 
 def test_crlf_and_bom_files_just_work(tmp_path: Path) -> None:
-    write_site(tmp_path)
+    write_site(tmp_path, CLEAN)
     for path in (tmp_path / "content").rglob("*.*"):
         text = path.read_text(encoding="utf-8")
         path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
