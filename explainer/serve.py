@@ -208,8 +208,19 @@ def stop_on_sigterm(*_: Any) -> None:
 
 
 def serve(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: bool, own_output: bool) -> int:
-    """Run the preview until Ctrl-C; the exit status. own_output: output is a temporary folder to delete."""
+    """Run the preview until Ctrl-C; the exit status. own_output: output is a temporary folder to delete after."""
     options = preview_options(options)
+    scratch = options.output
+    if own_output:  # a folder of our own inside it, so the writer's lock file beside it is ours to delete too
+        options = replace(options, output=scratch / "site")
+    try:
+        return run(options, host, port, open_browser, quiet)
+    finally:
+        if own_output:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: bool) -> int:
     state = PreviewState(options.output, base_path(options.base_url or "/"), port)
     problem = listen(state, host, port)
     if problem is not None:
@@ -241,6 +252,4 @@ def serve(options: BuildOptions, host: str, port: int, open_browser: bool, quiet
         print("Stopped.", flush=True)
     finally:
         stop.set()
-        if own_output:
-            shutil.rmtree(options.output, ignore_errors=True)
     return 0

@@ -289,6 +289,28 @@ def test_a_busy_port_is_one_line_and_exit_2(example_site: Path) -> None:
     assert len(lines) == 1 and str(port) in lines[0] and "--port" in lines[0]
 
 
+def test_the_temporary_output_folder_is_removed_on_exit(example_site: Path, tmp_path: Path) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    environment = {**os.environ, "TMPDIR": str(scratch)}
+    port = free_port()
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=example_site, env=environment, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    while "Serving on" not in process.stdout.readline():
+        assert process.poll() is None
+    assert list(scratch.iterdir())  # the preview is there while it runs
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=WAIT) == 0
+    assert list(scratch.iterdir()) == []
+    with socket.socket() as sock:  # a busy port also leaves nothing behind
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        busy = str(sock.getsockname()[1])
+        subprocess.run([*command[:-1], busy], cwd=example_site, env=environment, capture_output=True, timeout=60)
+    assert list(scratch.iterdir()) == []
+
+
 def test_another_host_prints_a_warning(example_site: Path, serve: Any) -> None:
     server = serve("--host", "127.0.0.2")
     assert server.banner == f"Serving on http://127.0.0.2:{server.port}/ (Ctrl-C to stop)"
