@@ -46,6 +46,9 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
         help="write page-relative links only, so the output also works opened from disk (file://)",
     )
     parser.add_argument(
+        "--no-search", action="store_true", help="skip the Pagefind search index (faster; the search page says so)"
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="treat warnings as errors: exit 1 and write nothing if there are any"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
@@ -101,6 +104,7 @@ def build_options(args: argparse.Namespace) -> BuildOptions:
         drafts=args.drafts,
         relative_urls=args.relative_urls,
         strict=args.strict,
+        search=not args.no_search,
     )
 
 

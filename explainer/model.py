@@ -65,6 +65,15 @@ class Figure:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """One dated note of what changed on an issue card (`changes:`)."""
+
+    date: PartialDate
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Issue:
     id: str
     path: str
@@ -82,6 +91,7 @@ class Issue:
     sources: tuple[Ref, ...] = ()
     updated: PartialDate | None = None
     draft: bool = False
+    changes: tuple[Change, ...] = ()  # as written; views sort them
 
     section = "issues"
 

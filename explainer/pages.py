@@ -11,6 +11,11 @@ from .dates import PartialDate
 from .link import Site
 from .model import Actor, Entity, Event, Issue, Quote, Text
 from .refs import REF_RE
+from .views.changes import LATEST, all_updates, issue_updates
+from .views.matrix import matrix
+from .views.relmap import KIND_LABELS as RELATION_LABELS
+from .views.relmap import Graph
+from .views.timeline import chart
 
 KIND_GROUPS = (
     ("country", "Countries"),
@@ -29,7 +34,7 @@ class PageSpec:
 
     url: str  # relative to the site root: "", "issues/nato-expansion/"
     template: str
-    kind: str  # home, issue, actor, event, actors, events
+    kind: str  # home, issue, actor, event, actors, events, positions, map, search, 404
     title: str
     description: str
     context: dict[str, Any]
@@ -68,6 +73,11 @@ class Planner:
         for issue in site.issues:
             for quote in issue.quotes:
                 self.quotes_by.setdefault(quote.by.id, []).append((issue, quote))
+        self.graph = Graph(site.actors, site.issues, site.events, site.entities)
+
+    def name(self, entity_id: str) -> str:
+        entity = self.site.entities.get(entity_id)
+        return entity.name if entity else entity_id
 
     def plain(self, text: Text) -> str:
         """Markdown source as plain text for a meta description: links by name."""
@@ -87,17 +97,20 @@ class Planner:
         positions = [(get(p.actor.id), p.text) for p in issue.positions if p.actor.id in self.site.entities]
         quotes = [(q, get(q.by.id), get(q.source.id) if q.source else None) for q in issue.quotes]
         figures = [(f, get(f.source.id) if f.source else None) for f in issue.figures]
+        events: list[Event] = self.objects(self.rel.issue_events.get(issue.id, ()))
         context = {
             "issue": issue,
             "positions": positions,
             "quotes": quotes,
             "figures": figures,
             "actors": self.objects(self.rel.issue_actors.get(issue.id, ())),
-            "events": self.objects(self.rel.issue_events.get(issue.id, ())),
+            "events": events,
             "sources": self.objects(dict.fromkeys(s.id for s in issue.sources)),
             "mentioned_in": self.objects(self.rel.mentions.get(issue.id, ())),
             "previous": before,
             "next": after,
+            "updates": issue_updates(issue),
+            "chart": chart(events),
         }
         updated = issue.updated or self.site.config.updated
         return PageSpec(entity_url(issue), "issue.html", "issue", issue.title, plain(issue.summary), context, updated)
@@ -109,15 +122,19 @@ class Planner:
             issues.append((issue, stance))
         quotes = self.quotes_by.get(actor.id, [])
         mentioned = [e for e in self.objects(self.rel.mentions.get(actor.id, ())) if not isinstance(e, Issue)]
+        events: list[Event] = self.objects(self.rel.actor_events.get(actor.id, ()))
         context = {
             "actor": actor,
             "kind_label": KIND_LABELS[actor.kind],
             "member_of": self.objects(dict.fromkeys(r.id for r in actor.member_of)),
             "members": self.objects(self.rel.members.get(actor.id, ())),
             "issues": issues,
-            "events": self.objects(self.rel.actor_events.get(actor.id, ())),
+            "events": events,
             "quotes": quotes,
             "mentioned_in": mentioned,
+            "relmap": self.graph.around(actor.id),
+            "relation_labels": RELATION_LABELS,
+            "chart": chart(events),
         }
         role = actor.role or KIND_LABELS[actor.kind]
         description = self.plain(actor.summary) if actor.summary else f"{actor.name}: {role}"
@@ -151,6 +168,7 @@ class Planner:
             "key_actors": [a for a in ranked if self.rel.actor_issues.get(a.id)][:HOME_ACTORS],
             "latest_events": list(reversed(self.site.events))[:HOME_EVENTS],
             "positions": {i.id: len(i.positions) for i in self.site.issues},
+            "updates": all_updates(self.site.issues)[:LATEST],
         }
         config = self.site.config
         return PageSpec("", "home.html", "home", config.title, plain(config.description), context, config.updated)
@@ -165,9 +183,36 @@ class Planner:
         years: dict[int, list[Event]] = {}
         for event in self.site.events:
             years.setdefault(event.date.year, []).append(event)
-        context = {"years": list(years.items())}
+        context = {
+            "years": list(years.items()),
+            "chart": chart(self.site.events),
+            "filter_issues": [i for i in self.site.issues if self.rel.issue_events.get(i.id)],
+            "filter_actors": [a for a in self.site.actors if self.rel.actor_events.get(a.id)],
+            "tags": {
+                e.id: (" ".join(self.rel.event_issues.get(e.id, ())), " ".join(dict.fromkeys(r.id for r in e.actors)))
+                for e in self.site.events
+            },
+        }
         description = f"Every event in {self.site.config.title}, in order."
         return PageSpec("events/", "events.html", "events", "Timeline", description, context, self.site.config.updated)
+
+    def positions_page(self) -> PageSpec:
+        actors = {a.id: a for a in self.site.actors}
+        context = {"matrix": matrix(self.site.issues, actors, self.name)}
+        description = f"Where each side stands on every issue in {self.site.config.title}, at a glance."
+        config = self.site.config
+        return PageSpec("positions/", "positions.html", "positions", "Who wants what", description, context,
+                        config.updated)  # fmt: skip
+
+    def actors_map(self) -> PageSpec:
+        context = {"relmap": self.graph.whole(), "relation_labels": RELATION_LABELS}
+        description = f"How the actors in {self.site.config.title} are related: memberships, issues, events."
+        return PageSpec("actors/map/", "map.html", "map", "Relationship map", description, context,
+                        self.site.config.updated)  # fmt: skip
+
+    def search_page(self) -> PageSpec:
+        description = f"Search every issue, actor and event in {self.site.config.title}."
+        return PageSpec("search/", "search.html", "search", "Search", description, {}, self.site.config.updated)
 
     def not_found(self) -> PageSpec:
         description = "There is no page at this address."
@@ -180,9 +225,12 @@ def plan(site: Site) -> list[PageSpec]:
     return [
         planner.home_page(),
         *(planner.issue_page(issue, n) for n, issue in enumerate(site.issues)),
+        planner.positions_page(),
         planner.actors_index(),
+        planner.actors_map(),
         *(planner.actor_page(actor) for actor in site.actors),
         planner.events_index(),
         *(planner.event_page(event, n) for n, event in enumerate(site.events)),
+        planner.search_page(),
         planner.not_found(),
     ]

@@ -17,6 +17,8 @@ from .load import load_content
 from .pages import plan
 from .render import render_pages
 from .validate import validate
+from .views import search
+from .views.files import view_files
 from .write import WriteStats, collect_static, write_output
 
 if TYPE_CHECKING:
@@ -34,6 +36,7 @@ class BuildOptions:
     relative_urls: bool = False
     strict: bool = False  # warnings fail the build
     fingerprint_assets: bool = True  # serve turns it off: LiveReload's liveCSS needs a stylesheet to keep its name
+    search: bool = True  # index the pages with Pagefind (if installed); --no-search, or serve for speed, skip it
 
 
 @dataclass(slots=True)
@@ -84,6 +87,9 @@ def render_site(
             "sitemap.xml, feed.xml and canonical links are left out",
         )
     files.update((cache.host_files if cache else host_files)(site, pages, base_url))
+    files.update(view_files(site, base_url))
+    if options.search:
+        files.update(search.search_index(files, diags, search.pagefind_executable(), options.output))
     files.update(static)
     return files, Counter(page.kind for page in pages)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields, check_id, describe
 from .load import Document
-from .model import ACTOR_KINDS, Actor, Entity, Event, Figure, Issue, Position, Quote, Ref, SiteConfig, Source
+from .model import ACTOR_KINDS, Actor, Change, Entity, Event, Figure, Issue, Position, Quote, Ref, SiteConfig, Source
 from .refs import make_text
 
 SITE_FIELDS = (
@@ -15,13 +15,14 @@ SITE_FIELDS = (
 )  # fmt: skip
 ISSUE_FIELDS = (
     "title", "summary", "order", "status", "actors", "events", "positions",
-    "quotes", "figures", "sources", "updated", "draft",
+    "quotes", "figures", "sources", "updated", "draft", "changes",
 )  # fmt: skip
 ACTOR_FIELDS = ("name", "kind", "role", "member_of", "aliases", "summary", "links")
 EVENT_FIELDS = ("title", "date", "end", "place", "actors", "issues", "summary", "sources")
 SOURCE_FIELDS = ("title", "publisher", "url", "date")
 QUOTE_FIELDS = ("by", "text", "date", "source", "context")
 FIGURE_FIELDS = ("value", "label", "source")
+CHANGE_FIELDS = ("date", "text")
 
 
 @dataclass(slots=True)
@@ -93,6 +94,15 @@ def validate_figure(fields: Fields) -> Figure | None:
     return Figure(value, label, fields.ref("source"))
 
 
+def validate_change(fields: Fields) -> Change | None:
+    fields.check_known(CHANGE_FIELDS)
+    date = fields.date("date", required=True)
+    text = fields.text("text", required=True)
+    if date is None or text is None:
+        return None
+    return Change(date, text, fields.line())
+
+
 def validate_issue(doc: Document, diags: Diagnostics) -> Issue | None:
     if not check_id(doc.stem, doc.path, 1, diags, "file name"):
         return None
@@ -116,6 +126,9 @@ def validate_issue(doc: Document, diags: Diagnostics) -> Issue | None:
     figures = [
         validate_figure(fields.sub(item, "figures", i, what=f"figure {i + 1}")) for i, item in fields.items("figures")
     ]
+    changes = [
+        validate_change(fields.sub(item, "changes", i, what=f"change {i + 1}")) for i, item in fields.items("changes")
+    ]
     issue = Issue(
         id=doc.stem,
         path=doc.path,
@@ -133,6 +146,7 @@ def validate_issue(doc: Document, diags: Diagnostics) -> Issue | None:
         sources=fields.refs("sources"),
         updated=fields.date("updated"),
         draft=fields.boolean("draft"),
+        changes=tuple(c for c in changes if c),
     )
     return issue if title and summary else None
 

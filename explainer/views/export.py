@@ -1,0 +1,165 @@
+"""/data/explainer.json, the whole fact base, and /data/previews.json, the summaries hover cards show.
+
+docs/data-export.md documents the schema.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..dates import PartialDate
+from ..link import Site
+from ..model import Actor, Event, Issue, Source, Text
+
+SCHEMA = "explainer-data/1"
+PREVIEW_CHARS = 280
+
+
+def _date(date: PartialDate | None) -> str | None:
+    return date.iso if date else None
+
+
+def _text(text: Text | None) -> str | None:
+    return text.source if text else None
+
+
+class Exporter:
+    def __init__(self, site: Site, url: Callable[[Any], str]):
+        self.site = site
+        self.url = url
+
+    def ids(self, ids: Iterable[str]) -> list[str]:
+        """Ids that name something in this build (a draft left out is not named)."""
+        return [i for i in dict.fromkeys(ids) if i in self.site.entities]
+
+    def issue(self, issue: Issue) -> dict[str, Any]:
+        return {
+            "id": issue.id,
+            "url": self.url(issue),
+            "title": issue.title,
+            "summary": issue.summary,
+            "status": issue.status,
+            "order": issue.order,
+            "updated": _date(issue.updated),
+            "actors": self.ids(self.site.relations.issue_actors.get(issue.id, ())),
+            "events": self.ids(self.site.relations.issue_events.get(issue.id, ())),
+            "positions": [
+                {"actor": p.actor.id, "text": p.text.source}
+                for p in issue.positions
+                if p.actor.id in self.site.entities
+            ],
+            "quotes": [
+                {
+                    "by": q.by.id,
+                    "text": q.text.source,
+                    "date": _date(q.date),
+                    "source": q.source.id if q.source else None,
+                    "context": q.context,
+                }
+                for q in issue.quotes
+            ],
+            "figures": [
+                {"value": f.value, "label": f.label, "source": f.source.id if f.source else None} for f in issue.figures
+            ],
+            "sources": self.ids(s.id for s in issue.sources),
+            "changes": [{"date": c.date.iso, "text": c.text} for c in issue.changes],
+            "body": issue.body.source,
+        }
+
+    def actor(self, actor: Actor) -> dict[str, Any]:
+        return {
+            "id": actor.id,
+            "url": self.url(actor),
+            "name": actor.name,
+            "kind": actor.kind,
+            "role": actor.role,
+            "member_of": self.ids(r.id for r in actor.member_of),
+            "aliases": list(actor.aliases),
+            "summary": _text(actor.summary),
+            "links": [{"label": label, "url": href} for label, href in actor.links],
+        }
+
+    def event(self, event: Event) -> dict[str, Any]:
+        return {
+            "id": event.id,
+            "url": self.url(event),
+            "title": event.title,
+            "date": event.date.iso,
+            "end": _date(event.end),
+            "place": event.place,
+            "actors": self.ids(r.id for r in event.actors),
+            "issues": self.ids(self.site.relations.event_issues.get(event.id, ())),
+            "summary": _text(event.summary),
+            "sources": self.ids(s.id for s in event.sources),
+        }
+
+    @staticmethod
+    def source(source: Source) -> dict[str, Any]:
+        return {
+            "id": source.id,
+            "title": source.title,
+            "publisher": source.publisher,
+            "url": source.url,
+            "date": _date(source.date),
+        }
+
+    def relations(self) -> dict[str, dict[str, list[str]]]:
+        rel = self.site.relations
+        named = {
+            "issue_actors": rel.issue_actors, "issue_events": rel.issue_events, "actor_issues": rel.actor_issues,
+            "actor_events": rel.actor_events, "event_issues": rel.event_issues, "members": rel.members,
+            "mentions": rel.mentions, "source_users": rel.source_users,
+        }  # fmt: skip
+        return {name: {k: list(v) for k, v in index.items() if v} for name, index in named.items()}
+
+    def everything(self) -> dict[str, Any]:
+        config = self.site.config
+        return {
+            "schema": SCHEMA,
+            "site": {
+                "title": config.title,
+                "description": config.description,
+                "subtitle": config.subtitle,
+                "language": config.language,
+                "base_url": config.base_url,
+                "updated": _date(config.updated),
+                "authors": list(config.authors),
+            },
+            "issues": [self.issue(i) for i in self.site.issues],
+            "actors": [self.actor(a) for a in self.site.actors],
+            "events": [self.event(e) for e in self.site.events],
+            "sources": [self.source(s) for s in self.site.sources],
+            "relations": self.relations(),
+        }
+
+
+def dump(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
+def data_export(site: Site, url: Callable[[Any], str]) -> bytes:
+    """The fact base as JSON, keys sorted, lists in the site's reading order."""
+    return dump(Exporter(site, url).everything())
+
+
+def previews(site: Site, url: Callable[[Any], str], plain: Callable[[str], str]) -> bytes:
+    """URL path → {kind, name, summary} for every issue, actor and event: what a hover card shows."""
+    found: dict[str, dict[str, str]] = {}
+    for issue in site.issues:
+        found[url(issue)] = {"kind": "Issue", "name": issue.title, "summary": cut(issue.summary)}
+    for actor in site.actors:
+        summary = plain(actor.summary.source) if actor.summary else ""
+        kind = actor.role or actor.kind.capitalize()
+        found[url(actor)] = {"kind": kind, "name": actor.name, "summary": cut(summary)}
+    for event in site.events:
+        when = event.date.display + (f" – {event.end.display}" if event.end and event.end != event.date else "")
+        summary = plain(event.summary.source) if event.summary else ""
+        found[url(event)] = {"kind": f"Event · {when}", "name": event.title, "summary": cut(summary)}
+    return dump(found)
+
+
+def cut(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1].rsplit(" ", 1)[0] + "…"

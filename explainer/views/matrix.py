@@ -1,0 +1,66 @@
+"""The positions matrix: actors × issues, each cell an actor's stance on an issue."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..model import Actor, Issue, Text
+
+SHORT = 80  # characters of a stance shown in its cell; the rest opens on request
+MAX_ISSUES = 40  # columns: the first issues in home-page order
+MAX_ACTORS = 60  # rows: the actors with the most positions among those issues
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: Text | None  # the whole stance, Markdown; None: no stated position
+    short: str  # plain text, cut at a word near SHORT, with "…"; "" when the stance fits
+    plain: str = ""  # the whole stance as plain text, for a tooltip
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    issues: tuple[Issue, ...]
+    rows: tuple[tuple[Actor, int, tuple[Cell, ...]], ...]  # actor, positions held, one cell per issue
+    total_issues: int
+    total_actors: int
+
+
+def shorten(text: str, limit: int = SHORT) -> str:
+    """ "" if text fits in limit, else its start cut at a word with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return ""
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def markdown_plain(source: str, name: Callable[[str], str]) -> str:
+    """Markdown source as one line of plain text; [[id]] links become names (or their labels)."""
+    from ..refs import REF_RE
+
+    def label(match: re.Match[str]) -> str:
+        return (match.group(2) or "").strip() or name(match.group(1).strip())
+
+    return " ".join(re.sub(r"[*_`#>]", "", REF_RE.sub(label, source)).split())
+
+
+def matrix(issues: Sequence[Issue], actors: dict[str, Actor], name: Callable[[str], str]) -> Matrix:
+    """The matrix of the first MAX_ISSUES issues; rows by positions held (most first), then name."""
+    shown = tuple(issues[:MAX_ISSUES])
+    stances: dict[str, dict[str, Text]] = {}
+    for issue in shown:
+        for position in issue.positions:
+            if position.actor.id in actors:
+                stances.setdefault(position.actor.id, {}).setdefault(issue.id, position.text)
+    ranked = sorted(stances, key=lambda a: (-len(stances[a]), actors[a].name.casefold(), a))
+    rows = []
+    for actor_id in ranked[:MAX_ACTORS]:
+        cells = []
+        for issue in shown:
+            text = stances[actor_id].get(issue.id)
+            plain = markdown_plain(text.source, name) if text else ""
+            cells.append(Cell(text, shorten(plain), plain))
+        rows.append((actors[actor_id], len(stances[actor_id]), tuple(cells)))
+    return Matrix(shown, tuple(rows), len(issues), len(ranked))

@@ -1,0 +1,218 @@
+"""The relationship map: typed relations between actors, laid out at build time for an SVG.
+
+Three kinds of relation come from the content: `member_of`, positions on the
+same issue, and taking part in the same event. The layout is fixed by the
+content alone: actors sorted by kind then name go down the left arc and up
+the right arc of an ellipse, one row apart, with their labels outside, so
+labels never overlap and the same content always draws the same picture.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..model import Actor, Entity, Event, Issue
+
+KINDS = ("member", "issue", "event")
+KIND_LABELS = {"member": "member of", "issue": "positions on the same issue", "event": "took part in the same event"}
+ACTOR_ORDER = {"country": 0, "organization": 1, "person": 2, "group": 3}
+MAX_NODES = 40  # the whole-site map draws the most connected actors
+FONT = 20  # label size in viewBox units: about 12.5 px when the map is 390 px wide
+STEP = 46  # vertical distance between two nodes on one arc
+RX = 100  # horizontal radius of the ellipse
+LABEL = 165  # room for a label beside its node
+PAD = 30
+MAX_CHARS = 15
+
+Pair = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A relation between two actors; for `member`, a is the member and b the group."""
+
+    a: Actor
+    b: Actor
+    kind: str
+    via: tuple[Entity, ...]  # the issues or events they share
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    actor: Actor
+    x: float
+    y: float
+    lines: tuple[str, ...]  # the label, on one or two lines; each but the last ends in a space
+    anchor: str  # text-anchor of the label: start, end or middle
+    lx: float
+    ly: float
+    centre: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    kind: str
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+@dataclass(frozen=True, slots=True)
+class Drawing:
+    width: int
+    height: int
+    nodes: tuple[Node, ...]
+    lines: tuple[Line, ...]
+    relations: tuple[Relation, ...]  # the text alternative, in reading order
+    kinds: tuple[str, ...]  # the kinds drawn, for the legend
+    total: int  # actors with any relation (the site map may draw fewer)
+
+
+class Graph:
+    """Every relation between actors, indexed by pair."""
+
+    def __init__(self, actors: Sequence[Actor], issues: Sequence[Issue], events: Sequence[Event],
+                 entities: Mapping[str, Entity]):  # fmt: skip
+        self.actors = {a.id: a for a in actors}
+        self.rank = {a.id: n for n, a in enumerate(actors)}
+        self.entities = entities
+        self.pairs: dict[Pair, dict[str, list[str]]] = {}
+        self.neighbours: dict[str, set[str]] = {}
+        for actor in actors:
+            for ref in actor.member_of:
+                if ref.id in self.actors and ref.id != actor.id:
+                    self.add(actor.id, ref.id, "member", actor.id)
+        for issue in issues:
+            self.add_all(dict.fromkeys(p.actor.id for p in issue.positions), "issue", issue.id)
+        for event in events:
+            self.add_all(dict.fromkeys(r.id for r in event.actors), "event", event.id)
+
+    def key(self, a: str, b: str) -> Pair:
+        return (a, b) if self.rank[a] < self.rank[b] else (b, a)
+
+    def add(self, a: str, b: str, kind: str, via: str) -> None:
+        via_list = self.pairs.setdefault(self.key(a, b), {}).setdefault(kind, [])
+        if via not in via_list:
+            via_list.append(via)
+        self.neighbours.setdefault(a, set()).add(b)
+        self.neighbours.setdefault(b, set()).add(a)
+
+    def add_all(self, ids: Iterable[str], kind: str, via: str) -> None:
+        known = [i for i in ids if i in self.actors]
+        for n, a in enumerate(known):
+            for b in known[n + 1 :]:
+                self.add(a, b, kind, via)
+
+    def relations(self, a: str, b: str) -> list[Relation]:
+        found = []
+        kinds = self.pairs.get(self.key(a, b), {})
+        for kind in KINDS:
+            for_kind = kinds.get(kind)
+            if not for_kind:
+                continue
+            if kind == "member":
+                for member in for_kind:
+                    group = b if member == a else a
+                    found.append(Relation(self.actors[member], self.actors[group], kind, ()))
+            else:
+                first, second = self.key(a, b)
+                via = tuple(self.entities[i] for i in for_kind if i in self.entities)
+                found.append(Relation(self.actors[first], self.actors[second], kind, via))
+        return found
+
+    def layout_order(self, ids: Iterable[str]) -> list[str]:
+        return sorted(ids, key=lambda i: (ACTOR_ORDER.get(self.actors[i].kind, 9), self.actors[i].name.casefold(), i))
+
+    def around(self, actor_id: str) -> Drawing | None:
+        """The actor in the middle and its neighbours around it; None if it has none."""
+        others = self.layout_order(self.neighbours.get(actor_id, ()))
+        if not others:
+            return None
+        relations = [r for other in others for r in self.relations(actor_id, other)]
+        return draw(self.actors[actor_id], [self.actors[i] for i in others], relations, len(others))
+
+    def whole(self) -> Drawing | None:
+        """The most connected actors, every relation between them."""
+        connected = sorted(self.neighbours, key=lambda i: (-len(self.neighbours[i]), self.rank[i]))
+        if not connected:
+            return None
+        shown = self.layout_order(connected[:MAX_NODES])
+        relations = [
+            r for n, a in enumerate(shown) for b in shown[n + 1 :] if b in self.neighbours[a]
+            for r in self.relations(a, b)
+        ]  # fmt: skip
+        return draw(None, [self.actors[i] for i in shown], relations, len(connected))
+
+
+def wrap(text: str) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= MAX_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def label_of(actor: Actor) -> tuple[str, ...]:
+    """The name on one or two lines, else the shortest short alias, else two lines cut with "…".
+
+    Every line but the last keeps a trailing space, so the link's text reads as the name.
+    """
+    lines = wrap(actor.name)
+    if len(lines) > 2:
+        short = sorted((a for a in actor.aliases if len(a) <= MAX_CHARS), key=lambda a: (len(a), a))
+        lines = [short[0]] if short else [lines[0], lines[1].rstrip(",;:") + "…"]
+    return (*(line + " " for line in lines[:-1]), lines[-1])
+
+
+def draw(centre: Actor | None, ring: Sequence[Actor], relations: Sequence[Relation], total: int) -> Drawing:
+    """Place ring on the two arcs (centre in the middle) and draw a line per relation."""
+    left = ring[: (len(ring) + 1) // 2]
+    right = list(reversed(ring[len(left) :]))  # down the left, up the right
+    rows = max(len(left), len(right))
+    height = rows * STEP + 2 * PAD + (2 * STEP if centre and rows < 3 else 0)
+    width = 2 * (RX + 14 + LABEL)
+    cx, cy = width / 2, height / 2
+    top = cy - (rows - 1) * STEP / 2
+    ry = max((rows - 1) * STEP / 2 + STEP, 1)
+    nodes: list[Node] = []
+    for side, column in ((-1, left), (1, right)):
+        for row, actor in enumerate(column):
+            y = top + row * STEP
+            dx = max(RX * math.sqrt(max(0.0, 1 - ((y - cy) / ry) ** 2)), 28)
+            x = cx + side * dx
+            anchor = "end" if side < 0 else "start"
+            label = label_of(actor)
+            ly = y + FONT * (0.35 if len(label) == 1 else -0.2)
+            nodes.append(Node(actor, r1(x), r1(y), label, anchor, r1(x + side * 12), r1(ly)))
+    if centre is not None:
+        nodes.append(Node(centre, r1(cx), r1(cy), label_of(centre), "middle", r1(cx), r1(cy + 34), True))
+    where = {n.actor.id: n for n in nodes}
+    lines: list[Line] = []
+    by_pair: dict[Pair, list[Relation]] = {}
+    for relation in relations:
+        pair = tuple(sorted((relation.a.id, relation.b.id)))
+        by_pair.setdefault((pair[0], pair[1]), []).append(relation)
+    for (a, b), found in by_pair.items():
+        kinds = list(dict.fromkeys(r.kind for r in found))
+        for n, kind in enumerate(kinds):
+            lines.append(offset_line(kind, where[a], where[b], (n - (len(kinds) - 1) / 2) * 5))
+    kinds_drawn = tuple(k for k in KINDS if any(r.kind == k for r in relations))
+    return Drawing(int(width), int(height), tuple(nodes), tuple(lines), tuple(relations), kinds_drawn, total)
+
+
+def offset_line(kind: str, a: Node, b: Node, offset: float) -> Line:
+    """The line from a to b moved sideways by offset, so two kinds between one pair both show."""
+    dx, dy = b.x - a.x, b.y - a.y
+    length = math.hypot(dx, dy) or 1.0
+    ox, oy = -dy / length * offset, dx / length * offset
+    return Line(kind, r1(a.x + ox), r1(a.y + oy), r1(b.x + ox), r1(b.y + oy))
+
+
+def r1(value: float) -> float:
+    """Rounded to one decimal, so the SVG text is stable across platforms."""
+    return round(value + 0.0, 1)

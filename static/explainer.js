@@ -1,0 +1,171 @@
+/* explainer: optional enhancements. Every page reads fully without this file.
+   1. A card with the summary of a [[ref]] link's target, on hover or focus (Escape hides it).
+   2. On the timeline page, filters by issue and actor.
+   3. On the search page, Pagefind's search box. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var previewsUrl = script ? script.getAttribute("data-previews") : null;
+  var REF = /(issues|actors|events)\/([a-z0-9]+(?:-[a-z0-9]+)*)\/(?:index\.html)?(?:#.*)?$/;
+  var previews = null, loading = null, card = null, owner = null, wanted = null, hideTimer = 0;
+
+  function load() {
+    if (!loading) {
+      loading = fetch(previewsUrl)
+        .then(function (r) { return r.ok ? r.json() : {}; })
+        .catch(function () { return {}; })
+        .then(function (data) { previews = data; });
+    }
+    return loading;
+  }
+
+  function keyOf(link) {
+    var match = REF.exec(link.getAttribute("href") || "");
+    return match ? match[1] + "/" + match[2] + "/" : null;
+  }
+
+  function makeCard() {
+    card = document.createElement("div");
+    card.className = "preview-card";
+    card.id = "preview-card";
+    card.setAttribute("role", "tooltip");
+    card.hidden = true;
+    card.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
+    card.addEventListener("mouseleave", scheduleHide);
+    document.body.appendChild(card);
+  }
+
+  function line(tag, className, text) {
+    var element = document.createElement(tag);
+    element.className = className;
+    element.textContent = text;
+    card.appendChild(element);
+  }
+
+  function show(link) {
+    var key = keyOf(link);
+    if (!key || !previewsUrl) return;
+    wanted = link;
+    clearTimeout(hideTimer);
+    load().then(function () {
+      var item = previews && previews[key];
+      if (!item || wanted !== link) return;
+      if (!card) makeCard();
+      if (owner && owner !== link) owner.removeAttribute("aria-describedby");
+      card.textContent = "";
+      line("p", "preview-kind", item.kind);
+      line("p", "preview-name", item.name);
+      if (item.summary) line("p", "preview-summary", item.summary);
+      card.hidden = false;
+      var rect = link.getBoundingClientRect();
+      var width = Math.min(card.offsetWidth, document.documentElement.clientWidth - 16);
+      var left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
+      card.style.left = left + window.scrollX + "px";
+      card.style.top = rect.bottom + window.scrollY + 6 + "px";
+      owner = link;
+      link.setAttribute("aria-describedby", "preview-card");
+    });
+  }
+
+  function hide() {
+    wanted = null;
+    if (card) card.hidden = true;
+    if (owner) owner.removeAttribute("aria-describedby");
+    owner = null;
+  }
+
+  function scheduleHide() {
+    clearTimeout(hideTimer);
+    wanted = null;
+    hideTimer = setTimeout(hide, 250);
+  }
+
+  function refLink(target) {
+    return target && target.closest ? target.closest("a.ref") : null;
+  }
+
+  document.addEventListener("mouseover", function (event) {
+    var link = refLink(event.target);
+    if (link && link !== owner) show(link);
+  });
+  document.addEventListener("mouseout", function (event) {
+    var link = refLink(event.target);
+    if (link && !link.contains(event.relatedTarget)) scheduleHide();
+  });
+  document.addEventListener("focusin", function (event) {
+    var link = refLink(event.target);
+    if (link) show(link); else hide();
+  });
+  document.addEventListener("focusout", function (event) {
+    if (refLink(event.target)) scheduleHide();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && card && !card.hidden) hide();
+  });
+
+  var form = document.querySelector("form.tl-filter");
+  if (form) {
+    var selects = form.querySelectorAll("select[data-filter]");
+    var output = form.querySelector("output");
+    var apply = function () {
+      var shown = 0, total = 0;
+      document.querySelectorAll(".tl-row[data-issues], .timeline-item[data-issues]").forEach(function (row) {
+        var match = true;
+        selects.forEach(function (select) {
+          var ids = (row.getAttribute("data-" + select.getAttribute("data-filter")) || "").split(" ");
+          if (select.value && ids.indexOf(select.value) < 0) match = false;
+        });
+        row.hidden = !match;
+        if (row.classList.contains("tl-row")) { total += 1; if (match) shown += 1; }
+      });
+      document.querySelectorAll("section.year").forEach(function (section) {
+        section.hidden = !section.querySelector(".timeline-item:not([hidden])");
+      });
+      output.textContent = shown === total ? "" : shown + " of " + total + " events";
+    };
+    selects.forEach(function (select) { select.addEventListener("change", apply); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.hidden = false;
+  }
+
+  var search = document.getElementById("search");
+  if (search) {
+    var escape = function (text) {
+      var div = document.createElement("div");
+      div.textContent = text;
+      return div.innerHTML;
+    };
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = search.getAttribute("data-ui-css");
+    document.head.appendChild(css);
+    var ui = document.createElement("script");
+    ui.src = search.getAttribute("data-ui-js");
+    ui.onload = function () {
+      search.textContent = "";
+      new window.PagefindUI({
+        element: "#search",
+        showSubResults: false,
+        showImages: false,
+        processResult: function (result) {
+          if (result.meta && result.meta.summary) result.excerpt = escape(result.meta.summary);
+          return result;
+        }
+      });
+      var input = search.querySelector("input");
+      if (input && !input.id) {
+        input.id = "search-input";
+        var label = document.createElement("label");
+        label.htmlFor = "search-input";
+        label.className = "search-label";
+        label.textContent = "Search for a name, a place or a word";
+        search.insertBefore(label, search.firstChild);
+      }
+    };
+    ui.onerror = function () {
+      var note = search.querySelector(".search-fallback");
+      if (note) note.firstChild.textContent = "This copy of the site was built without a search index. ";
+    };
+    document.head.appendChild(ui);
+  }
+})();
