@@ -209,7 +209,7 @@ def test_data_export_holds_the_fact_base(out: Path) -> None:
                                 "url": "https://apnews.com/x", "date": None}]  # fmt: skip
     assert data["relations"]["members"] == {"russia": ["putin"]}
     text = (out / "data/explainer.json").read_text(encoding="utf-8")
-    assert text == json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    assert text == json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def test_previews_hold_each_targets_summary(out: Path) -> None:
@@ -259,3 +259,37 @@ def test_without_pagefind_the_build_succeeds_and_says_search_was_skipped(
     assert (root / "output/search/index.html").is_file()
     quiet = run_main(root, "--no-search")
     assert quiet.returncode == 0 and "search" not in quiet.stderr
+
+
+def test_relmap_labels_wrap_or_use_a_short_alias() -> None:
+    from explainer.model import Actor
+    from explainer.views.relmap import label_of
+
+    def actor(name: str, *aliases: str) -> Actor:
+        return Actor("x", "actors.yaml", 1, name, "group", aliases=aliases)
+
+    assert label_of(actor("NATO")) == ("NATO",)
+    assert label_of(actor("Russia-backed separatists")) == ("Russia-backed ", "separatists")
+    assert label_of(actor("Organization for Security and Cooperation in Europe", "OSCE")) == ("OSCE",)
+    assert label_of(actor("Organization for Security and Cooperation in Europe")) == (
+        "Organization ", "for Security…",
+    )  # fmt: skip
+
+
+def test_matrix_is_capped_and_ranks_by_positions_held() -> None:
+    from explainer.model import Actor, Issue, Position, Ref, Text
+    from explainer.views.matrix import MAX_ISSUES, matrix
+
+    def stance(actor_id: str) -> Position:
+        return Position(Ref(actor_id, "x.md", 1), Text("Yes.", "x.md", 1))
+
+    actors = {i: Actor(i, "actors.yaml", 1, i.upper(), "country") for i in ("a", "b", "c")}
+    issues = [
+        Issue(f"i{n}", "x.md", 1, f"I{n}", "s", Text("", "x.md", 1),
+              positions=(stance("b"),) + ((stance("a"),) if n % 2 else ()))
+        for n in range(MAX_ISSUES + 5)
+    ]  # fmt: skip
+    table = matrix(issues, actors, str)
+    assert len(table.issues) == MAX_ISSUES and table.total_issues == MAX_ISSUES + 5
+    assert [(actor.id, held) for actor, held, _ in table.rows] == [("b", MAX_ISSUES), ("a", MAX_ISSUES // 2)]
+    assert table.rows[1][2][0].text is None and table.rows[1][2][1].text is not None
