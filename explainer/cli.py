@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import sys
 import tempfile
 import traceback
@@ -10,6 +12,7 @@ from pathlib import Path
 
 from . import __version__, check
 from .diagnostics import Diagnostic
+from .parallel import default_jobs
 from .pipeline import BuildOptions, BuildResult, build
 from .scaffold import SKELETONS, ScaffoldError, create
 from .write import OutputRefused
@@ -52,6 +55,19 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
         "--strict", action="store_true", help="treat warnings as errors: exit 1 and write nothing if there are any"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
+    parser.add_argument(
+        "--jobs", "-j", type=int, default=None, metavar="N", help="processes that render pages (default: every core)"
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="build without the build cache (and leave it untouched)"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the build cache (default: .cache/explainer/ beside content)",
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -95,8 +111,10 @@ def summary_line(result: BuildResult) -> str:
 
 def build_options(args: argparse.Namespace) -> BuildOptions:
     """The BuildOptions that add_build_options' arguments ask for."""
+    content = args.content or default_folder("content")
+    cache = None if args.no_cache else args.cache_dir or Path(os.path.abspath(content)).parent / ".cache" / "explainer"
     return BuildOptions(
-        content=args.content or default_folder("content"),
+        content=content,
         output=args.output or default_folder("output"),
         templates=args.templates or default_folder("templates"),
         static=args.static or default_folder("static"),
@@ -105,6 +123,9 @@ def build_options(args: argparse.Namespace) -> BuildOptions:
         relative_urls=args.relative_urls,
         strict=args.strict,
         search=not args.no_search,
+        jobs=max(1, args.jobs) if args.jobs else default_jobs(),
+        cache_dir=cache,
+        progress=not args.quiet,
     )
 
 
@@ -159,7 +180,8 @@ def make_check_parser() -> argparse.ArgumentParser:
 
 def run_check(argv: list[str]) -> int:
     args = make_check_parser().parse_args(argv)
-    result, report = check.run_check(build_options(args), external=args.external, timeout=args.timeout)
+    options = dataclasses.replace(build_options(args), cache_dir=None)  # a temporary output: nothing to reuse
+    result, report = check.run_check(options, external=args.external, timeout=args.timeout)
     print_diagnostics(result.diagnostics.sorted())
     if report is None:
         print(f"check: {failure_count(result).replace(' error', ' content error')}", file=sys.stderr)

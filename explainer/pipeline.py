@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 
 from .advice import likely_mistakes
 from .assets import fingerprint
+from .buildcache import BuildStore
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base, host_files
 from .link import link
 from .load import load_content
 from .pages import plan
+from .parallel import Progress, render_all
 from .render import render_pages
 from .validate import validate
 from .views import search
@@ -37,6 +39,9 @@ class BuildOptions:
     strict: bool = False  # warnings fail the build
     fingerprint_assets: bool = True  # serve turns it off: LiveReload's liveCSS needs a stylesheet to keep its name
     search: bool = True  # index the pages with Pagefind (if installed); --no-search, or serve for speed, skip it
+    jobs: int = 1  # processes that render pages (--jobs; the command line's default is every core)
+    cache_dir: Path | None = None  # the persistent build cache (buildcache.py); None: --no-cache
+    progress: bool = False  # a progress line on the terminal for a long build
 
 
 @dataclass(slots=True)
@@ -55,7 +60,7 @@ class BuildResult:
 
 
 def render_site(
-    options: BuildOptions, diags: Diagnostics, cache: BuildCache | None = None
+    options: BuildOptions, diags: Diagnostics, cache: BuildCache | None = None, store: BuildStore | None = None
 ) -> tuple[dict[str, bytes], Counter[str]] | None:
     """Everything up to the bytes of every output file; None after errors. `serve` passes a cache."""
     documents = cache.load(options.content, diags) if cache else load_content(options.content, diags)
@@ -72,9 +77,16 @@ def render_site(
         if options.fingerprint_assets
         else (collect_static(options.static), {})
     )
-    files = (cache.render_pages if cache else render_pages)(
-        site, pages, options.templates, diags, options.base_url, assets, options.relative_urls
-    )
+    if cache:
+        files = cache.render_pages(
+            site, pages, options.templates, diags, options.base_url, assets, options.relative_urls
+        )
+    elif options.jobs == 1 and store is None:
+        files = render_pages(site, pages, options.templates, diags, options.base_url, assets, options.relative_urls)
+    else:
+        progress = Progress(len(pages), options.progress)
+        files = render_all(site, pages, options.templates, diags, options.base_url, assets,
+                           options.relative_urls, options.jobs, store, progress)  # fmt: skip
     if diags.has_errors():
         return None
     likely_mistakes(site, records, diags)
@@ -98,9 +110,25 @@ def build(options: BuildOptions) -> BuildResult:
     """Build the site; on any error the output folder is left as it was."""
     started = time.perf_counter()
     result = BuildResult(Diagnostics(), strict=options.strict)
-    rendered = render_site(options, result.diagnostics)
+    store = BuildStore(options.cache_dir, options.output) if options.cache_dir else None
+    inputs = b""
+    if store:
+        settings = (options.base_url, options.drafts, options.relative_urls, options.fingerprint_assets,
+                    options.search and search.pagefind_executable())  # fmt: skip
+        inputs = store.inputs_key(settings, (options.content, options.templates, options.static))
+        if store.unchanged(inputs) and store.summary:  # the same inputs as the last build, whose output is intact
+            kinds, diagnostics = store.summary
+            for diagnostic in diagnostics:
+                result.diagnostics.add(diagnostic)
+            result.pages = Counter(kinds)
+            result.stats = WriteStats(0, len(store.manifest) - 1, 0)  # the marker file is not counted
+            result.seconds = time.perf_counter() - started
+            return result
+    rendered = render_site(options, result.diagnostics, store=store)
     if rendered is not None and result.ok:
         files, result.pages = rendered
         result.stats = write_output(files, options.output)
+        if store:
+            store.save(inputs, dict(result.pages), result.diagnostics.items)
     result.seconds = time.perf_counter() - started
     return result

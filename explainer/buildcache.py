@@ -1,0 +1,334 @@
+"""The persistent build cache (`.cache/explainer/` beside the content folder).
+
+Three things are kept, each under a key that holds everything its value depends on:
+- the whole build: a digest of every input byte (content, templates, static),
+  the build options and the generator's own code and library versions, with
+  the output folder's file list as this build left it. Same key and untouched
+  output: the next build writes nothing and replays its diagnostics.
+- each page: a digest of its `PageSpec` (the whole context, record by record),
+  of the link every `[[ref]]` in it renders to, and of the templates, settings
+  and code (`render_key`). The HTML itself is not stored: the output folder
+  holds it, and a file is read back only if its size, mtime and inode are the
+  ones this cache saw after writing it.
+- each Markdown text: a digest of its source, of the links its `[[refs]]`
+  render to and of the renderer's settings, with its HTML and findings.
+
+A value whose key differs is never used, so a stale cache cannot change the
+output; a corrupt or unreadable file is dropped with one line on stderr.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from . import __version__
+from .dates import PartialDate
+from .diagnostics import Diagnostic
+from .model import Ref, Text
+from .refs import REF_RE
+
+FORMAT = 1  # bump when what is stored changes shape
+PACKAGE = Path(__file__).resolve().parent
+
+
+def digest(*parts: bytes) -> bytes:
+    return hashlib.blake2b(b"\x1f".join(parts), digest_size=16).digest()
+
+
+def code_key() -> bytes:
+    """The generator itself: its version, its source and the versions of what it renders with."""
+    import jinja2
+    import markdown
+    import yaml
+
+    parts = [__version__, sys.version, markdown.__version__, jinja2.__version__, yaml.__version__, str(FORMAT)]
+    hashed = [digest(p.relative_to(PACKAGE).as_posix().encode(), p.read_bytes()) for p in sorted(PACKAGE.rglob("*.py"))]
+    return digest(*(part.encode() for part in parts), *hashed)
+
+
+def folder_key(folder: Path) -> bytes:
+    """Every file's path and bytes under folder."""
+    if not folder.is_dir():
+        return digest(b"absent")
+    entries = []
+    for parent, dirs, names in os.walk(folder):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(parent, name)
+            entries.append(digest(path.relative_to(folder).as_posix().encode(), path.read_bytes()))
+    return digest(*entries)
+
+
+LEAVES = (Ref, PartialDate)  # records of plain values only: their repr is all of them
+
+
+class Undigestable(Exception):
+    """A value whose digest would not be stable between runs: its page is always rendered."""
+
+
+class Digester:
+    """Stable digests of page inputs; a record seen twice is digested once."""
+
+    def __init__(self, link: Callable[[str], Any]):
+        self.link = link  # id → what a [[ref]] to it renders (a LinkTarget, or None)
+        self.memo: dict[int, tuple[object, bytes]] = {}
+        self.fields: dict[type, tuple[str, ...]] = {}
+
+    def __call__(self, value: Any) -> bytes:
+        """A digest (containers, records) or a self-delimiting encoding (scalars) of value."""
+        kind = type(value)
+        if kind is str:
+            data: bytes = value.encode("utf-8", "surrogatepass")
+            if "[[" in value:
+                return b"s%d:" % len(data) + data + self.links(m.group(1).strip() for m in REF_RE.finditer(value))
+            return b"s%d:" % len(data) + data
+        hit = self.memo.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        if kind is tuple or kind is list:
+            return digest(b"l" if kind is list else b"t", *map(self, value))
+        if kind in self.fields:
+            return self.record(value)
+        if kind is Markup:
+            return b"m" + self(str(value))
+        if value is None or kind is bool or kind is int or kind is float:
+            scalar = repr(value).encode()
+            return b"v%d:" % len(scalar) + scalar
+        if kind is dict:
+            return digest(b"d", *(self(k) + self(v) for k, v in value.items()))
+        if kind is set or kind is frozenset:
+            return digest(b"e", *sorted(map(self, value)))
+        if kind in LEAVES or isinstance(value, (enum.Enum, datetime.date)):
+            return digest(b"r", kind.__qualname__.encode(), repr(value).encode())
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            self.fields[kind] = tuple(f.name for f in dataclasses.fields(value))
+            return self.record(value)
+        raise Undigestable(kind.__qualname__)
+
+    def links(self, ids: Iterable[str]) -> bytes:
+        text = repr([(i, self.link(i)) for i in sorted(set(ids))]).encode()
+        return b"k%d:" % len(text) + text
+
+    def record(self, value: Any) -> bytes:
+        kind = type(value)
+        if kind is Text:  # its HTML shows the names and URLs of what it links to; its refs are plain values
+            found = digest(b"T", self(value.source), self(value.path), self(value.line), repr(value.refs).encode(),
+                           self.links(ref.id for ref in value.refs))  # fmt: skip
+        else:
+            found = digest(b"c", kind.__module__.encode(), kind.__qualname__.encode(),
+                           *[self(getattr(value, name)) for name in self.fields[kind]])  # fmt: skip
+        self.memo[id(value)] = (value, found)
+        return found
+
+
+Stamp = tuple[int, int, int]  # size, mtime_ns, inode
+
+
+def stamp(path: Path) -> Stamp | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino
+
+
+def output_manifest(output: Path) -> dict[str, Stamp]:
+    """(size, mtime, inode) of every file under output."""
+    found: dict[str, Stamp] = {}
+    for parent, _dirs, names in os.walk(output):
+        rel_parent = os.path.relpath(parent, output)
+        for name in names:
+            info = os.stat(os.path.join(parent, name))
+            rel = name if rel_parent == "." else f"{rel_parent}/{name}".replace(os.sep, "/")
+            found[rel] = (info.st_size, info.st_mtime_ns, info.st_ino)
+    return found
+
+
+def read_pickle(path: Path) -> Any:
+    """A cache file's contents; None when there is none, with one line on stderr when it is unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            value = pickle.load(handle)
+        if not isinstance(value, dict) or value.get("format") != FORMAT:
+            raise ValueError("not a cache file of this version")
+        return value
+    except FileNotFoundError:
+        return None
+    except Exception as error:  # truncated, garbled, a folder, no permission: start afresh, never crash
+        reason = f"{type(error).__name__}: {error}".splitlines()[0][:120]
+        print(f"warning: build cache {path} is unreadable ({reason}); building without it", file=sys.stderr)
+        return None
+
+
+def write_pickle(path: Path, value: dict[str, Any]) -> None:
+    """Write a cache file atomically; a cache that cannot be written is only a slower next build."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump({"format": FORMAT, **value}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as error:
+        print(
+            f"warning: build cache {path} could not be written ({error}); the next build starts afresh", file=sys.stderr
+        )
+
+
+@dataclasses.dataclass(slots=True)
+class PageEntry:
+    key: bytes
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class BuildStore:
+    """The build cache of one output folder (and the Markdown cache shared by all)."""
+
+    def __init__(self, folder: Path, output: Path):
+        self.folder = folder
+        self.output = Path(os.path.abspath(output))
+        name = digest(str(self.output).encode()).hex()[:12]
+        self.state_path = folder / f"build-{name}.pickle"
+        self.markdown_path = folder / "markdown.pickle"
+        self.code = code_key()
+        state = read_pickle(self.state_path) or {}
+        if state.get("code") != self.code or state.get("output") != str(self.output):
+            state = {}
+        self.inputs: bytes | None = state.get("inputs")
+        self.manifest: dict[str, Stamp] = state.get("manifest", {})
+        self.pages: dict[str, PageEntry] = state.get("pages", {})
+        self.summary: tuple[dict[str, int], list[Diagnostic]] | None = state.get("summary")
+        self.new_pages: dict[str, PageEntry] = {}
+        self._markdown: dict[bytes, tuple[str, list[tuple[int, str]]]] | None = None
+        self.markdown_used: dict[bytes, tuple[str, list[tuple[int, str]]]] = {}
+        self.markdown_added = 0
+
+    # the whole build
+
+    def inputs_key(self, settings: object, folders: Iterable[Path]) -> bytes:
+        return digest(self.code, repr(settings).encode(), *(folder_key(f) for f in folders))
+
+    def unchanged(self, inputs: bytes) -> bool:
+        """True when the last build had these very inputs and its output is as it left it."""
+        return (
+            self.summary is not None
+            and self.inputs == inputs
+            and bool(self.manifest)
+            and self.output.is_dir()
+            and output_manifest(self.output) == self.manifest
+        )
+
+    def save(self, inputs: bytes, pages: dict[str, int], diagnostics: list[Diagnostic]) -> None:
+        """Record a successful build, after its output was written."""
+        state = {
+            "code": self.code,
+            "output": str(self.output),
+            "inputs": inputs,
+            "manifest": output_manifest(self.output),
+            "pages": self.new_pages,
+            "summary": (pages, diagnostics),
+        }
+        write_pickle(self.state_path, state)
+        self.save_markdown()
+
+    # pages
+
+    def cached_page(self, path: str, key: bytes) -> tuple[bytes, tuple[Diagnostic, ...]] | None:
+        """The bytes a page with this key rendered to last time, read back from the output folder."""
+        entry = self.pages.get(path)
+        if entry is None or entry.key != key or path not in self.manifest:
+            return None
+        file = self.output / path
+        if stamp(file) != self.manifest[path]:
+            return None
+        try:
+            data = file.read_bytes()
+        except OSError:
+            return None
+        self.new_pages[path] = entry
+        return data, entry.diagnostics
+
+    def rendered_page(self, path: str, key: bytes, diagnostics: Iterable[Diagnostic]) -> None:
+        self.new_pages[path] = PageEntry(key, tuple(diagnostics))
+
+    # Markdown
+
+    @property
+    def markdown(self) -> dict[bytes, tuple[str, list[tuple[int, str]]]]:
+        if self._markdown is None:
+            self._markdown = (read_pickle(self.markdown_path) or {}).get("texts", {})
+            if not isinstance(self._markdown, dict):
+                self._markdown = {}
+        return self._markdown
+
+    def add_markdown(self, entries: Iterable[tuple[bytes, str, list[tuple[int, str]]]]) -> None:
+        for key, html, findings in entries:
+            self.markdown_used[key] = (html, findings)
+            self.markdown_added += 1
+
+    def save_markdown(self) -> None:
+        """Add this build's new texts; drop the unused ones once they outnumber the used."""
+        if not self.markdown_added:
+            return
+        texts = {**self.markdown, **self.markdown_used}
+        if len(texts) > 2 * len(self.markdown_used) + 1000:
+            texts = self.markdown_used
+        write_pickle(self.markdown_path, {"texts": texts})
+
+
+class StoredMarkdown(dict[str, Markup]):
+    """MarkdownRenderer.cache backed by the BuildStore: source → HTML, for the links as they are now."""
+
+    def __init__(self, store: BuildStore | None, texts: dict[bytes, tuple[str, list[tuple[int, str]]]],
+                 setting: bytes, digester: Digester, removed: dict[str, list[tuple[int, str]]]):  # fmt: skip
+        super().__init__()
+        self.store = store
+        self.texts = texts  # the stored texts (a forked worker's copy)
+        self.setting = setting
+        self.digester = digester
+        self.removed = removed  # the renderer's findings by source
+        self.used: list[tuple[bytes, str | None]] = []  # (key, source when newly rendered) in order
+
+    def key(self, source: str) -> bytes:
+        return digest(self.setting, self.digester(source))
+
+    def get(self, source: str, default: Any = None) -> Any:  # type: ignore[override]
+        html = super().get(source)
+        if html is not None:
+            return html
+        key = self.key(source)
+        hit = self.texts.get(key)
+        if hit is None:
+            return default
+        html = Markup(hit[0])
+        self.removed[source] = list(hit[1])
+        super().__setitem__(source, html)
+        self.used.append((key, None))
+        return html
+
+    def __setitem__(self, source: str, html: Markup) -> None:
+        super().__setitem__(source, html)
+        self.used.append((self.key(source), source))
+
+    def take(self) -> list[tuple[bytes, str, list[tuple[int, str]]]]:
+        """The texts used since the last call, with their HTML and findings: for the store."""
+        taken = []
+        for key, source in self.used:
+            if source is None:
+                html, findings = self.texts[key]
+            else:
+                html, findings = str(super().__getitem__(source)), list(self.removed.get(source, []))
+            taken.append((key, html, findings))
+        self.used = []
+        return taken

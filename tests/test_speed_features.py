@@ -1,0 +1,183 @@
+"""Issue 6: the build cache, parallel rendering and the faster Markdown never change a byte of the output."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import sys
+from pathlib import Path
+
+import markdown
+import pytest
+from conftest import REPO, run_build, run_main
+
+from explainer import buildcache, render
+from explainer.fastinline import needed_characters, speed_up
+
+sys.path.insert(0, str(REPO / "bench"))
+from make_corpus import make_corpus
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def corpus_site(tmp_path: Path) -> Path:
+    """A generated explainer big enough (40 cards, 77 pages) for the worker pool, with the default theme."""
+    make_corpus(40, tmp_path / "content")
+    for name in ("templates", "static"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    return tmp_path
+
+
+def build(site: Path, output: str, *args: str) -> Path:
+    result = run_main(site, "--no-search", "--output", output, *args)
+    assert result.returncode == 0, result.stderr
+    return site / output
+
+
+def clean(site: Path) -> dict[str, bytes]:
+    """The reference: one process, no cache."""
+    shutil.rmtree(site / "reference", ignore_errors=True)
+    return tree(build(site, "reference", "--jobs", "1", "--no-cache"))
+
+
+def test_cached_parallel_and_single_process_builds_are_byte_identical(corpus_site: Path) -> None:
+    reference = clean(corpus_site)
+    assert tree(build(corpus_site, "parallel", "--jobs", "2", "--no-cache")) == reference
+    assert tree(build(corpus_site, "cached", "--jobs", "2")) == reference  # fills the cache
+    shutil.rmtree(corpus_site / "cached")
+    assert tree(build(corpus_site, "cached", "--jobs", "2")) == reference  # Markdown from the cache
+    assert tree(build(corpus_site, "cached", "--jobs", "1")) == reference  # nothing changed
+
+
+def test_example_site_with_warnings_is_the_same_with_and_without_cache_and_workers(example_site: Path) -> None:
+    card = example_site / "content" / "issues" / "pace-of-talks.md"
+    card.write_text(card.read_text() + "\nA <b>raw</b> tag.\n")
+    first = run_main(example_site, "--no-search", "--output", "one", "--jobs", "1", "--no-cache")
+    second = run_main(example_site, "--no-search", "--output", "two", "--jobs", "2")
+    third = run_main(example_site, "--no-search", "--output", "two", "--jobs", "2")
+    assert first.returncode == second.returncode == third.returncode == 0, first.stderr
+    assert "raw HTML" in first.stderr and first.stderr == second.stderr == third.stderr
+    assert "0 written" in third.stdout
+    assert tree(example_site / "one") == tree(example_site / "two")
+
+
+def test_an_edited_card_and_a_renamed_actor_rebuild_exactly_what_they_must(corpus_site: Path) -> None:
+    build(corpus_site, "cached")
+    card = corpus_site / "content" / "issues" / "issue-00003.md"
+    card.write_text(card.read_text().replace("## What is at stake", "## What is at stake today", 1))
+    built = tree(build(corpus_site, "cached"))
+    assert built == clean(corpus_site)
+    assert b"What is at stake today" in built["issues/issue-00003/index.html"]
+    actors = corpus_site / "content" / "actors.yaml"
+    actors.write_text(actors.read_text().replace("name: Actor 3\n", "name: Actor Three\n"))
+    assert tree(build(corpus_site, "cached")) == clean(corpus_site)  # every [[actor-00003]] shows the new name
+
+
+def test_a_template_edit_invalidates_the_cache(corpus_site: Path) -> None:
+    build(corpus_site, "cached")
+    base = corpus_site / "templates" / "base.html"
+    base.write_text(base.read_text().replace("<head>", "<head>\n<!-- edited -->", 1))
+    built = tree(build(corpus_site, "cached"))
+    assert built == clean(corpus_site)
+    assert b"<!-- edited -->" in built["index.html"]
+
+
+def test_a_settings_change_invalidates_the_cache(corpus_site: Path) -> None:
+    build(corpus_site, "cached")
+    site_yaml = corpus_site / "content" / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text() + "smart_quotes: false\n")
+    assert tree(build(corpus_site, "cached")) == clean(corpus_site)
+    built = tree(build(corpus_site, "cached", "--base-url", "https://news.example/explainer/"))
+    shutil.rmtree(corpus_site / "reference")
+    reference = build(corpus_site, "reference", "--no-cache", "--base-url", "https://news.example/explainer/")
+    assert built == tree(reference)
+
+
+def test_a_generator_version_change_invalidates_the_cache(corpus_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(corpus_site, "cached")
+    monkeypatch.setattr(buildcache, "__version__", "9.9.9")
+    monkeypatch.setattr(render, "__version__", "9.9.9")  # the pages name their generator
+    built = tree(build(corpus_site, "cached"))
+    assert b'content="explainer 9.9.9"' in built["issues/issue-00001/index.html"]
+    assert built == clean(corpus_site)
+
+
+@pytest.mark.parametrize("name", ["build-*.pickle", "markdown.pickle"])
+def test_a_corrupt_cache_gives_one_warning_line_and_a_correct_build(corpus_site: Path, name: str) -> None:
+    build(corpus_site, "cached")
+    shutil.rmtree(corpus_site / "cached")  # so that the build needs the Markdown cache too
+    (path,) = (corpus_site / ".cache" / "explainer").glob(name)
+    path.write_bytes(b"\x80\x05garbage" + pickle.dumps({"format": 0})[:7])
+    result = run_main(corpus_site, "--no-search", "--output", "cached")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"warning: build cache {path} is unreadable"), lines
+    assert tree(corpus_site / "cached") == clean(corpus_site)
+    assert run_main(corpus_site, "--no-search", "--output", "cached").stderr == ""  # rewritten whole
+
+
+def test_a_cache_that_is_a_folder_is_not_a_crash(corpus_site: Path) -> None:
+    build(corpus_site, "cached")
+    (path,) = (corpus_site / ".cache" / "explainer").glob("build-*.pickle")
+    path.unlink()
+    path.mkdir()
+    result = run_main(corpus_site, "--no-search", "--output", "cached")
+    assert result.returncode == 0 and "is unreadable" in result.stderr
+
+
+def test_no_cache_writes_no_cache(corpus_site: Path) -> None:
+    build(corpus_site, "plain", "--no-cache")
+    assert not (corpus_site / ".cache").exists()
+
+
+def test_a_build_with_nothing_changed_writes_no_file(corpus_site: Path) -> None:
+    build(corpus_site, "cached")
+    files = list(corpus_site.rglob("*"))
+    before = {p: p.stat().st_mtime_ns for p in files if p.is_file()}
+    result = run_build(corpus_site, "--no-search", "--output", "cached")
+    assert result.returncode == 0 and " 0 written" in result.stdout, result.stdout
+    assert {p: p.stat().st_mtime_ns for p in files if p.is_file()} == before
+    assert sorted(corpus_site.rglob("*")) == sorted(files)
+
+
+def test_a_touched_output_file_is_rebuilt(corpus_site: Path) -> None:
+    build(corpus_site, "cached")
+    page = corpus_site / "cached" / "issues" / "issue-00002" / "index.html"
+    page.write_text("tampered")
+    assert tree(build(corpus_site, "cached")) == clean(corpus_site)
+
+
+def markdown_texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "content").rglob("*.md"))]
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted((REPO / "tests").rglob("*.md"))]
+    texts += [
+        "It's 'quoted' and \"double\" -- dash --- em... <<angle>> 'tis the '90s",
+        "*em* **strong** ***both*** _u_ __uu__ `code` \\*esc\\* <https://x.org> <a@b.org> &amp; &copy; [a](b) ![i](j)",
+        "[ref][1] and [short] ![img][1]\n\n[1]: http://x.org\n[short]: http://y.org\n\nline  \nbreak",
+        "A [^1] note [[ukraine]] and [[nato|the alliance]]\n\n[^1]: Note with *em*.",
+        "![" * 300 + "[a](" * 300 + "\n\n" + "\\[" * 200,
+    ]
+    return texts
+
+
+@pytest.mark.parametrize("smarty", [False, True])
+def test_the_faster_inline_stage_gives_the_same_html(smarty: bool) -> None:
+    extensions = ["tables", "footnotes", "fenced_code", "sane_lists", "toc"] + (["smarty"] if smarty else [])
+    plain = markdown.Markdown(extensions=extensions, output_format="html")
+    fast = markdown.Markdown(extensions=extensions, output_format="html")
+    speed_up(fast)
+    for text in markdown_texts():
+        assert fast.reset().convert(text) == plain.reset().convert(text)
+
+
+def test_needed_characters_are_read_from_the_expression() -> None:
+    import re
+
+    assert needed_characters(re.compile(r"(?<!\!)\[")) == frozenset("[")
+    assert needed_characters(re.compile(r"\*|_")) == frozenset("*_")
+    assert needed_characters(re.compile(r"(\s|&nbsp;)'(?=\w)")) == frozenset("'")
+    assert needed_characters(re.compile(r"a?b*")) is None  # may match the empty string
+    assert needed_characters(re.compile(r"x", re.IGNORECASE)) is None
