@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """text with control characters (a newline in an id or a file name) written as escapes: `\\n`."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 class Severity(StrEnum):
@@ -23,9 +31,9 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
-        """Return `path:line: severity: message`, the form editors can jump to."""
+        """Return `path:line: severity: message`, the form editors can jump to, always on one line."""
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity.value}: {self.message}"
+        return one_line(f"{where}: {self.severity.value}: {self.message}")
 
 
 @dataclass(slots=True)

@@ -161,9 +161,18 @@ def load_content(root: Path, diags: Diagnostics, cache: ParseCache | None = None
     if not root.is_dir():
         diags.error(str(root), None, "content folder not found: create it, or run 'python build.py new issue ID'")
         return []
+    files = list(content_files(root))
+    if not files:
+        diags.error(
+            root.as_posix(),
+            None,
+            "the content folder is empty: add site.yaml and issues/<id>.md (docs/content-format.md), "
+            "or run 'python build.py new issue ID'",
+        )
+        return []
     documents = []
     resolved_root = root.resolve()
-    for kind, path in content_files(root):
+    for kind, path in files:
         rel = path.as_posix()  # as the user names it, so editors can jump to it
         if not path.resolve().is_relative_to(resolved_root):
             diags.error(rel, None, "a symlink pointing outside the content folder: copy the file in instead")

@@ -23,6 +23,13 @@ from .refs import REF_PATTERN, _blank_code
 # and spaces, tabs, newlines and control characters around and inside the scheme).
 UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
+# Python-Markdown scans to the end of a paragraph for the closing bracket of every '[', '(' or '<'
+# left open: thousands of them take minutes. Past this many in one paragraph they are escaped.
+MAX_OPEN_BRACKETS = 100
+_CLOSING = {"[": "]", "(": ")", "<": ">"}
+
+
+TOO_DEEP = "Markdown nested too deeply (lists or quotes inside each other hundreds of times): flatten it"
 
 
 class LinkTarget(NamedTuple):
@@ -70,12 +77,61 @@ class Findings:
         self.items = []
         self.cursor = {}
 
+    def note(self, line: int, message: str) -> None:
+        """Record message on a line of the source (from 0)."""
+        self.items.append((line, message))
+
     def add(self, written: str, message: str) -> None:
         """Record message on the line of the next occurrence of written in the source (else its first line)."""
         at = self.source.find(written, self.cursor.get(written, -1) + 1)
         if at >= 0:
             self.cursor[written] = at
         self.items.append((self.source.count("\n", 0, at) if at >= 0 else 0, message))
+
+
+def unclosed_brackets(scanned: str) -> list[int]:
+    """Positions of every '[', '(' and '<' never closed in its paragraph (scanned has code blanked)."""
+    unclosed: list[int] = []
+    open_at: list[int] = []
+    for paragraph in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", scanned):
+        block = paragraph.group(0)
+        if sum(block.count(c) for c in _CLOSING) <= MAX_OPEN_BRACKETS:
+            continue
+        open_at.clear()
+        for match in re.finditer(r"[\[\]()<>]", block):
+            char = match.group(0)
+            if char in _CLOSING:
+                open_at.append(match.start())
+            elif open_at and _CLOSING[block[open_at[-1]]] == char:
+                open_at.pop()
+        unclosed.extend(paragraph.start() + at for at in open_at)
+    return unclosed if len(unclosed) > MAX_OPEN_BRACKETS else []
+
+
+# Python-Markdown parses each level of a nested list again: 200 levels take seconds, 2,000 minutes.
+MAX_LIST_INDENT = 400  # columns: 100 levels of four spaces
+_DEEP_LIST_ITEM = re.compile(rf"^[ \t>]{{{MAX_LIST_INDENT},}}(?:[-*+]|\d+[.)])(?:[ \t]|$)", re.MULTILINE)
+
+
+def too_deep_at(source: str) -> int | None:
+    """The line (from 0) of a list item indented past MAX_LIST_INDENT, or None."""
+    match = _DEEP_LIST_ITEM.search(source.expandtabs(4)) if " " * MAX_LIST_INDENT in source.expandtabs(4) else None
+    return source.count("\n", 0, match.start()) if match else None
+
+
+def defuse(source: str) -> str:
+    """source with a flood of unclosed brackets backslash-escaped: the same page, in linear time."""
+    if sum(source.count(c) for c in _CLOSING) <= MAX_OPEN_BRACKETS:
+        return source
+    positions = unclosed_brackets(_blank_code(source))
+    if not positions:
+        return source
+    parts, last = [], 0
+    for at in positions:
+        parts += [source[last:at], "\\"]
+        last = at
+    parts.append(source[last:])
+    return "".join(parts)
 
 
 class RawHtmlRemover(InlineProcessor):
@@ -184,12 +240,20 @@ class MarkdownRenderer:
         html = self.cache.get(source)
         if html is None:
             self.findings.begin(source)
-            html = Markup(self.md.reset().convert(source))
+            deep = too_deep_at(source)
+            try:
+                if deep is not None:
+                    raise RecursionError
+                html = Markup(self.md.reset().convert(defuse(source)))
+            except RecursionError:  # lists or quotes nested hundreds deep
+                html = Markup("<p>") + source + Markup("</p>")
+                self.findings.note(deep or 0, TOO_DEEP)
             self.cache[source] = html
             self.removed[source] = self.findings.items
         if self.diags is not None and isinstance(text, Text):
             for offset, message in self.removed.get(source, ()):
-                self.diags.warning(text.path, text.line + offset, message)
+                report = self.diags.error if message is TOO_DEEP else self.diags.warning
+                report(text.path, text.line + offset, message)
         return html
 
     def inline(self, text: Text | str | None) -> Markup:

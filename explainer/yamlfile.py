@@ -82,7 +82,10 @@ class _Builder:
     def build(self, node: yaml.Node, key_path: Path, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooBig(self.line_of(node), f"more than {MAX_NODES:,} values (aliases expanding?)")
+            raise _TooBig(
+                self.line_of(node),
+                f"more than {MAX_NODES:,} values: split it into several files, or copy less with aliases (*name)",
+            )
         if depth > MAX_DEPTH:
             raise _TooBig(self.line_of(node), f"nested more than {MAX_DEPTH} levels deep")
         if isinstance(node, yaml.MappingNode):
@@ -139,8 +142,11 @@ def parse_yaml(text: str, path: str, diags: Diagnostics, offset: int = 0) -> Par
     except yaml.MarkedYAMLError as error:
         where, message = explain_yaml_error(error, text)
         diags.error(path, where + offset if where else None, f"bad YAML: {message}")
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, at a position in text
+        at = text.encode("utf-8").count(b"\n", 0, error.position) + 1 + offset  # libyaml counts bytes
+        diags.error(path, at, f"a control character (U+{error.character:04X}) cannot be in YAML: delete it")
     except yaml.YAMLError as error:
-        diags.error(path, None, f"bad YAML: {error}")
+        diags.error(path, None, f"bad YAML: {' '.join(str(error).split())}")
     except _TooBig as error:
         diags.error(path, error.line, f"YAML too large: {error.why}")
     finally:
