@@ -185,7 +185,7 @@ class BuildCache:
         setting = (folder_stamp(templates), templates, site.config, len(site.sources), settings)
         if setting != self.setting:
             self.pages, self.markdown, self.setting, self.linked = {}, {}, setting, {}
-        renderer = Renderer(site, templates, *settings)
+        renderer = Renderer(site, templates, *settings, diags=diags)  # type: ignore[misc]  # settings: base_url, assets, relative
         known = self.linked  # a target is computed again only for entities that are new objects
         targets = {
             entity_id: self.targets[entity_id] if known.get(entity_id) is entity else renderer.resolve(entity_id)
