@@ -25,6 +25,7 @@ from markdown import inlinepatterns, treeprocessors, util
 PLACEHOLDER_CHARS = frozenset(util.STX + util.ETX + util.INLINE_PLACEHOLDER_PREFIX + "0123456789")
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
 _IGNORECASE = sre.SRE_FLAG_IGNORECASE
+CROWDED = 200  # more pattern openers than this in one text node: use Python-Markdown's own loop
 
 
 def _rank(chars: frozenset[str]) -> int:
@@ -103,6 +104,9 @@ class FastInlineProcessor(treeprocessors.InlineProcessor):
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if isinstance(data, util.AtomicString):
             return data
+        if sum(map(data.count, "[<!`")) > CROWDED:  # hostile floods: the extra searches here would go quadratic
+            stock = treeprocessors.InlineProcessor._InlineProcessor__handleInline  # type: ignore[attr-defined]
+            return str(stock(self, data, patternIndex))
         ordered: list[tuple[Any, bool, frozenset[str] | None]] = self.ordered
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         start = 0

@@ -151,11 +151,6 @@ def test_markdown_list_nested_hundreds_deep_is_an_error(root: Path) -> None:
     assert time.perf_counter() - started < 20  # without the guard: minutes, then a RecursionError
 
 
-@pytest.mark.xfail(
-    run=False,
-    reason="fastinline.py (commit 24252fb) rescans after every match: this flood takes 46-70 s with it, "
-    "under 2 s with Python-Markdown's own inline stage; fastinline needs a fix",
-)
 def test_a_flood_of_unclosed_brackets_renders_quickly(root: Path) -> None:
     body(root, "![" * 3000 + "[a](" * 3000 + "<a " * 3000 + "\n\nThen [[russia]].\n")
     started = time.perf_counter()
