@@ -36,7 +36,7 @@ from .model import Text
 from .pages import PageSpec
 from .refs import REF_RE
 from .relink import Relinker
-from .render import Renderer, TemplateProblem
+from .render import Renderer, render_each
 from .validate import Records, validate
 
 
@@ -213,18 +213,11 @@ class BuildCache:
         return {page.output_path: self.pages[page.output_path].html for page in pages if page.output_path in self.pages}
 
     def render_dirty(self, renderer: Renderer, pages: list[PageSpec], diags: Diagnostics) -> dict[str, bytes]:
-        """render.render_pages' loop, with compiled templates and Markdown kept from the last build."""
+        """render.render_each, with compiled templates and Markdown kept from the last build."""
         renderer.env.bytecode_cache = self.bytecode
         if not renderer.relative:  # relative links differ by page depth: the renderer keeps those itself
             renderer.markdown.cache = self.markdown
-        files: dict[str, bytes] = {}
-        for page in pages:
-            try:
-                files[page.output_path] = renderer.render(page).encode("utf-8")
-            except TemplateProblem as problem:
-                diags.error(problem.path, problem.line, problem.message)
-                break  # one broken template breaks every page that uses it: say it once
-        return files
+        return render_each(renderer, pages, diags)
 
     def is_dirty(self, page: PageSpec, changed: set[str]) -> bool:
         entry = self.pages.get(page.output_path)

@@ -154,7 +154,11 @@ def render_pages(site: Site, pages: list[PageSpec], templates: Path, diags: Diag
                  base_url: str | None = None, assets: dict[str, str] | None = None,
                  relative: bool = False) -> dict[str, bytes]:  # fmt: skip
     """Render each page to bytes by output path; template problems go to diags."""
-    renderer = Renderer(site, templates, base_url, assets, relative, diags)
+    return render_each(Renderer(site, templates, base_url, assets, relative, diags), pages, diags)
+
+
+def render_each(renderer: Renderer, pages: list[PageSpec], diags: Diagnostics) -> dict[str, bytes]:
+    """Render pages with renderer, stopping at the first template problem (reported to diags)."""
     files: dict[str, bytes] = {}
     for page in pages:
         try:
