@@ -118,35 +118,28 @@ class Fields:
             return None
         return Ref(value, self.doc.path, self.line(key))
 
-    def strings(self, key: str) -> tuple[str, ...]:
-        """A list of text; one bare value is taken as a list of one."""
+    def listed(self, key: str, types: tuple[type, ...], what: str) -> list[tuple[str, int]]:
+        """The items of a list (one bare value is a list of one) as (text, line); others reported."""
         value = self.raw(key, False)
         if value is None:
-            return ()
+            return []
         items = value if isinstance(value, list) else [value]
         result = []
         for index, item in enumerate(items):
-            if isinstance(item, bool) or not isinstance(item, str | int | float):
-                line = self.line(key, index) if isinstance(value, list) else self.line(key)
-                self.diags.error(self.doc.path, line, f"'{key}' must list text, not {describe(item)}")
+            line = self.line(key, index) if isinstance(value, list) else self.line(key)
+            if isinstance(item, bool) or not isinstance(item, types):
+                self.diags.error(self.doc.path, line, f"'{key}' must list {what}, not {describe(item)}")
                 continue
-            result.append(str(item).strip())
-        return tuple(result)
+            result.append((str(item).strip(), line))
+        return result
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        """A list of text; one bare value is taken as a list of one."""
+        return tuple(text for text, _line in self.listed(key, (str, int, float), "text"))
 
     def refs(self, key: str) -> tuple[Ref, ...]:
         """A list of ids; one bare id is taken as a list of one."""
-        value = self.raw(key, False)
-        if value is None:
-            return ()
-        items = value if isinstance(value, list) else [value]
-        refs = []
-        for index, item in enumerate(items):
-            line = self.line(key, index) if isinstance(value, list) else self.line(key)
-            if not isinstance(item, str | int) or isinstance(item, bool):
-                self.diags.error(self.doc.path, line, f"'{key}' must list ids, not {describe(item)}")
-                continue
-            refs.append(Ref(str(item).strip(), self.doc.path, line))
-        return tuple(refs)
+        return tuple(Ref(text, self.doc.path, line) for text, line in self.listed(key, (str, int), "ids"))
 
     def mapping(self, key: str) -> dict[str, Any]:
         value = self.raw(key, False)
