@@ -85,6 +85,10 @@ class _Resolver:
     def check(self, ref: Ref, sections: Iterable[str]) -> str | None:
         """The id if ref names a visible entity of one of sections, else None."""
         sections = tuple(sections)
+        if ref.id and ref.id not in self.silent:
+            target = self.entities.get(ref.id)
+            if target is not None and target.section in sections:
+                return ref.id  # the common case, without composing a message
         what = _either(SINGULAR[s] for s in sections)
         if not ref.id:
             self.diags.error(ref.path, ref.line, f"empty link: write [[id]] or [[id|label]] with the {what}'s id")

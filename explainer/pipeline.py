@@ -12,6 +12,7 @@ from .advice import likely_mistakes
 from .assets import fingerprint
 from .buildcache import BuildStore
 from .diagnostics import Diagnostics
+from .gctune import fewer_collections
 from .hostfiles import absolute_base, host_files
 from .link import link
 from .load import load_content
@@ -124,7 +125,8 @@ def build(options: BuildOptions) -> BuildResult:
             result.stats = WriteStats(0, len(store.manifest) - 1, 0)  # the marker file is not counted
             result.seconds = time.perf_counter() - started
             return result
-    rendered = render_site(options, result.diagnostics, store=store)
+    with fewer_collections():
+        rendered = render_site(options, result.diagnostics, store=store)
     if rendered is not None and result.ok:
         files, result.pages = rendered
         result.stats = write_output(files, options.output)

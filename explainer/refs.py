@@ -16,16 +16,24 @@ _CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]+`", re.MULTILINE | re.DOTAL
 
 def _blank_code(source: str) -> str:
     """Blank out code spans and fences (keeping newlines): refs there are text."""
+    if "`" not in source and "~~~" not in source:
+        return source  # nothing to blank: skip the regex (most texts)
     return _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
 
 
 def find_refs(source: str, path: str, line: int) -> tuple[Ref, ...]:
     """Every [[ref]] in source, with the line it is on."""
+    if "[[" not in source:
+        return ()
     scanned = _blank_code(source)
-    return tuple(
-        Ref(match.group(1).strip(), path, line + scanned.count("\n", 0, match.start()))
-        for match in REF_RE.finditer(scanned)
-    )
+    refs = []
+    seen = 0  # newlines counted up to `at`, so a long text is scanned once, not once per ref
+    at = 0
+    for match in REF_RE.finditer(scanned):
+        seen += scanned.count("\n", at, match.start())
+        at = match.start()
+        refs.append(Ref(match.group(1).strip(), path, line + seen))
+    return tuple(refs)
 
 
 def make_text(source: str, path: str, line: int, as_written: tuple[int, str] | None = None) -> Text:
