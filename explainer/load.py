@@ -156,8 +156,8 @@ class ParseCache:
         return entry[1]
 
 
-def load_content(root: Path, diags: Diagnostics, cache: ParseCache | None = None) -> list[Document]:
-    """Load every content file under root; problems go to diags. A cache skips unchanged files."""
+def listed_files(root: Path, diags: Diagnostics) -> list[tuple[str, Path, str, bool]]:
+    """(kind, path, path as the user names it, inside the content folder) of every content file."""
     if not root.is_dir():
         diags.error(str(root), None, "content folder not found: create it, or run 'python build.py new issue ID'")
         return []
@@ -170,17 +170,32 @@ def load_content(root: Path, diags: Diagnostics, cache: ParseCache | None = None
             "or run 'python build.py new issue ID'",
         )
         return []
-    documents = []
     resolved_root = root.resolve()
+    folders: dict[Path, bool] = {}  # a file that is not a symlink is inside if its folder is
+    listed = []
     for kind, path in files:
-        rel = path.as_posix()  # as the user names it, so editors can jump to it
-        if not path.resolve().is_relative_to(resolved_root):
+        inside = folders.get(path.parent)
+        if inside is None:
+            inside = folders[path.parent] = path.parent.resolve().is_relative_to(resolved_root)
+        if inside and path.is_symlink():
+            inside = path.resolve().is_relative_to(resolved_root)
+        if not inside:
+            rel = path.as_posix()
             diags.error(rel, None, "a symlink pointing outside the content folder: copy the file in instead")
-            documents.append(Document(kind, rel, None, readable=False))
-            continue
-        documents.append(cache.load(kind, path, rel, diags) if cache else load_document(kind, path, rel, diags))
-    if not any(d.kind == "site" for d in documents):
+        listed.append((kind, path, path.as_posix(), inside))  # as the user names it, so editors can jump to it
+    if not any(kind == "site" for kind, *_ in listed):
         diags.error(
             (root / "site.yaml").as_posix(), None, "site.yaml is missing: create it with a 'title' and a 'description'"
         )
+    return listed
+
+
+def load_content(root: Path, diags: Diagnostics, cache: ParseCache | None = None) -> list[Document]:
+    """Load every content file under root; problems go to diags. A cache skips unchanged files."""
+    documents = []
+    for kind, path, rel, inside in listed_files(root, diags):
+        if not inside:
+            documents.append(Document(kind, rel, None, readable=False))
+        else:
+            documents.append(cache.load(kind, path, rel, diags) if cache else load_document(kind, path, rel, diags))
     return documents
