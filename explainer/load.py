@@ -156,6 +156,30 @@ class ParseCache:
         return entry[1]
 
 
+MARKDOWN_LIKE = (".markdown", ".mdown", ".mkd", ".mkdn", ".txt", ".text")
+YAML_LIKE = (".yml", ".yaml")
+
+
+def misnamed(root: Path, diags: Diagnostics) -> None:
+    """Warn about files that look like content but are not read: `x.markdown` or `x.MD` in issues/."""
+    issues = root / "issues"
+    folders = [(issues, ".md", (*MARKDOWN_LIKE, ".md"))]
+    folders += [(root / kind, ".yaml", YAML_LIKE) for kind in FACT_KINDS]
+    for folder, wanted, looks_like in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            suffix = path.suffix
+            read = suffix == ".md" if wanted == ".md" else suffix in YAML_SUFFIXES
+            if read or is_ignored(path.name) or suffix.lower() not in looks_like or not path.is_file():
+                continue
+            diags.warning(
+                path.as_posix(),
+                None,
+                f"not read: only files ending in '{wanted}' are content here; rename it to '{path.stem}{wanted}'",
+            )
+
+
 def listed_files(root: Path, diags: Diagnostics) -> list[tuple[str, Path, str, bool]]:
     """(kind, path, path as the user names it, inside the content folder) of every content file."""
     if not root.is_dir():
@@ -183,6 +207,7 @@ def listed_files(root: Path, diags: Diagnostics) -> list[tuple[str, Path, str, b
             rel = path.as_posix()
             diags.error(rel, None, "a symlink pointing outside the content folder: copy the file in instead")
         listed.append((kind, path, path.as_posix(), inside))  # as the user names it, so editors can jump to it
+    misnamed(root, diags)
     if not any(kind == "site" for kind, *_ in listed):
         diags.error(
             (root / "site.yaml").as_posix(), None, "site.yaml is missing: create it with a 'title' and a 'description'"

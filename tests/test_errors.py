@@ -446,3 +446,25 @@ def test_warnings_do_not_stop_the_build(site: Path) -> None:
         result.stderr == f"{ISSUE}:5: warning: unknown field 'titel' in issue card is ignored — did you mean 'title'?\n"
     )
     assert " — 1 warning — " in result.stdout
+
+
+def test_a_misnamed_content_file_is_named_in_a_warning_not_skipped_silently(site: Path) -> None:
+    write_site(site, CLEAN)
+    card = (site / ISSUE).read_text(encoding="utf-8")
+    write_tree(site, {
+        "content/issues/extra.markdown": card.replace("order: 2", "order: 99"),
+        "content/issues/other.MD": card,
+        "content/issues/notes.pdf": "not content",  # not content-like: no warning
+        "content/actors/more.YAML": "x: {name: X, kind: person}\n",
+    })  # fmt: skip
+    result = run_main(site)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        "content/actors/more.YAML: warning: not read: only files ending in '.yaml' are content here; "
+        "rename it to 'more.yaml'\n"
+        "content/issues/extra.markdown: warning: not read: only files ending in '.md' are content here; "
+        "rename it to 'extra.md'\n"
+        "content/issues/other.MD: warning: not read: only files ending in '.md' are content here; "
+        "rename it to 'other.md'\n"
+    )
+    assert not (site / "output/issues/extra").exists()
