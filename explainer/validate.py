@@ -112,6 +112,13 @@ def validate_issue(doc: Document, diags: Diagnostics) -> Issue | None:
     fields.check_known(ISSUE_FIELDS)
     title = fields.text("title", required=True)
     summary = fields.text("summary", required=True)
+    if summary and "[[" in summary:
+        diags.warning(
+            doc.path,
+            fields.line("summary"),
+            "the summary is plain text (the page's description in search results and link previews): "
+            "'[[' shows as written; write the name instead",
+        )
     positions = []
     for actor_id, stance in fields.mapping("positions").items():
         line = fields.line("positions", actor_id)

@@ -468,3 +468,16 @@ def test_a_misnamed_content_file_is_named_in_a_warning_not_skipped_silently(site
         "rename it to 'other.md'\n"
     )
     assert not (site / "output/issues/extra").exists()
+
+
+def test_a_ref_in_a_plain_text_summary_is_a_warning_with_its_line(site: Path) -> None:
+    write_site(site, CLEAN)
+    text = (site / ISSUE).read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.split("\n"), start=1) if row.startswith("summary:"))
+    change(ISSUE, "summary: ", "summary: Per [[russia]], ")(site)
+    result = run_main(site)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        f"{ISSUE}:{line}: warning: the summary is plain text (the page's description in search results and "
+        "link previews): '[[' shows as written; write the name instead\n"
+    )
