@@ -8,8 +8,9 @@ Three things are kept, each under a key that holds everything its value depends 
 - each page: a digest of its `PageSpec` (the whole context, record by record),
   of the link every `[[ref]]` in it renders to, and of the templates, settings
   and code (`render_key`). The HTML itself is not stored: the output folder
-  holds it, and a file is read back only if its size, mtime and inode are the
-  ones this cache saw after writing it.
+  holds it, and the build keeps that file (hard-linked into the new tree, or
+  left where it is) only if its size, mtime and inode are the ones this cache
+  saw after writing it; it is never read back.
 - each Markdown text: a digest of its source, of the links its `[[refs]]`
   render to and of the renderer's settings, with its HTML and findings.
 
@@ -244,20 +245,16 @@ class BuildStore:
 
     # pages
 
-    def cached_page(self, path: str, key: bytes) -> tuple[bytes, tuple[Diagnostic, ...]] | None:
-        """The bytes a page with this key rendered to last time, read back from the output folder."""
+    def cached_page(self, path: str, key: bytes) -> tuple[Diagnostic, ...] | None:
+        """The diagnostics of a page with this key, if the output folder still holds the file it rendered to
+        last time (same size, mtime and inode as this cache saw after writing it); None: render it."""
         entry = self.pages.get(path)
         if entry is None or entry.key != key or path not in self.manifest:
             return None
-        file = self.output / path
-        if stamp(file) != self.manifest[path]:
-            return None
-        try:
-            data = file.read_bytes()
-        except OSError:
+        if stamp(self.output / path) != self.manifest[path]:
             return None
         self.new_pages[path] = entry
-        return data, entry.diagnostics
+        return entry.diagnostics
 
     def rendered_page(self, path: str, key: bytes, diagnostics: Iterable[Diagnostic]) -> None:
         self.new_pages[path] = PageEntry(key, tuple(diagnostics))
@@ -303,7 +300,7 @@ class StoredMarkdown(dict[str, Markup]):
     def key(self, source: str) -> bytes:
         return digest(self.setting, self.digester(source))
 
-    def get(self, source: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, source: str, default: Any = None) -> Any:
         html = super().get(source)
         if html is not None:
             return html

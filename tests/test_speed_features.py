@@ -52,6 +52,45 @@ def test_cached_parallel_and_single_process_builds_are_byte_identical(corpus_sit
     assert tree(build(corpus_site, "cached", "--jobs", "1")) == reference  # nothing changed
 
 
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_pages_written_by_the_workers_are_the_bytes_the_in_memory_path_gives(corpus_site: Path) -> None:
+    from explainer.diagnostics import Diagnostics
+    from explainer.pipeline import BuildOptions, render_site
+    from explainer.write import write_output
+
+    site = corpus_site
+    options = BuildOptions(site / "content", site / "memory", site / "templates", site / "static", search=False)
+    rendered = render_site(options, Diagnostics())  # every file's bytes in one dict, as before issue 6
+    assert rendered is not None and "index.html" in rendered[0]
+    write_output(rendered[0], site / "memory")
+    assert tree(build(site, "workers", "--jobs", "2", "--no-cache")) == tree(site / "memory")
+
+
+def test_a_full_rebuild_swaps_in_a_new_tree_of_the_same_files(corpus_site: Path) -> None:
+    output = build(corpus_site, "plain", "--jobs", "2", "--no-cache")
+    before, folder = inodes(output), output.stat().st_ino
+    result = run_main(corpus_site, "--no-search", "--output", "plain", "--jobs", "2", "--no-cache")
+    assert result.returncode == 0 and " 0 written" in result.stdout, result.stdout
+    assert output.stat().st_ino != folder  # a new tree, swapped in
+    assert inodes(output) == before  # of the very same files: hard links, so the same mtimes
+
+
+def test_a_template_edit_is_rendered_by_the_workers_into_the_folder_in_place(corpus_site: Path) -> None:
+    output = build(corpus_site, "cached", "--jobs", "2")
+    before, folder = inodes(output), output.stat().st_ino
+    base = corpus_site / "templates" / "base.html"
+    base.write_text(base.read_text().replace("<head>", "<head>\n<!-- edited -->", 1))
+    built = tree(build(corpus_site, "cached", "--jobs", "2"))  # 77 pages: enough for the pool, few enough
+    assert output.stat().st_ino == folder  # updated in place
+    after = inodes(output)
+    assert sorted(after) == sorted(before)  # no journal, no staged file left
+    assert [rel for rel in after if (after[rel] == before[rel]) == rel.endswith(".html")] == []  # pages only
+    assert built == clean(corpus_site)
+
+
 def test_example_site_with_warnings_is_the_same_with_and_without_cache_and_workers(example_site: Path) -> None:
     card = example_site / "content" / "issues" / "pace-of-talks.md"
     card.write_text(card.read_text() + "\nA <b>raw</b> tag.\n")
