@@ -230,13 +230,14 @@ class BuildStore:
             and output_manifest(self.output) == self.manifest
         )
 
-    def save(self, inputs: bytes, pages: dict[str, int], diagnostics: list[Diagnostic]) -> None:
-        """Record a successful build, after its output was written."""
+    def save(self, inputs: bytes, pages: dict[str, int], diagnostics: list[Diagnostic],
+             manifest: dict[str, Stamp] | None = None) -> None:  # fmt: skip
+        """Record a successful build, after its output was written (whose manifest may be known already)."""
         state = {
             "code": self.code,
             "output": str(self.output),
             "inputs": inputs,
-            "manifest": output_manifest(self.output),
+            "manifest": manifest if manifest is not None else output_manifest(self.output),
             "pages": self.new_pages,
             "summary": (pages, diagnostics),
         }
@@ -245,13 +246,14 @@ class BuildStore:
 
     # pages
 
-    def cached_page(self, path: str, key: bytes) -> tuple[Diagnostic, ...] | None:
+    def cached_page(self, path: str, key: bytes, intact: bool = False) -> tuple[Diagnostic, ...] | None:
         """The diagnostics of a page with this key, if the output folder still holds the file it rendered to
-        last time (same size, mtime and inode as this cache saw after writing it); None: render it."""
+        last time (same size, mtime and inode as this cache saw after writing it: intact says the whole
+        folder was checked so); None: render it."""
         entry = self.pages.get(path)
         if entry is None or entry.key != key or path not in self.manifest:
             return None
-        if stamp(self.output / path) != self.manifest[path]:
+        if not intact and stamp(self.output / path) != self.manifest[path]:
             return None
         self.new_pages[path] = entry
         return entry.diagnostics

@@ -27,7 +27,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .buildcache import Stamp, output_manifest
+from .buildcache import Stamp, output_manifest, stamp
 
 JOURNAL = ".explainer-update"
 JOURNAL_TEXT = b"An explainer build is updating this folder in place; if this file stays, the next build remakes it.\n"
@@ -86,6 +86,20 @@ def finish(output: Path, changed: Iterable[str], removed: Iterable[str]) -> None
         path.unlink(missing_ok=True)
         remove_empty_parents(path.parent, output)
     (output / JOURNAL).unlink()
+
+
+def manifest_after(
+    output: Path, previous: dict[str, Stamp], changed: Iterable[str], removed: Iterable[str]
+) -> dict[str, Stamp]:
+    """What output_manifest(output) gives after finish, from the stamps of the changed files alone."""
+    found = dict(previous)
+    for rel in removed:
+        del found[rel]
+    for rel in changed:
+        now = stamp(output / rel)
+        assert now is not None
+        found[rel] = now
+    return found
 
 
 def remove_empty_parents(folder: Path, output: Path) -> None:

@@ -153,7 +153,7 @@ def render_all(site: Site, pages: list[PageSpec], templates: Path, diags: Diagno
             except Undigestable:
                 key = None
             keys[page.output_path] = key
-            hit = store.cached_page(page.output_path, key) if key else None
+            hit = store.cached_page(page.output_path, key, out.intact) if key else None
             if hit is None:
                 dirty.append(page)
                 continue

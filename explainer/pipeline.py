@@ -155,6 +155,6 @@ def build(options: BuildOptions) -> BuildResult:
             result.pages = rendered[1]
             result.stats = out.commit()
             if store:
-                store.save(inputs, dict(result.pages), result.diagnostics.items)
+                store.save(inputs, dict(result.pages), result.diagnostics.items, out.manifest)
     result.seconds = time.perf_counter() - started
     return result

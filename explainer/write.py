@@ -215,6 +215,8 @@ class Staging:
         self.files: set[str] = set()
         self.changed: set[str] = set()  # written: new bytes (staged beside the old file when in place)
         self.done = False
+        self.intact = False  # output is exactly as the last build left it (set on entering)
+        self.manifest: dict[str, Stamp] | None = None  # after an update in place: the files' stamps now
         self.exits = ExitStack()
 
     def __enter__(self) -> Staging:
@@ -223,6 +225,7 @@ class Staging:
         try:
             clean_leftovers(self.output)
             check_output(self.output)
+            self.intact = bool(self.previous) and inplace.intact(self.output, self.previous or {})
         except BaseException:
             self.exits.close()
             raise
@@ -237,7 +240,7 @@ class Staging:
 
     def begin(self, changing: int, total: int) -> None:
         """Prepare to write, knowing that up to `changing` of `total` pages may change."""
-        if self.previous and inplace.small(changing, total) and inplace.intact(self.output, self.previous):
+        if self.intact and inplace.small(changing, total):
             inplace.start(self.output)  # first: a killed update is seen by the next build
             self.in_place = True
             return
@@ -278,6 +281,7 @@ class Staging:
         if self.in_place:
             removed = sorted(set(self.previous or ()) - self.files - {MARKER})
             inplace.finish(self.output, sorted(self.changed), removed)
+            self.manifest = inplace.manifest_after(self.output, self.previous or {}, self.changed, removed)
         else:
             assert self.new is not None, "begin() first"
             self.new.chmod(0o755)

@@ -6,6 +6,7 @@ import errno
 import functools
 import http.server
 import os
+import pickle
 import re
 import signal
 import subprocess
@@ -26,6 +27,7 @@ from conftest import REPO, run_build, soup
 
 from explainer import write
 from explainer.assets import fingerprint, hashed_name
+from explainer.buildcache import output_manifest
 from explainer.check import OutputChecker, check_external
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -296,6 +298,8 @@ def test_a_small_update_is_written_in_place_touching_only_the_changed_files(exam
     assert "issues/pace-of-talks/index.html" in changed and len(changed) < 5, changed
     assert f" {len(changed)} written, {len(after) - 1 - len(changed)} unchanged, 0 removed" in result.stdout
     assert sorted(after) == sorted(before)  # no journal, no staged file left
+    (state,) = (example_site / ".cache" / "explainer").glob("build-*.pickle")
+    assert pickle.loads(state.read_bytes())["manifest"] == output_manifest(output)  # the next build can trust it
     assert run_build(example_site, "--no-search", "--no-cache", "--output", str(tmp_path / "clean")).returncode == 0
     assert contents(output) == contents(tmp_path / "clean")
 
