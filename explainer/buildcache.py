@@ -12,7 +12,8 @@ Three things are kept, each under a key that holds everything its value depends 
   left where it is) only if its size, mtime and inode are the ones this cache
   saw after writing it; it is never read back.
 - each Markdown text: a digest of its source, of the links its `[[refs]]`
-  render to and of the renderer's settings, with its HTML and findings.
+  render to and of the renderer's settings, with its HTML (zlib-compressed:
+  a fifth of the memory and of the file) and findings.
 
 A value whose key differs is never used, so a stale cache cannot change the
 output; a corrupt or unreadable file is dropped with one line on stderr.
@@ -28,6 +29,7 @@ import os
 import pickle
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -40,7 +42,7 @@ from .diagnostics import Diagnostic
 from .model import Ref, Text
 from .refs import REF_RE
 
-FORMAT = 1  # bump when what is stored changes shape
+FORMAT = 2  # bump when what is stored changes shape
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -135,6 +137,15 @@ class Digester:
 
 
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
+Stored = tuple[bytes, list[tuple[int, str]]]  # a Markdown text's HTML, zlib-compressed UTF-8, and its findings
+
+
+def compress(html: str) -> bytes:
+    return zlib.compress(html.encode("utf-8"), 1)
+
+
+def decompress(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8")
 
 
 def stamp(path: Path) -> Stamp | None:
@@ -211,9 +222,10 @@ class BuildStore:
         self.pages: dict[str, PageEntry] = state.get("pages", {})
         self.summary: tuple[dict[str, int], list[Diagnostic]] | None = state.get("summary")
         self.new_pages: dict[str, PageEntry] = {}
-        self._markdown: dict[bytes, tuple[str, list[tuple[int, str]]]] | None = None
-        self.markdown_used: dict[bytes, tuple[str, list[tuple[int, str]]]] = {}
+        self._markdown: dict[bytes, Stored] | None = None
+        self.markdown_used: dict[bytes, Stored] = {}
         self.markdown_added = 0
+        self.partial = False  # some pages were kept, not rendered: their texts are not among markdown_used
 
     # the whole build
 
@@ -264,24 +276,25 @@ class BuildStore:
     # Markdown
 
     @property
-    def markdown(self) -> dict[bytes, tuple[str, list[tuple[int, str]]]]:
+    def markdown(self) -> dict[bytes, Stored]:
         if self._markdown is None:
             self._markdown = (read_pickle(self.markdown_path) or {}).get("texts", {})
             if not isinstance(self._markdown, dict):
                 self._markdown = {}
         return self._markdown
 
-    def add_markdown(self, entries: Iterable[tuple[bytes, str, list[tuple[int, str]]]]) -> None:
+    def add_markdown(self, entries: Iterable[tuple[bytes, bytes, list[tuple[int, str]]]]) -> None:
         for key, html, findings in entries:
             self.markdown_used[key] = (html, findings)
             self.markdown_added += 1
 
     def save_markdown(self) -> None:
-        """Add this build's new texts; drop the unused ones once they outnumber the used."""
+        """Add this build's new texts; drop the unused ones once they outnumber the used (known only when
+        every page was rendered)."""
         if not self.markdown_added:
             return
         texts = {**self.markdown, **self.markdown_used}
-        if len(texts) > 2 * len(self.markdown_used) + 1000:
+        if not self.partial and len(texts) > 2 * len(self.markdown_used) + 1000:
             texts = self.markdown_used
         write_pickle(self.markdown_path, {"texts": texts})
 
@@ -289,7 +302,7 @@ class BuildStore:
 class StoredMarkdown(dict[str, Markup]):
     """MarkdownRenderer.cache backed by the BuildStore: source → HTML, for the links as they are now."""
 
-    def __init__(self, store: BuildStore | None, texts: dict[bytes, tuple[str, list[tuple[int, str]]]],
+    def __init__(self, store: BuildStore | None, texts: dict[bytes, Stored],
                  setting: bytes, digester: Digester, removed: dict[str, list[tuple[int, str]]]):  # fmt: skip
         super().__init__()
         self.store = store
@@ -310,7 +323,7 @@ class StoredMarkdown(dict[str, Markup]):
         hit = self.texts.get(key)
         if hit is None:
             return default
-        html = Markup(hit[0])
+        html = Markup(decompress(hit[0]))
         self.removed[source] = list(hit[1])
         super().__setitem__(source, html)
         self.used.append((key, None))
@@ -320,14 +333,14 @@ class StoredMarkdown(dict[str, Markup]):
         super().__setitem__(source, html)
         self.used.append((self.key(source), source))
 
-    def take(self) -> list[tuple[bytes, str, list[tuple[int, str]]]]:
-        """The texts used since the last call, with their HTML and findings: for the store."""
+    def take(self) -> list[tuple[bytes, bytes, list[tuple[int, str]]]]:
+        """The texts used since the last call, with their HTML (compressed) and findings: for the store."""
         taken = []
         for key, source in self.used:
             if source is None:
                 html, findings = self.texts[key]
             else:
-                html, findings = str(super().__getitem__(source)), list(self.removed.get(source, []))
+                html, findings = compress(str(super().__getitem__(source))), list(self.removed.get(source, []))
             taken.append((key, html, findings))
         self.used = []
         return taken

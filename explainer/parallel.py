@@ -62,7 +62,7 @@ class Batch:
 
     pages: list[tuple[str, bool, list[Diagnostic]]]
     problem: tuple[str, int | None, str] | None
-    texts: list[tuple[bytes, str, list[tuple[int, str]]]]
+    texts: list[tuple[bytes, bytes, list[tuple[int, str]]]]
 
 
 # The renderer, the pages and the output of the running build, and the process that started it, for the
@@ -157,6 +157,7 @@ def render_all(site: Site, pages: list[PageSpec], templates: Path, diags: Diagno
             if hit is None:
                 dirty.append(page)
                 continue
+            store.partial = True
             kept.append(page.output_path)
             for diagnostic in hit:
                 diags.add(diagnostic)

@@ -115,6 +115,21 @@ def test_an_edited_card_and_a_renamed_actor_rebuild_exactly_what_they_must(corpu
     assert tree(build(corpus_site, "cached")) == clean(corpus_site)  # every [[actor-00003]] shows the new name
 
 
+def test_a_build_that_keeps_pages_keeps_the_markdown_of_their_texts(corpus_site: Path) -> None:
+    def texts() -> set[bytes]:
+        return set(pickle.loads((corpus_site / ".cache" / "explainer" / "markdown.pickle").read_bytes())["texts"])
+
+    build(corpus_site, "cached")
+    before = texts()
+    card = corpus_site / "content" / "issues" / "issue-00003.md"
+    card.write_text(card.read_text().replace("## What is at stake", "## What is at stake today", 1))
+    build(corpus_site, "cached")  # renders a few pages, keeps the rest
+    assert before < texts()  # the edited body added, none of the kept pages' texts dropped
+    base = corpus_site / "templates" / "base.html"
+    base.write_text(base.read_text().replace("<head>", "<head>\n<!-- edited -->", 1))
+    assert tree(build(corpus_site, "cached")) == clean(corpus_site)  # every page again, the Markdown from the cache
+
+
 def test_a_template_edit_invalidates_the_cache(corpus_site: Path) -> None:
     build(corpus_site, "cached")
     base = corpus_site / "templates" / "base.html"
