@@ -86,8 +86,9 @@ class Digester:
 
     def __init__(self, link: Callable[[str], Any]):
         self.link = link  # id → what a [[ref]] to it renders (a LinkTarget, or None)
-        self.memo: dict[int, tuple[object, bytes]] = {}
+        self.memo: dict[int, tuple[object, bytes]] = {}  # records: each digested once
         self.fields: dict[type, tuple[str, ...]] = {}
+        self.targets: dict[str, str] = {}  # id → repr((id, its link))
 
     def __call__(self, value: Any) -> bytes:
         """A digest (containers, records) or a self-delimiting encoding (scalars) of value."""
@@ -97,18 +98,18 @@ class Digester:
             if "[[" in value:
                 return b"s%d:" % len(data) + data + self.links(m.group(1).strip() for m in REF_RE.finditer(value))
             return b"s%d:" % len(data) + data
+        if value is None or kind is bool or kind is int or kind is float:
+            scalar = repr(value).encode()
+            return b"v%d:" % len(scalar) + scalar
+        if kind is tuple or kind is list:
+            return digest(b"l" if kind is list else b"t", *map(self, value))
         hit = self.memo.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
-        if kind is tuple or kind is list:
-            return digest(b"l" if kind is list else b"t", *map(self, value))
         if kind in self.fields:
             return self.record(value)
         if kind is Markup:
             return b"m" + self(str(value))
-        if value is None or kind is bool or kind is int or kind is float:
-            scalar = repr(value).encode()
-            return b"v%d:" % len(scalar) + scalar
         if kind is dict:
             return digest(b"d", *(self(k) + self(v) for k, v in value.items()))
         if kind is set or kind is frozenset:
@@ -121,7 +122,14 @@ class Digester:
         raise Undigestable(kind.__qualname__)
 
     def links(self, ids: Iterable[str]) -> bytes:
-        text = repr([(i, self.link(i)) for i in sorted(set(ids))]).encode()
+        """repr([(id, its link), ...]) in id order, each pair's repr made once."""
+        pairs = []
+        for i in sorted(set(ids)):
+            pair = self.targets.get(i)
+            if pair is None:
+                pair = self.targets[i] = repr((i, self.link(i)))
+            pairs.append(pair)
+        text = f"[{', '.join(pairs)}]".encode()
         return b"k%d:" % len(text) + text
 
     def record(self, value: Any) -> bytes:
