@@ -22,6 +22,10 @@ from .write import Staging
 
 PARALLEL_MIN = 48  # fewer pages than this render faster in one process than a pool starts
 PROGRESS_AFTER = 2.0  # seconds before the progress line appears
+# A worker is replaced by a fresh fork after this many runs (about 1,000 pages): what it grows while it renders
+# (its memo of rendered Markdown, its copies of the site's memory pages touched by reference counting) is
+# given back, so the memory of a build no longer grows with the site's size times the workers.
+RUNS_PER_WORKER = 16
 
 
 def default_jobs() -> int:
@@ -110,7 +114,7 @@ def batches(renderer: Renderer, pages: list[PageSpec], out: Staging, jobs: int) 
     gc.collect()
     gc.freeze()  # the workers' collections then leave the site's objects (and their pages of memory) alone
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=RUNS_PER_WORKER) as pool:
             yield from pool.imap(render_run, runs(len(pages), jobs))
     finally:
         _JOB = None
