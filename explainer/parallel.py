@@ -165,6 +165,7 @@ def render_all(site: Site, pages: list[PageSpec], templates: Path, diags: Diagno
             kept.append(page.output_path)
             for diagnostic in hit:
                 diags.add(diagnostic)
+        digester.memo.clear()  # the records' digests (~100 MB at 20,000 cards); the Markdown keys need none of them
     out.begin(len(dirty), len(pages))
     for path in kept:
         out.keep(path)
