@@ -219,9 +219,11 @@ def test_a_removed_cards_page_is_gone(example_site: Path) -> None:
     assert run_build(example_site, "--drafts").returncode == 0
     page = example_site / "output" / "issues" / "extra-card" / "index.html"
     assert page.is_file()
+    folder = (example_site / "output").stat().st_ino
     (example_site / "content" / "issues" / "extra-card.md").unlink()
     result = run_build(example_site, "--drafts")
     assert result.returncode == 0, result.stderr
+    assert (example_site / "output").stat().st_ino == folder  # a small update: in place
     assert not page.exists() and not page.parent.exists()
     assert "extra-card" not in (example_site / "output" / "index.html").read_text()
 
