@@ -165,14 +165,23 @@ def stamp(path: Path) -> Stamp | None:
 
 
 def output_manifest(output: Path) -> dict[str, Stamp]:
-    """(size, mtime, inode) of every file under output."""
+    """(size, mtime, inode) of every file under output (as os.walk sees them: symlinked folders not entered)."""
     found: dict[str, Stamp] = {}
-    for parent, _dirs, names in os.walk(output):
-        rel_parent = os.path.relpath(parent, output)
-        for name in names:
-            info = os.stat(os.path.join(parent, name))
-            rel = name if rel_parent == "." else f"{rel_parent}/{name}".replace(os.sep, "/")
-            found[rel] = (info.st_size, info.st_mtime_ns, info.st_ino)
+    folders = [("", str(output))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            entries = os.scandir(folder)
+        except FileNotFoundError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        folders.append((f"{prefix}{entry.name}/", entry.path))
+                    continue
+                info = entry.stat()
+                found[prefix + entry.name] = (info.st_size, info.st_mtime_ns, info.st_ino)
     return found
 
 
