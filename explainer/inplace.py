@@ -50,6 +50,11 @@ def pending(path: Path) -> Path:
     return path.with_name(f".{path.name}{PENDING}")
 
 
+def leftover(rel: str) -> bool:
+    """True for the journal or a staged file of a killed update: not a file of the site."""
+    return rel == JOURNAL or rel.endswith(PENDING)
+
+
 def start(output: Path) -> None:
     with open(output / JOURNAL, "wb") as handle:
         handle.write(JOURNAL_TEXT)

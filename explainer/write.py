@@ -280,12 +280,13 @@ class Staging:
         """Make output hold exactly the files put, kept and added."""
         if self.in_place:
             removed = sorted(set(self.previous or ()) - self.files - {MARKER})
+            self.done = True  # from here a failure keeps the journal: the next build remakes the folder
             inplace.finish(self.output, sorted(self.changed), removed)
             self.manifest = inplace.manifest_after(self.output, self.previous or {}, self.changed, removed)
         else:
             assert self.new is not None, "begin() first"
             self.new.chmod(0o755)
-            removed = sorted(count_files(self.output) - self.files)
+            removed = sorted(rel for rel in count_files(self.output) - self.files if not inplace.leftover(rel))
             try:
                 swap(self.new, self.output)
             except OSError as error:

@@ -25,7 +25,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import REPO, run_build, soup
 
-from explainer import write
+from explainer import inplace, write
 from explainer.assets import fingerprint, hashed_name
 from explainer.buildcache import output_manifest
 from explainer.check import OutputChecker, check_external
@@ -571,3 +571,32 @@ def test_an_output_folder_that_cannot_be_renamed_is_updated_in_place(
     assert stats == write.WriteStats(written=1, unchanged=1, removed=1)
     assert contents(output) == {".explainer-output": write.MARKER_TEXT, "a.html": b"a", "b/index.html": b"b"}
     assert sorted(p.name for p in tmp_path.iterdir()) == [".mounted.lock", "mounted"]
+
+
+def test_an_in_place_commit_that_fails_midway_keeps_the_journal_for_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = tmp_path / "site"
+    write.write_output({"a.html": b"a", "b.html": b"b"}, output)
+    previous = output_manifest(output)
+
+    def full_disk(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OSError), write.Staging(output, previous) as staging:
+        staging.begin(changing=1, total=2)
+        assert staging.in_place
+        staging.add("a.html", b"A")
+        staging.add("b.html", b"b")
+        monkeypatch.setattr(inplace, "finish", full_disk)
+        staging.commit()
+    assert (output / inplace.JOURNAL).exists()  # the folder may be half updated: say so
+    monkeypatch.undo()
+    with write.Staging(output, previous) as staging:
+        assert not staging.intact
+        staging.begin(changing=1, total=2)
+        assert not staging.in_place  # remade whole
+        staging.add("a.html", b"A")
+        staging.add("b.html", b"b")
+        assert staging.commit() == write.WriteStats(written=1, unchanged=1, removed=0)
+    assert contents(output) == {".explainer-output": write.MARKER_TEXT, "a.html": b"A", "b.html": b"b"}
