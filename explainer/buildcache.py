@@ -8,10 +8,12 @@ Three things are kept, each under a key that holds everything its value depends 
 - each page: a digest of its `PageSpec` (the whole context, record by record),
   of the link every `[[ref]]` in it renders to, and of the templates, settings
   and code (`render_key`). The HTML itself is not stored: the output folder
-  holds it, and a file is read back only if its size, mtime and inode are the
-  ones this cache saw after writing it.
+  holds it, and the build keeps that file (hard-linked into the new tree, or
+  left where it is) only if its size, mtime and inode are the ones this cache
+  saw after writing it; it is never read back.
 - each Markdown text: a digest of its source, of the links its `[[refs]]`
-  render to and of the renderer's settings, with its HTML and findings.
+  render to and of the renderer's settings, with its HTML (zlib-compressed:
+  a fifth of the memory and of the file) and findings.
 
 A value whose key differs is never used, so a stale cache cannot change the
 output; a corrupt or unreadable file is dropped with one line on stderr.
@@ -27,6 +29,7 @@ import os
 import pickle
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -39,7 +42,7 @@ from .diagnostics import Diagnostic
 from .model import Ref, Text
 from .refs import REF_RE
 
-FORMAT = 1  # bump when what is stored changes shape
+FORMAT = 2  # bump when what is stored changes shape
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -83,8 +86,9 @@ class Digester:
 
     def __init__(self, link: Callable[[str], Any]):
         self.link = link  # id → what a [[ref]] to it renders (a LinkTarget, or None)
-        self.memo: dict[int, tuple[object, bytes]] = {}
+        self.memo: dict[int, tuple[object, bytes]] = {}  # records: each digested once
         self.fields: dict[type, tuple[str, ...]] = {}
+        self.targets: dict[str, str] = {}  # id → repr((id, its link))
 
     def __call__(self, value: Any) -> bytes:
         """A digest (containers, records) or a self-delimiting encoding (scalars) of value."""
@@ -94,18 +98,18 @@ class Digester:
             if "[[" in value:
                 return b"s%d:" % len(data) + data + self.links(m.group(1).strip() for m in REF_RE.finditer(value))
             return b"s%d:" % len(data) + data
+        if value is None or kind is bool or kind is int or kind is float:
+            scalar = repr(value).encode()
+            return b"v%d:" % len(scalar) + scalar
+        if kind is tuple or kind is list:
+            return digest(b"l" if kind is list else b"t", *map(self, value))
         hit = self.memo.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
-        if kind is tuple or kind is list:
-            return digest(b"l" if kind is list else b"t", *map(self, value))
         if kind in self.fields:
             return self.record(value)
         if kind is Markup:
             return b"m" + self(str(value))
-        if value is None or kind is bool or kind is int or kind is float:
-            scalar = repr(value).encode()
-            return b"v%d:" % len(scalar) + scalar
         if kind is dict:
             return digest(b"d", *(self(k) + self(v) for k, v in value.items()))
         if kind is set or kind is frozenset:
@@ -118,7 +122,14 @@ class Digester:
         raise Undigestable(kind.__qualname__)
 
     def links(self, ids: Iterable[str]) -> bytes:
-        text = repr([(i, self.link(i)) for i in sorted(set(ids))]).encode()
+        """repr([(id, its link), ...]) in id order, each pair's repr made once."""
+        pairs = []
+        for i in sorted(set(ids)):
+            pair = self.targets.get(i)
+            if pair is None:
+                pair = self.targets[i] = repr((i, self.link(i)))
+            pairs.append(pair)
+        text = f"[{', '.join(pairs)}]".encode()
         return b"k%d:" % len(text) + text
 
     def record(self, value: Any) -> bytes:
@@ -134,6 +145,15 @@ class Digester:
 
 
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
+Stored = tuple[bytes, list[tuple[int, str]]]  # a Markdown text's HTML, zlib-compressed UTF-8, and its findings
+
+
+def compress(html: str) -> bytes:
+    return zlib.compress(html.encode("utf-8"), 1)
+
+
+def decompress(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8")
 
 
 def stamp(path: Path) -> Stamp | None:
@@ -145,14 +165,23 @@ def stamp(path: Path) -> Stamp | None:
 
 
 def output_manifest(output: Path) -> dict[str, Stamp]:
-    """(size, mtime, inode) of every file under output."""
+    """(size, mtime, inode) of every file under output (as os.walk sees them: symlinked folders not entered)."""
     found: dict[str, Stamp] = {}
-    for parent, _dirs, names in os.walk(output):
-        rel_parent = os.path.relpath(parent, output)
-        for name in names:
-            info = os.stat(os.path.join(parent, name))
-            rel = name if rel_parent == "." else f"{rel_parent}/{name}".replace(os.sep, "/")
-            found[rel] = (info.st_size, info.st_mtime_ns, info.st_ino)
+    folders = [("", str(output))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            entries = os.scandir(folder)
+        except FileNotFoundError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        folders.append((f"{prefix}{entry.name}/", entry.path))
+                    continue
+                info = entry.stat()
+                found[prefix + entry.name] = (info.st_size, info.st_mtime_ns, info.st_ino)
     return found
 
 
@@ -210,9 +239,10 @@ class BuildStore:
         self.pages: dict[str, PageEntry] = state.get("pages", {})
         self.summary: tuple[dict[str, int], list[Diagnostic]] | None = state.get("summary")
         self.new_pages: dict[str, PageEntry] = {}
-        self._markdown: dict[bytes, tuple[str, list[tuple[int, str]]]] | None = None
-        self.markdown_used: dict[bytes, tuple[str, list[tuple[int, str]]]] = {}
+        self._markdown: dict[bytes, Stored] | None = None
+        self.markdown_used: dict[bytes, Stored] = {}
         self.markdown_added = 0
+        self.partial = False  # some pages were kept, not rendered: their texts are not among markdown_used
 
     # the whole build
 
@@ -229,13 +259,14 @@ class BuildStore:
             and output_manifest(self.output) == self.manifest
         )
 
-    def save(self, inputs: bytes, pages: dict[str, int], diagnostics: list[Diagnostic]) -> None:
-        """Record a successful build, after its output was written."""
+    def save(self, inputs: bytes, pages: dict[str, int], diagnostics: list[Diagnostic],
+             manifest: dict[str, Stamp] | None = None) -> None:  # fmt: skip
+        """Record a successful build, after its output was written (whose manifest may be known already)."""
         state = {
             "code": self.code,
             "output": str(self.output),
             "inputs": inputs,
-            "manifest": output_manifest(self.output),
+            "manifest": manifest if manifest is not None else output_manifest(self.output),
             "pages": self.new_pages,
             "summary": (pages, diagnostics),
         }
@@ -244,20 +275,17 @@ class BuildStore:
 
     # pages
 
-    def cached_page(self, path: str, key: bytes) -> tuple[bytes, tuple[Diagnostic, ...]] | None:
-        """The bytes a page with this key rendered to last time, read back from the output folder."""
+    def cached_page(self, path: str, key: bytes, intact: bool = False) -> tuple[Diagnostic, ...] | None:
+        """The diagnostics of a page with this key, if the output folder still holds the file it rendered to
+        last time (same size, mtime and inode as this cache saw after writing it: intact says the whole
+        folder was checked so); None: render it."""
         entry = self.pages.get(path)
         if entry is None or entry.key != key or path not in self.manifest:
             return None
-        file = self.output / path
-        if stamp(file) != self.manifest[path]:
-            return None
-        try:
-            data = file.read_bytes()
-        except OSError:
+        if not intact and stamp(self.output / path) != self.manifest[path]:
             return None
         self.new_pages[path] = entry
-        return data, entry.diagnostics
+        return entry.diagnostics
 
     def rendered_page(self, path: str, key: bytes, diagnostics: Iterable[Diagnostic]) -> None:
         self.new_pages[path] = PageEntry(key, tuple(diagnostics))
@@ -265,24 +293,25 @@ class BuildStore:
     # Markdown
 
     @property
-    def markdown(self) -> dict[bytes, tuple[str, list[tuple[int, str]]]]:
+    def markdown(self) -> dict[bytes, Stored]:
         if self._markdown is None:
             self._markdown = (read_pickle(self.markdown_path) or {}).get("texts", {})
             if not isinstance(self._markdown, dict):
                 self._markdown = {}
         return self._markdown
 
-    def add_markdown(self, entries: Iterable[tuple[bytes, str, list[tuple[int, str]]]]) -> None:
+    def add_markdown(self, entries: Iterable[tuple[bytes, bytes, list[tuple[int, str]]]]) -> None:
         for key, html, findings in entries:
             self.markdown_used[key] = (html, findings)
             self.markdown_added += 1
 
     def save_markdown(self) -> None:
-        """Add this build's new texts; drop the unused ones once they outnumber the used."""
+        """Add this build's new texts; drop the unused ones once they outnumber the used (known only when
+        every page was rendered)."""
         if not self.markdown_added:
             return
         texts = {**self.markdown, **self.markdown_used}
-        if len(texts) > 2 * len(self.markdown_used) + 1000:
+        if not self.partial and len(texts) > 2 * len(self.markdown_used) + 1000:
             texts = self.markdown_used
         write_pickle(self.markdown_path, {"texts": texts})
 
@@ -290,7 +319,7 @@ class BuildStore:
 class StoredMarkdown(dict[str, Markup]):
     """MarkdownRenderer.cache backed by the BuildStore: source → HTML, for the links as they are now."""
 
-    def __init__(self, store: BuildStore | None, texts: dict[bytes, tuple[str, list[tuple[int, str]]]],
+    def __init__(self, store: BuildStore | None, texts: dict[bytes, Stored],
                  setting: bytes, digester: Digester, removed: dict[str, list[tuple[int, str]]]):  # fmt: skip
         super().__init__()
         self.store = store
@@ -303,7 +332,7 @@ class StoredMarkdown(dict[str, Markup]):
     def key(self, source: str) -> bytes:
         return digest(self.setting, self.digester(source))
 
-    def get(self, source: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, source: str, default: Any = None) -> Any:
         html = super().get(source)
         if html is not None:
             return html
@@ -311,7 +340,7 @@ class StoredMarkdown(dict[str, Markup]):
         hit = self.texts.get(key)
         if hit is None:
             return default
-        html = Markup(hit[0])
+        html = Markup(decompress(hit[0]))
         self.removed[source] = list(hit[1])
         super().__setitem__(source, html)
         self.used.append((key, None))
@@ -321,14 +350,14 @@ class StoredMarkdown(dict[str, Markup]):
         super().__setitem__(source, html)
         self.used.append((self.key(source), source))
 
-    def take(self) -> list[tuple[bytes, str, list[tuple[int, str]]]]:
-        """The texts used since the last call, with their HTML and findings: for the store."""
+    def take(self) -> list[tuple[bytes, bytes, list[tuple[int, str]]]]:
+        """The texts used since the last call, with their HTML (compressed) and findings: for the store."""
         taken = []
         for key, source in self.used:
             if source is None:
                 html, findings = self.texts[key]
             else:
-                html, findings = str(super().__getitem__(source)), list(self.removed.get(source, []))
+                html, findings = compress(str(super().__getitem__(source))), list(self.removed.get(source, []))
             taken.append((key, html, findings))
         self.used = []
         return taken

@@ -1,5 +1,6 @@
 """Stage 5 for `build`: pages from the build cache where their inputs are unchanged, the rest rendered
-across processes (fork), merged in page order so the bytes equal a one-process build's."""
+across processes (fork), each worker writing its pages straight into the output being staged (write.py),
+so no page's bytes travel back or wait in memory; each page's bytes are a one-process build's."""
 
 from __future__ import annotations
 
@@ -17,9 +18,14 @@ from .diagnostics import Diagnostic, Diagnostics
 from .link import Site
 from .pages import PageSpec
 from .render import Renderer, TemplateProblem
+from .write import Staging
 
 PARALLEL_MIN = 48  # fewer pages than this render faster in one process than a pool starts
 PROGRESS_AFTER = 2.0  # seconds before the progress line appears
+# A worker is replaced by a fresh fork after this many runs (about 1,000 pages): what it grows while it renders
+# (its memo of rendered Markdown, its copies of the site's memory pages touched by reference counting) is
+# given back, so the memory of a build no longer grows with the site's size times the workers.
+RUNS_PER_WORKER = 16
 
 
 def default_jobs() -> int:
@@ -55,23 +61,26 @@ class Progress:
 
 @dataclass(slots=True)
 class Batch:
-    """What one worker hands back for a run of pages."""
+    """What one worker hands back for a run of pages: each page's path, whether its file was written
+    (False: the last output held these bytes already) and diagnostics; the bytes are in the new tree."""
 
-    pages: list[tuple[str, bytes, list[Diagnostic]]]
+    pages: list[tuple[str, bool, list[Diagnostic]]]
     problem: tuple[str, int | None, str] | None
-    texts: list[tuple[bytes, str, list[tuple[int, str]]]]
+    texts: list[tuple[bytes, bytes, list[tuple[int, str]]]]
 
 
-# The renderer and the pages of the running build, for the forked workers to read: a fork copies them
-# for free, where sending a Site to each worker would pickle it whole.
-_JOB: tuple[Renderer, list[PageSpec]] | None = None
+# The renderer, the pages and the output of the running build, and the process that started it, for the
+# forked workers to read: a fork copies them for free, where sending a Site to each worker would pickle it whole.
+_JOB: tuple[Renderer, list[PageSpec], Staging, int] | None = None
 
 
 def render_run(bounds: tuple[int, int]) -> Batch:
-    """Render pages[start:stop] of the current job, each with its own diagnostics."""
+    """Render pages[start:stop] of the current job into the output, each with its own diagnostics."""
     assert _JOB is not None
-    renderer, pages = _JOB
-    done: list[tuple[str, bytes, list[Diagnostic]]] = []
+    renderer, pages, out, parent = _JOB
+    if os.getpid() != parent and os.getppid() != parent:
+        os._exit(1)  # the build was killed: write nothing into a tree the next build may be removing
+    done: list[tuple[str, bool, list[Diagnostic]]] = []
     problem = None
     for page in pages[bounds[0] : bounds[1]]:
         own = Diagnostics()
@@ -81,7 +90,7 @@ def render_run(bounds: tuple[int, int]) -> Batch:
         except TemplateProblem as error:
             problem = (error.path, error.line, error.message)
             break  # one broken template breaks every page that uses it: say it once
-        done.append((page.output_path, html, own.items))
+        done.append((page.output_path, out.put(page.output_path, html), own.items))
     texts = renderer.markdown.cache.take() if isinstance(renderer.markdown.cache, StoredMarkdown) else []
     return Batch(done, problem, texts)
 
@@ -92,20 +101,20 @@ def runs(count: int, jobs: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def batches(renderer: Renderer, pages: list[PageSpec], jobs: int) -> Iterator[Batch]:
+def batches(renderer: Renderer, pages: list[PageSpec], out: Staging, jobs: int) -> Iterator[Batch]:
     global _JOB
     if jobs <= 1 or len(pages) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        _JOB = (renderer, pages)
+        _JOB = (renderer, pages, out, os.getpid())
         try:
             yield from map(render_run, runs(len(pages), 1))
         finally:
             _JOB = None
         return
-    _JOB = (renderer, pages)
+    _JOB = (renderer, pages, out, os.getpid())
     gc.collect()
     gc.freeze()  # the workers' collections then leave the site's objects (and their pages of memory) alone
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=RUNS_PER_WORKER) as pool:
             yield from pool.imap(render_run, runs(len(pages), jobs))
     finally:
         _JOB = None
@@ -126,11 +135,12 @@ def markdown_setting(renderer: Renderer, store: BuildStore) -> bytes:
 
 def render_all(site: Site, pages: list[PageSpec], templates: Path, diags: Diagnostics, base_url: str | None,
                assets: dict[str, str], relative: bool, jobs: int, store: BuildStore | None,
-               progress: Progress) -> dict[str, bytes]:  # fmt: skip
-    """Every page's bytes by output path, in page order; template problems go to diags."""
+               out: Staging, progress: Progress) -> None:  # fmt: skip
+    """Every page into out: kept from the last output where the cache proves it unchanged, else rendered
+    (and written unless the last output holds the same bytes); template problems go to diags."""
     renderer = Renderer(site, templates, base_url, assets, relative, diags)
-    found: dict[str, bytes] = {}
     keys: dict[str, bytes | None] = {}
+    kept: list[str] = []
     dirty = pages
     if store is not None:
         digester = Digester(renderer.resolve)
@@ -147,17 +157,22 @@ def render_all(site: Site, pages: list[PageSpec], templates: Path, diags: Diagno
             except Undigestable:
                 key = None
             keys[page.output_path] = key
-            hit = store.cached_page(page.output_path, key) if key else None
+            hit = store.cached_page(page.output_path, key, out.intact) if key else None
             if hit is None:
                 dirty.append(page)
                 continue
-            found[page.output_path] = hit[0]
-            for diagnostic in hit[1]:
+            store.partial = True
+            kept.append(page.output_path)
+            for diagnostic in hit:
                 diags.add(diagnostic)
-        progress.add(len(found))
-    for batch in batches(renderer, dirty, jobs):
-        for path, html, page_diags in batch.pages:
-            found[path] = html
+        digester.memo.clear()  # the records' digests (~100 MB at 20,000 cards); the Markdown keys need none of them
+    out.begin(len(dirty), len(pages))
+    for path in kept:
+        out.keep(path)
+    progress.add(len(kept))
+    for batch in batches(renderer, dirty, out, jobs):
+        for path, written, page_diags in batch.pages:
+            out.note(path, written)
             for diagnostic in page_diags:
                 diags.add(diagnostic)
             key = keys.get(path)
@@ -170,4 +185,3 @@ def render_all(site: Site, pages: list[PageSpec], templates: Path, diags: Diagno
             diags.error(*batch.problem)
             break
     progress.close()
-    return {page.output_path: found[page.output_path] for page in pages if page.output_path in found}

@@ -22,7 +22,7 @@ from .render import render_pages
 from .validate import validate
 from .views import search
 from .views.files import view_files
-from .write import WriteStats, collect_static, write_output
+from .write import Staging, WriteStats, collect_static
 
 if TYPE_CHECKING:
     from .incremental import BuildCache
@@ -61,9 +61,14 @@ class BuildResult:
 
 
 def render_site(
-    options: BuildOptions, diags: Diagnostics, cache: BuildCache | None = None, store: BuildStore | None = None
+    options: BuildOptions,
+    diags: Diagnostics,
+    cache: BuildCache | None = None,
+    store: BuildStore | None = None,
+    out: Staging | None = None,
 ) -> tuple[dict[str, bytes], Counter[str]] | None:
-    """Everything up to the bytes of every output file; None after errors. `serve` passes a cache."""
+    """Every output file, by path, and the pages by kind; None after errors. `serve` passes a cache; `build`
+    passes out, the output being written, which gets every file as it is made (the dict is then empty)."""
     documents = cache.load(options.content, diags) if cache else load_content(options.content, diags)
     records = cache.validate(documents, diags) if cache else validate(documents, diags)
     if cache:
@@ -82,12 +87,13 @@ def render_site(
         files = cache.render_pages(
             site, pages, options.templates, diags, options.base_url, assets, options.relative_urls
         )
-    elif options.jobs == 1 and store is None:
+    elif out is None:
         files = render_pages(site, pages, options.templates, diags, options.base_url, assets, options.relative_urls)
     else:
+        files = {}
         progress = Progress(len(pages), options.progress)
-        files = render_all(site, pages, options.templates, diags, options.base_url, assets,
-                           options.relative_urls, options.jobs, store, progress)  # fmt: skip
+        render_all(site, pages, options.templates, diags, options.base_url, assets,
+                   options.relative_urls, options.jobs, store, out, progress)  # fmt: skip
     if diags.has_errors():
         return None
     likely_mistakes(site, records, diags)
@@ -101,14 +107,33 @@ def render_site(
         )
     files.update((cache.host_files if cache else host_files)(site, pages, base_url))
     files.update(view_files(site, base_url))
+    if out is not None:
+        write_rest(options, files, static, out, diags)
+        return {}, Counter(page.kind for page in pages)
     if options.search:
         files.update(search.search_index(files, diags, search.pagefind_executable(), options.output))
     files.update(static)
     return files, Counter(page.kind for page in pages)
 
 
+def write_rest(
+    options: BuildOptions, files: dict[str, bytes], static: dict[str, bytes], out: Staging, diags: Diagnostics
+) -> None:
+    """After the pages: the host and view files, Pagefind's bundle over the pages as written, the static files."""
+    for path in sorted(files):
+        out.add(path, files[path])
+    if options.search:
+        pages = {path: out.current(path) for path in out.files if path.endswith(".html")}
+        bundle = search.search_index_of_files(pages, out.new, diags, search.pagefind_executable(), out.output)
+        for path in sorted(bundle):
+            out.add(path, bundle[path])
+    for path in sorted(static):
+        out.add(path, static[path])
+
+
 def build(options: BuildOptions) -> BuildResult:
-    """Build the site; on any error the output folder is left as it was."""
+    """Build the site; on any error the output folder is left as it was. The output folder is locked (and
+    checked to be ours) before anything is rendered, as the pages are written into it as they render."""
     started = time.perf_counter()
     result = BuildResult(Diagnostics(), strict=options.strict)
     store = BuildStore(options.cache_dir, options.output) if options.cache_dir else None
@@ -125,12 +150,12 @@ def build(options: BuildOptions) -> BuildResult:
             result.stats = WriteStats(0, len(store.manifest) - 1, 0)  # the marker file is not counted
             result.seconds = time.perf_counter() - started
             return result
-    with fewer_collections():
-        rendered = render_site(options, result.diagnostics, store=store)
-    if rendered is not None and result.ok:
-        files, result.pages = rendered
-        result.stats = write_output(files, options.output)
-        if store:
-            store.save(inputs, dict(result.pages), result.diagnostics.items)
+    with Staging(options.output, store.manifest if store else None) as out, fewer_collections():
+        rendered = render_site(options, result.diagnostics, store=store, out=out)
+        if rendered is not None and result.ok:
+            result.pages = rendered[1]
+            result.stats = out.commit()
+            if store:
+                store.save(inputs, dict(result.pages), result.diagnostics.items, out.manifest)
     result.seconds = time.perf_counter() - started
     return result

@@ -7,6 +7,13 @@ written fresh. Only when every file is in place is the old folder renamed to
 `.NAME.old-XXXX` and the new one to NAME. A build killed at any point leaves
 the previous output whole; the next build removes the leftovers. A lock file,
 `.NAME.lock`, serialises builds into the same folder.
+
+`Staging` is that folder while a build runs: `build` opens it (lock, clean-up,
+refusal of a foreign folder) before rendering, and the render workers write
+each page into it as they go, so no page's bytes are held in memory. A build
+that changes few files updates the output where it stands instead
+(inplace.py), when the build cache proves the folder is as the last build
+left it.
 """
 
 from __future__ import annotations
@@ -17,10 +24,12 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import inplace
+from .buildcache import Stamp
 from .load import is_ignored
 
 MARKER = ".explainer-output"
@@ -141,10 +150,7 @@ def place(old: Path, new: Path, data: bytes) -> bool:
     """Put data at new: linked from old when it holds the same bytes (True if written)."""
     new.parent.mkdir(parents=True, exist_ok=True)
     if same_bytes(old, data):
-        try:
-            os.link(old, new)
-        except OSError:  # a file system without hard links
-            shutil.copy2(old, new)
+        link(old, new)
         return False
     with open(new, "wb") as handle:
         handle.write(data)
@@ -173,37 +179,136 @@ def swap(new: Path, output: Path) -> None:
     shutil.rmtree(old)
 
 
-def write_in_place(files: dict[str, bytes], output: Path) -> WriteStats:
-    """The fallback for an output folder that cannot be renamed (a mount point)."""
+def write_in_place(new: Path, output: Path, files: set[str]) -> WriteStats:
+    """The fallback for an output folder that cannot be renamed (a mount point): copy the new tree's files over."""
     write_file(output / MARKER, MARKER_TEXT)
-    written = sum(write_file(output / rel, files[rel]) for rel in sorted(files))
-    removed = prune(output, set(files))
+    written = sum(write_file(output / rel, (new / rel).read_bytes()) for rel in sorted(files))
+    removed = prune(output, files)
+    shutil.rmtree(new)
     return WriteStats(written, len(files) - written, removed)
+
+
+def link(old: Path, new: Path) -> None:
+    """Put old's file at new: the same inode, so the same bytes and mtime."""
+    new.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, new)
+    except OSError:  # a file system without hard links
+        shutil.copy2(old, new)
+
+
+class Staging:
+    """The output folder while a build writes it: locked from the start, leftovers of killed builds cleaned.
+
+    `begin` chooses how: a new tree beside output, swapped in whole by `commit` (the default), or, when
+    `previous` (the file list the last build left, from the build cache) still matches the folder and few
+    pages change, an update in place (inplace.py). `put` may run in forked workers; the main process
+    records what they did with `note`. Leaving the `with` block without `commit` leaves output as it was.
+    """
+
+    def __init__(self, output: Path, previous: dict[str, Stamp] | None = None) -> None:
+        output = Path(os.path.abspath(output))
+        self.output = output.resolve() if output.is_symlink() else output
+        self.previous = previous
+        self.new: Path | None = None  # the tree beside output; None before begin and when updating in place
+        self.in_place = False
+        self.files: set[str] = set()
+        self.changed: set[str] = set()  # written: new bytes (staged beside the old file when in place)
+        self.done = False
+        self.intact = False  # output is exactly as the last build left it (set on entering)
+        self.manifest: dict[str, Stamp] | None = None  # after an update in place: the files' stamps now
+        self.exits = ExitStack()
+
+    def __enter__(self) -> Staging:
+        check_output(self.output)
+        self.exits.enter_context(output_lock(self.output))
+        try:
+            clean_leftovers(self.output)
+            check_output(self.output)
+            self.intact = bool(self.previous) and inplace.intact(self.output, self.previous or {})
+        except BaseException:
+            self.exits.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if not self.done:
+                self.discard()
+        finally:
+            self.exits.close()
+
+    def begin(self, changing: int, total: int) -> None:
+        """Prepare to write, knowing that up to `changing` of `total` pages may change."""
+        if self.intact and inplace.small(changing, total):
+            inplace.start(self.output)  # first: a killed update is seen by the next build
+            self.in_place = True
+            return
+        self.new = Path(tempfile.mkdtemp(dir=self.output.parent, prefix=sibling(self.output, "tmp-")))
+        place(self.output / MARKER, self.new / MARKER, MARKER_TEXT)  # first: a killed build leaves an "ours" folder
+
+    def put(self, rel: str, data: bytes) -> bool:
+        """Write data as rel unless the last output holds exactly it (True if written); safe in a worker."""
+        if self.in_place:
+            return inplace.put(self.output, rel, data)
+        assert self.new is not None, "begin() first"
+        return place(self.output / rel, self.new / rel, data)
+
+    def keep(self, rel: str) -> None:
+        """rel is the file the last build wrote, its bytes unchanged (the build cache proved it)."""
+        if not self.in_place:
+            assert self.new is not None, "begin() first"
+            link(self.output / rel, self.new / rel)
+        self.note(rel, False)
+
+    def note(self, rel: str, written: bool) -> None:
+        self.files.add(rel)
+        if written:
+            self.changed.add(rel)
+
+    def add(self, rel: str, data: bytes) -> None:
+        self.note(rel, self.put(rel, data))
+
+    def current(self, rel: str) -> Path:
+        """Where rel's bytes for this build are now."""
+        if self.in_place:
+            return inplace.current(self.output, rel, rel in self.changed)
+        assert self.new is not None
+        return self.new / rel
+
+    def commit(self) -> WriteStats:
+        """Make output hold exactly the files put, kept and added."""
+        if self.in_place:
+            removed = sorted(set(self.previous or ()) - self.files - {MARKER})
+            self.done = True  # from here a failure keeps the journal: the next build remakes the folder
+            inplace.finish(self.output, sorted(self.changed), removed)
+            self.manifest = inplace.manifest_after(self.output, self.previous or {}, self.changed, removed)
+        else:
+            assert self.new is not None, "begin() first"
+            self.new.chmod(0o755)
+            removed = sorted(rel for rel in count_files(self.output) - self.files if not inplace.leftover(rel))
+            try:
+                swap(self.new, self.output)
+            except OSError as error:
+                if error.errno not in (errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES):
+                    raise
+                self.done = True
+                return write_in_place(self.new, self.output, self.files)
+        self.done = True
+        written = len(self.changed)
+        return WriteStats(written, len(self.files) - written, len(removed))
+
+    def discard(self) -> None:
+        if self.in_place:
+            inplace.undo(self.output)
+        elif self.new is not None:
+            shutil.rmtree(self.new, ignore_errors=True)
 
 
 def write_output(files: dict[str, bytes], output: Path) -> WriteStats:
     """Make output hold exactly files, swapped in whole; unchanged files keep bytes and mtime."""
-    output = Path(os.path.abspath(output))
-    if output.is_symlink():
-        output = output.resolve()
-    check_output(output)
-    with output_lock(output):
-        clean_leftovers(output)
-        check_output(output)
-        new = Path(tempfile.mkdtemp(dir=output.parent, prefix=sibling(output, "tmp-")))
-        try:
-            place(output / MARKER, new / MARKER, MARKER_TEXT)  # first: a killed build leaves an "ours" folder
-            written = sum(place(output / rel, new / rel, files[rel]) for rel in sorted(files))
-            new.chmod(0o755)
-            removed = len(count_files(output) - set(files))
-            try:
-                swap(new, output)
-            except OSError as error:
-                if error.errno not in (errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES):
-                    raise
-                shutil.rmtree(new)
-                return write_in_place(files, output)
-        except BaseException:
-            shutil.rmtree(new, ignore_errors=True)
-            raise
-    return WriteStats(written, len(files) - written, removed)
+    with Staging(output) as staging:
+        staging.begin(len(files), len(files))
+        for rel in sorted(files):
+            staging.add(rel, files[rel])
+        return staging.commit()

@@ -6,6 +6,7 @@ import errno
 import functools
 import http.server
 import os
+import pickle
 import re
 import signal
 import subprocess
@@ -24,8 +25,9 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import REPO, run_build, soup
 
-from explainer import write
+from explainer import inplace, write
 from explainer.assets import fingerprint, hashed_name
+from explainer.buildcache import output_manifest
 from explainer.check import OutputChecker, check_external
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -217,9 +219,11 @@ def test_a_removed_cards_page_is_gone(example_site: Path) -> None:
     assert run_build(example_site, "--drafts").returncode == 0
     page = example_site / "output" / "issues" / "extra-card" / "index.html"
     assert page.is_file()
+    folder = (example_site / "output").stat().st_ino
     (example_site / "content" / "issues" / "extra-card.md").unlink()
     result = run_build(example_site, "--drafts")
     assert result.returncode == 0, result.stderr
+    assert (example_site / "output").stat().st_ino == folder  # a small update: in place
     assert not page.exists() and not page.parent.exists()
     assert "extra-card" not in (example_site / "output" / "index.html").read_text()
 
@@ -227,38 +231,43 @@ def test_a_removed_cards_page_is_gone(example_site: Path) -> None:
 KILLED_BUILD = """
 import sys, time
 sys.path.insert(0, {repo!r})
-import explainer.write as write
-original = write.place
+import explainer.{module} as module
+original = module.{function}
 count = 0
-def slow_place(old, new, data):
+def slow(*args):
     global count
     count += 1
-    if count == 10:
+    if count == {count}:
         print("writing", flush=True)
         time.sleep(60)
-    return original(old, new, data)
-write.place = slow_place
+    return original(*args)
+module.{function} = slow
 from explainer.cli import main
 sys.exit(main(sys.argv[1:]))
 """
+
+
+def kill_while_writing(site: Path, module: str, function: str, count: int, *args: str) -> None:
+    """Run a build that stops for a minute at the count-th call of explainer.module.function, and kill it there."""
+    code = KILLED_BUILD.format(repo=str(REPO), module=module, function=function, count=count)
+    child = subprocess.Popen([sys.executable, "-c", code, *args], cwd=site, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    assert child.stdout.readline() == "writing\n"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+
+
+def edit_card(site: Path) -> None:
+    card = site / "content" / "issues" / "pace-of-talks.md"
+    card.write_text(card.read_text().replace("## ", "## Edited: ", 1))
 
 
 def test_a_build_killed_mid_write_leaves_the_old_output_whole(example_site: Path) -> None:
     assert run_build(example_site).returncode == 0
     output = example_site / "output"
     before = snapshot(output)
-    card = example_site / "content" / "issues" / "pace-of-talks.md"
-    card.write_text(card.read_text().replace("## ", "## Edited: ", 1))
-    child = subprocess.Popen(
-        [sys.executable, "-c", KILLED_BUILD.format(repo=str(REPO))],
-        cwd=example_site,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout is not None
-    assert child.stdout.readline() == "writing\n"  # ten files are already in the new tree
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait()
+    edit_card(example_site)
+    kill_while_writing(example_site, "write", "place", 10, "--no-cache")  # ten files are already in the new tree
     assert snapshot(output) == before
     leftovers = list(example_site.glob(".output.tmp-*"))
     assert len(leftovers) == 1
@@ -266,6 +275,76 @@ def test_a_build_killed_mid_write_leaves_the_old_output_whole(example_site: Path
     assert result.returncode == 0, result.stderr
     assert not list(example_site.glob(".output.tmp-*")) and not list(example_site.glob(".output.old-*"))
     assert "Edited:" in (output / "issues" / "pace-of-talks" / "index.html").read_text()
+
+
+def inodes(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under folder (hidden ones too): its inode and mtime."""
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_small_update_is_written_in_place_touching_only_the_changed_files(example_site: Path, tmp_path: Path) -> None:
+    assert run_build(example_site, "--no-search").returncode == 0
+    output = example_site / "output"
+    folder = output.stat().st_ino
+    before = inodes(output)
+    edit_card(example_site)
+    result = run_build(example_site, "--no-search")
+    assert result.returncode == 0, result.stderr
+    after = inodes(output)
+    assert output.stat().st_ino == folder  # not swapped: the same folder
+    changed = sorted(rel for rel in after if after[rel] != before.get(rel))
+    assert "issues/pace-of-talks/index.html" in changed and len(changed) < 5, changed
+    assert f" {len(changed)} written, {len(after) - 1 - len(changed)} unchanged, 0 removed" in result.stdout
+    assert sorted(after) == sorted(before)  # no journal, no staged file left
+    (state,) = (example_site / ".cache" / "explainer").glob("build-*.pickle")
+    assert pickle.loads(state.read_bytes())["manifest"] == output_manifest(output)  # the next build can trust it
+    assert run_build(example_site, "--no-search", "--no-cache", "--output", str(tmp_path / "clean")).returncode == 0
+    assert contents(output) == contents(tmp_path / "clean")
+
+
+def test_an_interrupted_in_place_update_is_repaired_by_the_next_build(example_site: Path, tmp_path: Path) -> None:
+    assert run_build(example_site, "--no-search").returncode == 0
+    output = example_site / "output"
+    before = snapshot(output)
+    edit_card(example_site)
+    kill_while_writing(example_site, "inplace", "put", 3, "--no-search")
+    during = snapshot(output)
+    assert ".explainer-update" in during  # the journal says the folder may be half updated
+    assert {rel: during[rel] for rel in before} == before  # the old files still serve, untouched
+    folder = output.stat().st_ino
+    result = run_build(example_site, "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert output.stat().st_ino != folder  # the whole tree was remade and swapped in
+    assert run_build(example_site, "--no-search", "--no-cache", "--output", str(tmp_path / "clean")).returncode == 0
+    assert contents(output) == contents(tmp_path / "clean")  # no journal, no staged file
+
+
+def test_a_journal_left_behind_makes_the_next_build_remake_the_folder(example_site: Path) -> None:
+    assert run_build(example_site, "--no-search").returncode == 0
+    output = example_site / "output"
+    before = contents(output)
+    (output / ".explainer-update").write_text("left by a killed build")
+    (output / "issues" / ".index.html.explainer-new").write_text("half written")
+    folder = output.stat().st_ino
+    result = run_build(example_site, "--no-search")  # nothing changed but the folder cannot be trusted
+    assert result.returncode == 0, result.stderr
+    assert output.stat().st_ino != folder
+    assert contents(output) == before
+
+
+def test_a_failed_in_place_update_leaves_the_folder_as_it_was(example_site: Path) -> None:
+    assert run_build(example_site, "--no-search").returncode == 0
+    output = example_site / "output"
+    before = snapshot(output)
+    card = example_site / "content" / "issues" / "pace-of-talks.md"
+    card.write_text(card.read_text() + "\nA <b>raw</b> tag.\n")  # a warning found while rendering
+    result = run_build(example_site, "--no-search", "--strict")  # its page is staged, then the build fails
+    assert result.returncode == 1 and "raw" in result.stderr
+    assert snapshot(output) == before
 
 
 def test_leftovers_of_killed_builds_are_cleaned_but_foreign_folders_kept(example_site: Path) -> None:
@@ -492,3 +571,32 @@ def test_an_output_folder_that_cannot_be_renamed_is_updated_in_place(
     assert stats == write.WriteStats(written=1, unchanged=1, removed=1)
     assert contents(output) == {".explainer-output": write.MARKER_TEXT, "a.html": b"a", "b/index.html": b"b"}
     assert sorted(p.name for p in tmp_path.iterdir()) == [".mounted.lock", "mounted"]
+
+
+def test_an_in_place_commit_that_fails_midway_keeps_the_journal_for_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = tmp_path / "site"
+    write.write_output({"a.html": b"a", "b.html": b"b"}, output)
+    previous = output_manifest(output)
+
+    def full_disk(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OSError), write.Staging(output, previous) as staging:
+        staging.begin(changing=1, total=2)
+        assert staging.in_place
+        staging.add("a.html", b"A")
+        staging.add("b.html", b"b")
+        monkeypatch.setattr(inplace, "finish", full_disk)
+        staging.commit()
+    assert (output / inplace.JOURNAL).exists()  # the folder may be half updated: say so
+    monkeypatch.undo()
+    with write.Staging(output, previous) as staging:
+        assert not staging.intact
+        staging.begin(changing=1, total=2)
+        assert not staging.in_place  # remade whole
+        staging.add("a.html", b"A")
+        staging.add("b.html", b"b")
+        assert staging.commit() == write.WriteStats(written=1, unchanged=1, removed=0)
+    assert contents(output) == {".explainer-output": write.MARKER_TEXT, "a.html": b"A", "b.html": b"b"}

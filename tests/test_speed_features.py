@@ -52,6 +52,45 @@ def test_cached_parallel_and_single_process_builds_are_byte_identical(corpus_sit
     assert tree(build(corpus_site, "cached", "--jobs", "1")) == reference  # nothing changed
 
 
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_pages_written_by_the_workers_are_the_bytes_the_in_memory_path_gives(corpus_site: Path) -> None:
+    from explainer.diagnostics import Diagnostics
+    from explainer.pipeline import BuildOptions, render_site
+    from explainer.write import write_output
+
+    site = corpus_site
+    options = BuildOptions(site / "content", site / "memory", site / "templates", site / "static", search=False)
+    rendered = render_site(options, Diagnostics())  # every file's bytes in one dict, as before issue 6
+    assert rendered is not None and "index.html" in rendered[0]
+    write_output(rendered[0], site / "memory")
+    assert tree(build(site, "workers", "--jobs", "2", "--no-cache")) == tree(site / "memory")
+
+
+def test_a_full_rebuild_swaps_in_a_new_tree_of_the_same_files(corpus_site: Path) -> None:
+    output = build(corpus_site, "plain", "--jobs", "2", "--no-cache")
+    before, folder = inodes(output), output.stat().st_ino
+    result = run_main(corpus_site, "--no-search", "--output", "plain", "--jobs", "2", "--no-cache")
+    assert result.returncode == 0 and " 0 written" in result.stdout, result.stdout
+    assert output.stat().st_ino != folder  # a new tree, swapped in
+    assert inodes(output) == before  # of the very same files: hard links, so the same mtimes
+
+
+def test_a_template_edit_is_rendered_by_the_workers_into_the_folder_in_place(corpus_site: Path) -> None:
+    output = build(corpus_site, "cached", "--jobs", "2")
+    before, folder = inodes(output), output.stat().st_ino
+    base = corpus_site / "templates" / "base.html"
+    base.write_text(base.read_text().replace("<head>", "<head>\n<!-- edited -->", 1))
+    built = tree(build(corpus_site, "cached", "--jobs", "2"))  # 77 pages: enough for the pool, few enough
+    assert output.stat().st_ino == folder  # updated in place
+    after = inodes(output)
+    assert sorted(after) == sorted(before)  # no journal, no staged file left
+    assert [rel for rel in after if (after[rel] == before[rel]) == rel.endswith(".html")] == []  # pages only
+    assert built == clean(corpus_site)
+
+
 def test_example_site_with_warnings_is_the_same_with_and_without_cache_and_workers(example_site: Path) -> None:
     card = example_site / "content" / "issues" / "pace-of-talks.md"
     card.write_text(card.read_text() + "\nA <b>raw</b> tag.\n")
@@ -74,6 +113,21 @@ def test_an_edited_card_and_a_renamed_actor_rebuild_exactly_what_they_must(corpu
     actors = corpus_site / "content" / "actors.yaml"
     actors.write_text(actors.read_text().replace("name: Actor 3\n", "name: Actor Three\n"))
     assert tree(build(corpus_site, "cached")) == clean(corpus_site)  # every [[actor-00003]] shows the new name
+
+
+def test_a_build_that_keeps_pages_keeps_the_markdown_of_their_texts(corpus_site: Path) -> None:
+    def texts() -> set[bytes]:
+        return set(pickle.loads((corpus_site / ".cache" / "explainer" / "markdown.pickle").read_bytes())["texts"])
+
+    build(corpus_site, "cached")
+    before = texts()
+    card = corpus_site / "content" / "issues" / "issue-00003.md"
+    card.write_text(card.read_text().replace("## What is at stake", "## What is at stake today", 1))
+    build(corpus_site, "cached")  # renders a few pages, keeps the rest
+    assert before < texts()  # the edited body added, none of the kept pages' texts dropped
+    base = corpus_site / "templates" / "base.html"
+    base.write_text(base.read_text().replace("<head>", "<head>\n<!-- edited -->", 1))
+    assert tree(build(corpus_site, "cached")) == clean(corpus_site)  # every page again, the Markdown from the cache
 
 
 def test_a_template_edit_invalidates_the_cache(corpus_site: Path) -> None:

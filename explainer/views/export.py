@@ -5,8 +5,9 @@ docs/data-export.md documents the schema.
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..dates import PartialDate
@@ -115,6 +116,7 @@ class Exporter:
         return {name: {k: list(v) for k, v in index.items() if v} for name, index in named.items()}
 
     def everything(self) -> dict[str, Any]:
+        """The whole fact base: every section, its records listed (iterators, to be consumed once)."""
         config = self.site.config
         return {
             "schema": SCHEMA,
@@ -127,10 +129,10 @@ class Exporter:
                 "updated": _date(config.updated),
                 "authors": list(config.authors),
             },
-            "issues": [self.issue(i) for i in self.site.issues],
-            "actors": [self.actor(a) for a in self.site.actors],
-            "events": [self.event(e) for e in self.site.events],
-            "sources": [self.source(s) for s in self.site.sources],
+            "issues": map(self.issue, self.site.issues),
+            "actors": map(self.actor, self.site.actors),
+            "events": map(self.event, self.site.events),
+            "sources": map(self.source, self.site.sources),
             "relations": self.relations(),
         }
 
@@ -141,8 +143,27 @@ def dump(data: Any) -> bytes:
 
 
 def data_export(site: Site, url: Callable[[Any], str]) -> bytes:
-    """The fact base as JSON, keys sorted, lists in the site's reading order."""
-    return dump(Exporter(site, url).everything())
+    """The fact base as JSON, keys sorted, lists in the site's reading order: the bytes dump() gives for it,
+    written record by record, so that the whole fact base is never in memory as objects, as text and as bytes
+    at once (~470 MB at 20,000 cards for a 128 MB file)."""
+    sections = Exporter(site, url).everything()
+    out = io.BytesIO()  # getvalue() hands over its buffer without a copy
+    for number, name in enumerate(sorted(sections)):
+        out.write(("{" if number == 0 else ",").encode() + piece(name) + b":")
+        value = sections[name]
+        if isinstance(value, Iterator):
+            out.write(b"[")
+            for index, record in enumerate(value):
+                out.write(piece(record) if index == 0 else b"," + piece(record))
+            out.write(b"]")
+        else:
+            out.write(piece(value))
+    out.write(b"}\n")
+    return out.getvalue()
+
+
+def piece(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def previews(site: Site, url: Callable[[Any], str], plain: Callable[[str], str]) -> bytes:
