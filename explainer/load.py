@@ -163,7 +163,7 @@ YAML_LIKE = (".yml", ".yaml")
 def misnamed(root: Path, diags: Diagnostics) -> None:
     """Warn about files that look like content but are not read: `x.markdown` or `x.MD` in issues/."""
     issues = root / "issues"
-    folders = [(issues, ".md", (*MARKDOWN_LIKE, ".md"))]
+    folders: list[tuple[Path, str, tuple[str, ...]]] = [(issues, ".md", (*MARKDOWN_LIKE, ".md"))]
     folders += [(root / kind, ".yaml", YAML_LIKE) for kind in FACT_KINDS]
     for folder, wanted, looks_like in folders:
         if not folder.is_dir():
