@@ -17,6 +17,7 @@ from .buildcache import BuildStore, Digester, StoredMarkdown, Undigestable, dige
 from .diagnostics import Diagnostic, Diagnostics
 from .link import Site
 from .pages import PageSpec
+from .prerender import prerender
 from .render import Renderer, TemplateProblem
 from .write import Staging
 
@@ -167,6 +168,10 @@ def render_all(site: Site, pages: list[PageSpec], templates: Path, diags: Diagno
                 diags.add(diagnostic)
         digester.memo.clear()  # the records' digests (~100 MB at 20,000 cards); the Markdown keys need none of them
     out.begin(len(dirty), len(pages))
+    if not relative and len(dirty) == len(pages):  # every page to render: each Markdown text once, first
+        prerender(renderer.markdown, site, jobs)
+        if store is not None and isinstance(renderer.markdown.cache, StoredMarkdown):
+            store.add_markdown(renderer.markdown.cache.take())
     for path in kept:
         out.keep(path)
     progress.add(len(kept))

@@ -1,0 +1,67 @@
+"""Stage 5, first half, for a big build: every Markdown text rendered once, spread over the processes.
+
+Markdown is most of a page's cost, and a text can appear on several pages (a
+position on its issue's page and on its actor's, a summary on every page that
+lists the entity). Rendered page by page in several workers, such a text is
+rendered once per worker that meets it, and the workers' loads are as uneven
+as the pages. Rendered first, text by text in runs handed out in order, each
+text costs one conversion; the main process keeps the HTML in the renderer's
+memo, and the page workers forked after it read it from there. The HTML and
+the warnings are the ones the page render would have produced: the same
+MarkdownRenderer turns the same source into the same bytes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator
+
+from markupsafe import Markup
+
+from .link import Site, texts_of
+from .markdown_ext import MarkdownRenderer
+
+PARALLEL_MIN = 200  # fewer texts than this are left to the page workers
+RUN = 48  # texts per run handed to a worker
+
+Rendered = list[tuple[str, list[tuple[int, str]]]]
+
+_JOB: tuple[MarkdownRenderer, list[str]] | None = None  # for the forked workers to read
+
+
+def render_run(bounds: tuple[int, int]) -> Rendered:
+    """The HTML and findings of sources[start:stop] of the current job."""
+    assert _JOB is not None
+    markdown, sources = _JOB
+    done = []
+    for source in sources[bounds[0] : bounds[1]]:
+        html = markdown(source)  # a plain str: no diagnostics here, the page that shows it reports them
+        done.append((str(html), markdown.removed.get(source, [])))
+    return done
+
+
+def site_texts(site: Site) -> Iterator[str]:
+    for entity in site.entities.values():
+        for text in texts_of(entity):
+            yield text.source
+
+
+def prerender(markdown: MarkdownRenderer, site: Site, jobs: int) -> int:
+    """Fill markdown's memo with every text of site not in it yet, over `jobs` processes; how many were rendered."""
+    global _JOB
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    sources = [source for source in dict.fromkeys(site_texts(site)) if markdown.cache.get(source) is None]
+    if len(sources) < PARALLEL_MIN:
+        return 0
+    runs = [(start, min(start + RUN, len(sources))) for start in range(0, len(sources), RUN)]
+    _JOB = (markdown, sources)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for (start, stop), rendered in zip(runs, pool.imap(render_run, runs), strict=True):
+                for source, (html, removed) in zip(sources[start:stop], rendered, strict=True):
+                    markdown.cache[source] = Markup(html)
+                    markdown.removed[source] = removed
+    finally:
+        _JOB = None
+    return len(sources)
