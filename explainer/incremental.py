@@ -9,6 +9,8 @@ the same objects or equal values as last time:
 - link, plan: when only issue bodies changed, the last Site and pages are
   reused with the new issues swapped in (`relink.py`), and so are sitemap.xml
   and feed.xml, which show no bodies;
+- view files: each feed and JSON export, and each record's entry in
+  data/explainer.json, is kept while what it is made from is equal (`views/kept.py`);
 - render: compiled templates are kept; a Markdown text is rendered again only
   when the link (name, URL) of an entity it `[[links]]` to changed; a page is
   rendered again only if its `PageSpec` (which holds its whole context)
@@ -38,6 +40,7 @@ from .refs import REF_RE
 from .relink import Relinker
 from .render import Renderer, render_each
 from .validate import Records, validate
+from .views.kept import KeptViews
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -125,6 +128,7 @@ class BuildCache:
         self.load_clean = False  # the last load reported nothing
         self.relink = Relinker()
         self.host: tuple[str, dict[str, bytes]] | None = None
+        self.views = KeptViews()
         self.validated: dict[int, tuple[Document, Records, list[Diagnostic]]] = {}
         self.bytecode = MemoryBytecodeCache()
         self.markdown: dict[str, Markup] = {}  # Markdown source → HTML, while the entities it links to stay the same
@@ -162,6 +166,10 @@ class BuildCache:
         if not (self.relink.reused and self.host is not None and self.host[0] == base_url):
             self.host = (base_url, host_files(site, pages, base_url))
         return dict(self.host[1])
+
+    def view_files(self, site: Site, base_url: str) -> dict[str, bytes]:
+        """views.files.view_files(), each file (and each record's export) kept while its inputs are equal."""
+        return self.views.view_files(site, base_url)
 
     def validate(self, documents: list[Document], diags: Diagnostics) -> Records:
         """validate(), reusing the records of documents that are the same objects as last time."""

@@ -6,6 +6,7 @@ docs/data-export.md documents the schema.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -114,7 +115,8 @@ class Exporter:
         }  # fmt: skip
         return {name: {k: list(v) for k, v in index.items() if v} for name, index in named.items()}
 
-    def everything(self) -> dict[str, Any]:
+    def head(self) -> dict[str, Any]:
+        """Everything but the lists of records and the relations, which data_export() dumps one by one."""
         config = self.site.config
         return {
             "schema": SCHEMA,
@@ -127,22 +129,46 @@ class Exporter:
                 "updated": _date(config.updated),
                 "authors": list(config.authors),
             },
-            "issues": [self.issue(i) for i in self.site.issues],
-            "actors": [self.actor(a) for a in self.site.actors],
-            "events": [self.event(e) for e in self.site.events],
-            "sources": [self.source(s) for s in self.site.sources],
-            "relations": self.relations(),
         }
 
 
+def compact(data: Any) -> str:
+    """Compact, keys sorted: the same facts give the same text (and the C encoder, which `indent` would lose)."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def dump(data: Any) -> bytes:
-    """Compact, keys sorted: the same facts give the same bytes (and the C encoder, which `indent` would lose)."""
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+    return (compact(data) + "\n").encode("utf-8")
+
+
+def listing(items: Iterable[str]) -> str:
+    """A JSON list of items that are JSON already: what compact() gives for the list of their values."""
+    return "[" + ",".join(items) + "]"
+
+
+def assemble(head: dict[str, Any], parts: dict[str, str]) -> bytes:
+    """dump(head | {name: value}) for values already dumped by compact() as parts: they are not dumped again.
+
+    Each part goes into a hole that compact() put where sorting the keys puts it (a string holding NUL,
+    which no YAML value in head can hold); only the holes are replaced, never text inside a part.
+    """
+    holes = {compact(f"\x00{name}\x00"): part for name, part in parts.items()}
+    text = compact(head | {name: f"\x00{name}\x00" for name in parts})
+    found = re.sub("|".join(re.escape(hole) for hole in holes), lambda match: holes[match.group()], text)
+    return (found + "\n").encode("utf-8")
 
 
 def data_export(site: Site, url: Callable[[Any], str]) -> bytes:
     """The fact base as JSON, keys sorted, lists in the site's reading order."""
-    return dump(Exporter(site, url).everything())
+    exporter = Exporter(site, url)
+    parts = {
+        "issues": listing(compact(exporter.issue(i)) for i in site.issues),
+        "actors": listing(compact(exporter.actor(a)) for a in site.actors),
+        "events": listing(compact(exporter.event(e)) for e in site.events),
+        "sources": listing(compact(exporter.source(s)) for s in site.sources),
+        "relations": compact(exporter.relations()),
+    }
+    return assemble(exporter.head(), parts)
 
 
 def previews(site: Site, url: Callable[[Any], str], plain: Callable[[str], str]) -> bytes:
