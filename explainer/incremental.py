@@ -15,7 +15,10 @@ the same objects or equal values as last time:
   when the link (name, URL) of an entity it `[[links]]` to changed; a page is
   rendered again only if its `PageSpec` (which holds its whole context)
   changed, a template or a render setting changed, or the link of an entity
-  it `[[links]]` to changed.
+  it `[[links]]` to changed; after a body-only save, a page whose spec holds
+  the card but whose templates did not read the card's `body` last time (the
+  home page, the events page, the card's neighbours and actors) is kept
+  (`BodyReads`);
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from .diagnostics import Diagnostic, Diagnostics
 from .hostfiles import host_files
 from .link import Site
 from .load import Document, ParseCache, load_content
-from .model import Text
+from .model import Issue, Text
 from .pages import PageSpec
 from .refs import REF_RE
 from .relink import Relinker
@@ -110,11 +113,46 @@ class RefIndex:
         return frozenset(found)
 
 
+class BodyReads:
+    """Which issues' Markdown bodies the templates read while rendering each page.
+
+    The templates reach a record's fields only through the environment's getattr and getitem
+    (also for `map(attribute=...)` and `sort(attribute=...)`); no filter or global of render.py
+    is handed an Issue and reads its body. Both are watched for `body` of an Issue.
+    """
+
+    def __init__(self, renderer: Renderer) -> None:
+        self.read: set[str] = set()
+        self.pages: dict[str, frozenset[str]] = {}  # output path → ids of the issues whose body it read
+        env, render = renderer.env, renderer.render
+        get_attribute, get_item = env.getattr, env.getitem
+
+        def getattr_(obj: Any, attribute: str) -> Any:
+            if attribute == "body" and type(obj) is Issue:
+                self.read.add(obj.id)
+            return get_attribute(obj, attribute)
+
+        def getitem(obj: Any, argument: Any) -> Any:
+            if argument == "body" and type(obj) is Issue:
+                self.read.add(obj.id)
+            return get_item(obj, argument)
+
+        def render_page(page: PageSpec) -> str:
+            self.read = set()
+            html = render(page)
+            self.pages[page.output_path] = frozenset(self.read)
+            return html
+
+        env.getattr, env.getitem, renderer.render = getattr_, getitem, render_page  # type: ignore[method-assign]
+
+
 @dataclasses.dataclass(slots=True)
 class RenderedPage:
     spec: PageSpec
     refs: frozenset[str]
     html: bytes
+    bodies: frozenset[str]  # the issues whose body the templates read
+    link: int  # the Relinker.links of the build that rendered it, or kept it for its spec
 
 
 class BuildCache:
@@ -210,11 +248,15 @@ class BuildCache:
                 src: html for src, html in self.markdown.items() if self.ref_index.refs(src).isdisjoint(changed)
             }
         dirty = [page for page in pages if self.is_dirty(page, changed)]
+        reads = BodyReads(renderer)
         fresh = self.render_dirty(renderer, dirty, diags)
         for page in dirty:
             if page.output_path in fresh:
                 refs = self.ref_index.refs(page.context)
-                self.pages[page.output_path] = RenderedPage(page, refs, fresh[page.output_path])
+                bodies = reads.pages[page.output_path]
+                self.pages[page.output_path] = RenderedPage(
+                    page, refs, fresh[page.output_path], bodies, self.relink.links
+                )
         self.rendered = len(fresh)
         wanted = {page.output_path for page in pages}
         self.pages = {path: entry for path, entry in self.pages.items() if path in wanted}
@@ -228,5 +270,15 @@ class BuildCache:
         return render_each(renderer, pages, diags)
 
     def is_dirty(self, page: PageSpec, changed: set[str]) -> bool:
+        """Whether page must be rendered again; a page that need not be takes page as its spec."""
         entry = self.pages.get(page.output_path)
-        return entry is None or (entry.spec is not page and entry.spec != page) or not entry.refs.isdisjoint(changed)
+        if entry is None or not entry.refs.isdisjoint(changed):
+            return True
+        relink = self.relink
+        if not (entry.spec is page or entry.spec == page):
+            # after a body-only save, the spec rendered at the last link differs from page only by swapped issues
+            body_only = relink.reused and entry.link == relink.links - 1
+            if not (body_only and entry.bodies.isdisjoint(relink.swapped)):
+                return True
+        entry.spec, entry.link = page, relink.links
+        return False

@@ -116,7 +116,9 @@ class Relinker:
         self.site: Site | None = None
         self.pages: list[PageSpec] | None = None
         self.diagnostics: list[Diagnostic] = []
-        self.reused = False  # whether the last link() was a swap, for tests and the benchmark
+        self.reused = False  # whether the last link() was a swap
+        self.swapped: frozenset[str] = frozenset()  # the ids of the issues it swapped in (bodies changed)
+        self.links = 0  # link() calls so far: a page rendered at the last one differs from this one's only by swaps
         self.where: dict[int, list[int]] | None = None  # id(issue) → the indices of the pages that hold it
 
     def swaps(self, records: Records, drafts: bool) -> dict[int, Any] | None:
@@ -144,6 +146,7 @@ class Relinker:
         return replace
 
     def link(self, records: Records, diags: Diagnostics, include_drafts: bool) -> Site | None:
+        self.links += 1
         replace = self.swaps(records, include_drafts)
         if replace is not None and self.site is not None:
             everything = {id(r) for f in dataclasses.fields(Records) if isinstance(v := getattr(records, f.name), list)
@@ -155,13 +158,14 @@ class Relinker:
                 pass
             else:
                 self.records, self.site, self.pages, self.reused = records, site, pages, True
+                self.swapped = frozenset(r.id for r in replace.values() if type(r) is Issue)
                 diags.items.extend(self.diagnostics)
                 return site  # type: ignore[no-any-return]
         own = Diagnostics()
         site = link(records, own, include_drafts=include_drafts)
         diags.items.extend(own.items)
         self.records, self.drafts, self.site, self.pages, self.where = records, include_drafts, site, None, None
-        self.diagnostics, self.reused = own.items, False
+        self.diagnostics, self.reused, self.swapped = own.items, False, frozenset()
         return site
 
     def swap_pages(self, swapper: Swapper, replace: dict[int, Any]) -> list[PageSpec] | None:
