@@ -141,32 +141,46 @@ def dump(data: Any) -> bytes:
     return (compact(data) + "\n").encode("utf-8")
 
 
-def listing(items: Iterable[str]) -> str:
-    """A JSON list of items that are JSON already: what compact() gives for the list of their values."""
-    return "[" + ",".join(items) + "]"
+def encoded(data: Any) -> bytes:
+    """compact(data) as UTF-8: a piece of a file for assemble()."""
+    return compact(data).encode("utf-8")
 
 
-def assemble(head: dict[str, Any], parts: dict[str, str]) -> bytes:
-    """dump(head | {name: value}) for values already dumped by compact() as parts: they are not dumped again.
+def listing(items: Iterable[bytes]) -> list[bytes]:
+    """The pieces of a JSON list of items that are JSON already: what compact() gives for their values."""
+    pieces = [b"["]
+    for item in items:
+        pieces += (item, b",")
+    pieces[-1] = b"]" if len(pieces) > 1 else pieces[-1] + b"]"
+    return pieces
+
+
+def assemble(head: dict[str, Any], parts: dict[str, list[bytes]]) -> bytes:
+    """dump(head | {name: value}) for values already dumped as pieces (UTF-8): they are not dumped again.
 
     Each part goes into a hole that compact() put where sorting the keys puts it (a string holding NUL,
-    which no YAML value in head can hold); only the holes are replaced, never text inside a part.
+    which no YAML value in head can hold); the pieces are joined once, into the file's bytes.
     """
     holes = {compact(f"\x00{name}\x00"): part for name, part in parts.items()}
     text = compact(head | {name: f"\x00{name}\x00" for name in parts})
-    found = re.sub("|".join(re.escape(hole) for hole in holes), lambda match: holes[match.group()], text)
-    return (found + "\n").encode("utf-8")
+    pieces: list[bytes] = []
+    at = 0
+    for match in re.finditer("|".join(re.escape(hole) for hole in holes), text):
+        pieces += (text[at : match.start()].encode("utf-8"), *holes[match.group()])
+        at = match.end()
+    pieces.append(text[at:].encode("utf-8") + b"\n")
+    return b"".join(pieces)
 
 
 def data_export(site: Site, url: Callable[[Any], str]) -> bytes:
     """The fact base as JSON, keys sorted, lists in the site's reading order."""
     exporter = Exporter(site, url)
     parts = {
-        "issues": listing(compact(exporter.issue(i)) for i in site.issues),
-        "actors": listing(compact(exporter.actor(a)) for a in site.actors),
-        "events": listing(compact(exporter.event(e)) for e in site.events),
-        "sources": listing(compact(exporter.source(s)) for s in site.sources),
-        "relations": compact(exporter.relations()),
+        "issues": listing(encoded(exporter.issue(i)) for i in site.issues),
+        "actors": listing(encoded(exporter.actor(a)) for a in site.actors),
+        "events": listing(encoded(exporter.event(e)) for e in site.events),
+        "sources": listing(encoded(exporter.source(s)) for s in site.sources),
+        "relations": [encoded(exporter.relations())],
     }
     return assemble(exporter.head(), parts)
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from ..hostfiles import absolute_base
 from ..link import Site
-from .export import Exporter, assemble, compact, listing
+from .export import Exporter, assemble, encoded, listing
 from .feeds import issue_feed, issue_feed_path, updates_feed
 from .files import previews_file, timeline_file, url
 
@@ -40,9 +40,9 @@ class KeptViews:
         self.fresh[name] = hit
         return hit[1]
 
-    def entry(self, kind: str, record: Any, key: Any, export: Callable[[Any], dict[str, Any]]) -> str:
-        """One record's entry in data/explainer.json, as JSON text."""
-        return self.part((kind, record.id), key, lambda: compact(export(record)))
+    def entry(self, kind: str, record: Any, key: Any, export: Callable[[Any], dict[str, Any]]) -> bytes:
+        """One record's entry in data/explainer.json, as JSON (UTF-8)."""
+        return self.part((kind, record.id), key, lambda: encoded(export(record)))
 
     def view_files(self, site: Site, base_url: str) -> dict[str, bytes]:
         scope = tuple(site.entities)
@@ -82,6 +82,6 @@ class KeptViews:
             "actors": listing(self.entry("actor", a, a, exporter.actor) for a in site.actors),
             "events": listing(events),
             "sources": listing(self.entry("source", s, s, exporter.source) for s in site.sources),
-            "relations": self.part(("relations",), rel, lambda: compact(exporter.relations())),
+            "relations": [self.part(("relations",), rel, lambda: encoded(exporter.relations()))],
         }
         return assemble(exporter.head(), parts)
