@@ -60,16 +60,19 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
-def merge_records(into: Records, part: Records) -> None:
-    """Add one document's records to the whole: lists extended, sets joined, the rest set."""
+def merge_records(parts: list[Records]) -> Records:
+    """The records of every document as one: lists joined in order, sets joined, the rest the last one set."""
+    merged = Records()
     for field in dataclasses.fields(Records):
-        value = getattr(part, field.name)
-        if isinstance(value, list):
-            getattr(into, field.name).extend(value)
-        elif isinstance(value, set):
-            getattr(into, field.name).update(value)
-        elif value is not None:
-            setattr(into, field.name, value)
+        values = [getattr(part, field.name) for part in parts]
+        kind = type(getattr(merged, field.name))
+        if kind is list:
+            setattr(merged, field.name, [item for value in values for item in value])
+        elif kind is set:
+            setattr(merged, field.name, set().union(*values))
+        else:
+            setattr(merged, field.name, next((v for v in reversed(values) if v is not None), None))
+    return merged
 
 
 def folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
@@ -211,7 +214,6 @@ class BuildCache:
 
     def validate(self, documents: list[Document], diags: Diagnostics) -> Records:
         """validate(), reusing the records of documents that are the same objects as last time."""
-        records = Records()
         fresh: dict[int, tuple[Document, Records, list[Diagnostic]]] = {}
         for doc in documents:
             hit = self.validated.get(id(doc))
@@ -219,10 +221,9 @@ class BuildCache:
                 own = Diagnostics()
                 hit = (doc, validate([doc], own), own.items)
             fresh[id(doc)] = hit
-            merge_records(records, hit[1])
             diags.items.extend(hit[2])
         self.validated = fresh
-        return records
+        return merge_records([fresh[id(doc)][1] for doc in documents])
 
     def render_pages(self, site: Site, pages: list[PageSpec], templates: Path, diags: Diagnostics,
                      *settings: Any) -> dict[str, bytes]:  # fmt: skip
@@ -247,7 +248,8 @@ class BuildCache:
             self.markdown = {
                 src: html for src, html in self.markdown.items() if self.ref_index.refs(src).isdisjoint(changed)
             }
-        dirty = [page for page in pages if self.is_dirty(page, changed)]
+        paths = [page.output_path for page in pages]
+        dirty = [page for page, path in zip(pages, paths, strict=True) if self.is_dirty(page, path, changed)]
         reads = BodyReads(renderer)
         fresh = self.render_dirty(renderer, dirty, diags)
         for page in dirty:
@@ -258,9 +260,9 @@ class BuildCache:
                     page, refs, fresh[page.output_path], bodies, self.relink.links
                 )
         self.rendered = len(fresh)
-        wanted = {page.output_path for page in pages}
-        self.pages = {path: entry for path, entry in self.pages.items() if path in wanted}
-        return {page.output_path: self.pages[page.output_path].html for page in pages if page.output_path in self.pages}
+        kept = {path: self.pages[path] for path in paths if path in self.pages}
+        self.pages = kept
+        return {path: entry.html for path, entry in kept.items()}
 
     def render_dirty(self, renderer: Renderer, pages: list[PageSpec], diags: Diagnostics) -> dict[str, bytes]:
         """render.render_each, with compiled templates and Markdown kept from the last build."""
@@ -269,9 +271,9 @@ class BuildCache:
             renderer.markdown.cache = self.markdown
         return render_each(renderer, pages, diags)
 
-    def is_dirty(self, page: PageSpec, changed: set[str]) -> bool:
-        """Whether page must be rendered again; a page that need not be takes page as its spec."""
-        entry = self.pages.get(page.output_path)
+    def is_dirty(self, page: PageSpec, path: str, changed: set[str]) -> bool:
+        """Whether page (at path) must be rendered again; a page that need not be takes page as its spec."""
+        entry = self.pages.get(path)
         if entry is None or not entry.refs.isdisjoint(changed):
             return True
         relink = self.relink

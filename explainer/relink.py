@@ -12,6 +12,8 @@ equals a clean build's.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
+from operator import is_not
 from types import MappingProxyType
 from typing import Any
 
@@ -52,21 +54,29 @@ class Swapper:
         key = id(value)
         if key in self.replace:
             return self.replace[key]
-        if isinstance(value, LEAVES) or key in self.records:
+        if key in self.records or isinstance(value, LEAVES):
             return value
         if key not in self.memo:
             self.memo[key] = self.copy(value)
         return self.memo[key]
 
+    def swap_all(self, values: Iterable[Any]) -> list[Any]:
+        """swap() of each value; records and leaves (most values) are told apart without a call each."""
+        replace, records, swap = self.replace, self.records, self.swap
+        return [
+            replace[key] if (key := id(v)) in replace else v if key in records or isinstance(v, LEAVES) else swap(v)
+            for v in values
+        ]
+
     def copy(self, value: Any) -> Any:
         if type(value) in (list, tuple, set, frozenset):
-            items = [self.swap(item) for item in value]
-            same = all(a is b for a, b in zip(items, value, strict=True))  # a set iterates in the same order twice
-            return value if same else type(value)(items)
+            items = self.swap_all(value)  # a set iterates in the same order twice
+            return type(value)(items) if any(map(is_not, items, value)) else value
         if type(value) in (dict, MappingProxyType):
-            pairs = {self.swap(k): self.swap(v) for k, v in value.items()}
-            if all(pairs.get(k) is v for k, v in value.items()):
+            keys, values = self.swap_all(value.keys()), self.swap_all(value.values())
+            if not (any(map(is_not, keys, value.keys())) or any(map(is_not, values, value.values()))):
                 return value
+            pairs = dict(zip(keys, values, strict=True))
             return pairs if type(value) is dict else MappingProxyType(pairs)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = [f.name for f in dataclasses.fields(value) if f.init]
