@@ -106,14 +106,19 @@ def issues_in(value: Any, found: set[int]) -> None:
         raise Unsure(type(value).__name__)
 
 
-def issues_by_page(pages: list[PageSpec]) -> dict[int, list[int]]:
-    """id(issue) → the indices of the pages whose spec holds it."""
-    where: dict[int, list[int]] = {}
+def issues_by_page(pages: list[PageSpec]) -> dict[int, list[tuple[int, str]]]:
+    """id(issue) → (the index of a page whose context holds it, the key of the context value that holds it)."""
+    where: dict[int, list[tuple[int, str]]] = {}
     for index, page in enumerate(pages):
         found: set[int] = set()
-        issues_in(page, found)
-        for key in found:
-            where.setdefault(key, []).append(index)
+        issues_in([getattr(page, f.name) for f in dataclasses.fields(page) if f.name != "context"], found)
+        if found:
+            raise Unsure("an issue outside a page's context")
+        for name, value in page.context.items():
+            issues_in(value, found)
+            for key in found:
+                where.setdefault(key, []).append((index, name))
+            found.clear()
     return where
 
 
@@ -129,7 +134,7 @@ class Relinker:
         self.reused = False  # whether the last link() was a swap
         self.swapped: frozenset[str] = frozenset()  # the ids of the issues it swapped in (bodies changed)
         self.links = 0  # link() calls so far: a page rendered at the last one differs from this one's only by swaps
-        self.where: dict[int, list[int]] | None = None  # id(issue) → the indices of the pages that hold it
+        self.where: dict[int, list[tuple[int, str]]] | None = None  # id(issue) → the pages and context keys holding it
 
     def swaps(self, records: Records, drafts: bool) -> dict[int, Any] | None:
         """id(old record) → new record, if only issue bodies changed since the last link; else None."""
@@ -179,17 +184,20 @@ class Relinker:
         return site
 
     def swap_pages(self, swapper: Swapper, replace: dict[int, Any]) -> list[PageSpec] | None:
-        """The last pages with the new issues in; only the pages that hold a replaced issue are copied."""
+        """The last pages with the new issues in; only the context values that hold a replaced issue are copied."""
         if self.pages is None:
             return None
         if self.where is None:
             raise Unsure("pages of unknown kinds")
         pages = list(self.pages)
         for old, new in replace.items():
-            indices = self.where.pop(old, [])
-            for index in indices:
-                pages[index] = swapper.swap(pages[index])
-            self.where[id(new)] = indices
+            places = self.where.pop(old, [])
+            for index, name in places:
+                page = pages[index]
+                value = swapper.swap(page.context[name])
+                if value is not page.context[name]:
+                    pages[index] = dataclasses.replace(page, context={**page.context, name: value})
+            self.where[id(new)] = places
         return pages
 
     def plan(self, site: Site) -> list[PageSpec]:
