@@ -87,23 +87,35 @@ class Swapper:
         raise Unsure(type(value).__name__)
 
 
+SKIPPED = frozenset((*LEAVES, *RECORDS))  # exact types issues_in() need not call itself for
+FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass type → its fields' names
+
+
 def issues_in(value: Any, found: set[int]) -> None:
     """Add the ids of the Issue objects inside value (not looking inside records) to found."""
-    if type(value) is Issue:
+    kind = type(value)
+    items: Any
+    if kind is Issue:
         found.add(id(value))
-    elif type(value) in (list, tuple, set, frozenset):
-        for item in value:
-            issues_in(item, found)
-    elif type(value) in (dict, MappingProxyType):
-        for item in value.values():
-            issues_in(item, found)
-    elif isinstance(value, LEAVES) or type(value) in RECORDS:
+        return
+    if kind in (list, tuple, set, frozenset):
+        items = value
+    elif kind in (dict, MappingProxyType):
+        items = value.values()
+    elif isinstance(value, LEAVES) or kind in RECORDS:
         return
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            issues_in(getattr(value, field.name), found)
+        names = FIELD_NAMES.get(kind)
+        if names is None:
+            names = FIELD_NAMES[kind] = tuple(field.name for field in dataclasses.fields(value))
+        items = [getattr(value, name) for name in names]
     else:
-        raise Unsure(type(value).__name__)
+        raise Unsure(kind.__name__)
+    for item in items:
+        if type(item) is Issue:
+            found.add(id(item))
+        elif type(item) not in SKIPPED:
+            issues_in(item, found)
 
 
 def issues_by_page(pages: list[PageSpec]) -> dict[int, list[tuple[int, str]]]:
