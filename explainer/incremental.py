@@ -7,8 +7,9 @@ the same objects or equal values as last time:
   and when the watcher names the changed files (all already known) the folder is not listed;
 - validate: a Document that is the same object as last time keeps its records;
 - link, plan: when only issue bodies changed, the last Site and pages are
-  reused with the new issues swapped in (`relink.py`), and so are sitemap.xml
-  and feed.xml, which show no bodies;
+  reused with the new issues swapped in (`relink.py`); sitemap.xml and
+  feed.xml are kept while the pages' URLs and dates and the issues' titles,
+  summaries and dates are equal;
 - view files: each feed and JSON export, and each record's entry in
   data/explainer.json, is kept while what it is made from is equal (`views/kept.py`);
 - render: compiled templates are kept; a Markdown text is rendered again only
@@ -168,7 +169,7 @@ class BuildCache:
         self.root: Path | None = None
         self.load_clean = False  # the last load reported nothing
         self.relink = Relinker()
-        self.host: tuple[str, dict[str, bytes]] | None = None
+        self.host: tuple[tuple[Any, ...], dict[str, bytes]] | None = None  # what they show, and the files
         self.views = KeptViews()
         self.validated: dict[int, tuple[Document, Records, list[Diagnostic]]] = {}
         self.bytecode = MemoryBytecodeCache()
@@ -203,9 +204,16 @@ class BuildCache:
         return self.documents
 
     def host_files(self, site: Site, pages: list[PageSpec], base_url: str) -> dict[str, bytes]:
-        """hostfiles.host_files(), kept while only issue bodies changed: sitemap and feed do not show them."""
-        if not (self.relink.reused and self.host is not None and self.host[0] == base_url):
-            self.host = (base_url, host_files(site, pages, base_url))
+        """hostfiles.host_files(), kept while what sitemap.xml and feed.xml show is equal (never a body)."""
+        if not (self.relink.reused and self.host is not None and self.host[0][0] == base_url):
+            shown = (
+                base_url,
+                site.config,
+                [(page.url, page.kind, page.updated) for page in pages],
+                [(issue.id, issue.title, issue.summary, issue.updated) for issue in site.issues],
+            )
+            if self.host is None or self.host[0] != shown:
+                self.host = (shown, host_files(site, pages, base_url))
         return dict(self.host[1])
 
     def view_files(self, site: Site, base_url: str) -> dict[str, bytes]:

@@ -422,6 +422,7 @@ BODY = "## What Russia is asking for"
 VIEW_EDITS = [  # (file, old text, new text): saves that change what the view files show
     (CARD, BODY, "A line about [[ukraine]] in the body.\n\n" + BODY),  # body only: in data/explainer.json
     (CARD, "status: deadlocked", "status: progress"),  # front matter
+    (CARD, "summary: >-\n", "summary: >-\n  Edited.\n"),  # the summary: feed.xml, previews
     (CARD, "Brought up to date as Russian", "Updated as Russian"),  # a change note: the feeds
     (CARD, "changes:\n", "changes:\n  - date: 2022-01-11\n    text: A second note.\n"),  # a new change
     ("content/events.yaml", "shortly before the", "shortly before [[russia]] and the"),  # timeline, previews
