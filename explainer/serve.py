@@ -9,6 +9,7 @@ changed, and only then sends one `reload` to every browser (preview.broadcast).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import gc
@@ -37,6 +38,7 @@ from .write import OutputRefused, collect_static, write_output
 
 POLL_SECONDS = 0.05  # how often the sources are scanned (python-livereload: 0.8 s)
 SETTLE_SECONDS = 0.05  # a save is built once the sources have not changed for this long
+BIG_FILE = 1 << 20  # bytes: an old output file this big is deleted after the reload (write_changes)
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 Stamp = dict[str, tuple[int, int, int]]
@@ -67,8 +69,14 @@ def scan(folders: list[Path]) -> Stamp:
     return stamp
 
 
-def write_changes(output: Path, old: dict[str, bytes], new: dict[str, bytes]) -> list[str]:
-    """Write the files whose bytes changed (atomically) and delete the ones gone; return both."""
+def write_changes(
+    output: Path, old: dict[str, bytes], new: dict[str, bytes], later: list[Path] | None = None
+) -> list[str]:
+    """Write the files whose bytes changed (atomically) and delete the ones gone; return both.
+
+    later: a big file replaced is first linked to a hidden name added to later, for the caller to delete
+    off the reload's path: freeing its blocks takes tens of milliseconds (data/explainer.json: 32 MB at 5,000 issues).
+    """
     changed = sorted(rel for rel, data in new.items() if old.get(rel) is not data and old.get(rel) != data)
     for rel in changed:
         path = output / rel
@@ -77,6 +85,11 @@ def write_changes(output: Path, old: dict[str, bytes], new: dict[str, bytes]) ->
         with os.fdopen(handle, "wb") as stream:
             stream.write(new[rel])
         os.chmod(tmp, 0o644)
+        if later is not None and len(old.get(rel, b"")) >= BIG_FILE:
+            aside = path.with_name(f".old-{os.path.basename(tmp)}")
+            with contextlib.suppress(OSError):  # no hard links here: the replace frees the blocks itself
+                os.link(path, aside)
+                later.append(aside)
         os.replace(tmp, path)
     gone = sorted(old.keys() - new.keys())
     for rel in gone:
@@ -86,6 +99,11 @@ def write_changes(output: Path, old: dict[str, bytes], new: dict[str, bytes]) ->
             folder.rmdir()
             folder = folder.parent
     return changed + gone
+
+
+def delete(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 class Rebuilder:
@@ -131,7 +149,10 @@ class Rebuilder:
             write_output(rendered, self.options.output)
             written = sorted(rendered)
         else:
-            written = write_changes(self.options.output, self.files, rendered)
+            doomed: list[Path] = []
+            written = write_changes(self.options.output, self.files, rendered, doomed)
+            if doomed:
+                threading.Thread(target=delete, args=(doomed,), name="explainer-delete", daemon=True).start()
         self.files, was_broken, self.state.errors = rendered, self.state.errors is not None, None
         if not self.quiet:
             seconds = time.perf_counter() - started
