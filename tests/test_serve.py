@@ -486,3 +486,17 @@ def test_cached_rebuilds_write_the_same_bytes_as_a_clean_build(example_site: Pat
     assert rendered[0] == 1  # a body-only save renders the card's page: no other page shows its body
     assert made[0] == 1  # and makes again only the card's entry in data/explainer.json
     assert rendered[-1] == every_page  # a template save renders every page
+
+
+def test_a_big_replaced_output_file_is_set_aside_to_delete_later(tmp_path: Path) -> None:
+    from explainer.serve import BIG_FILE, write_changes
+
+    old = {"data/big.json": b"a" * BIG_FILE, "small.txt": b"x"}
+    assert write_changes(tmp_path, {}, old) == ["data/big.json", "small.txt"]
+    new = {"data/big.json": b"b" * BIG_FILE, "small.txt": b"y"}
+    later: list[Path] = []
+    assert write_changes(tmp_path, old, new, later) == ["data/big.json", "small.txt"]
+    assert {rel: (tmp_path / rel).read_bytes() for rel in new} == new
+    assert [(path.parent, path.name[0], path.read_bytes()) for path in later] == [
+        (tmp_path / "data", ".", old["data/big.json"])  # hidden: the preview never serves it
+    ]
