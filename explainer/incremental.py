@@ -170,6 +170,7 @@ class BuildCache:
         self.load_clean = False  # the last load reported nothing
         self.relink = Relinker()
         self.host: tuple[tuple[Any, ...], dict[str, bytes]] | None = None  # what they show, and the files
+        self.host_link = 0  # the Relinker.links of the build that made or checked them
         self.views = KeptViews()
         self.validated: dict[int, tuple[Document, Records, list[Diagnostic]]] = {}
         self.bytecode = MemoryBytecodeCache()
@@ -205,7 +206,9 @@ class BuildCache:
 
     def host_files(self, site: Site, pages: list[PageSpec], base_url: str) -> dict[str, bytes]:
         """hostfiles.host_files(), kept while what sitemap.xml and feed.xml show is equal (never a body)."""
-        if not (self.relink.reused and self.host is not None and self.host[0][0] == base_url):
+        relink = self.relink
+        body_only = relink.reused and self.host_link == relink.links - 1  # since the files were made or checked
+        if not (body_only and self.host is not None and self.host[0][0] == base_url):
             shown = (
                 base_url,
                 site.config,
@@ -214,6 +217,7 @@ class BuildCache:
             )
             if self.host is None or self.host[0] != shown:
                 self.host = (shown, host_files(site, pages, base_url))
+        self.host_link = relink.links
         return dict(self.host[1])
 
     def view_files(self, site: Site, base_url: str) -> dict[str, bytes]:
