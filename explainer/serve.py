@@ -3,8 +3,10 @@
 python-livereload's Server is not used as is: its watcher polls every 0.8 s
 and its reload throttle (LiveReloadHandler.DEFAULT_RELOAD_TIME, 3 s) drops
 saves. Our watcher thread polls content/, templates/ and static/ every 50 ms,
-waits until a burst of saves settles, rebuilds, writes the files whose bytes
-changed, and only then sends one `reload` to every browser (preview.broadcast).
+waits until the files it saw change stop changing (a burst of saves is one
+build; the next scan finds any other file saved meanwhile), rebuilds, writes
+the files whose bytes changed, and only then sends one `reload` to every
+browser (preview.broadcast).
 """
 
 from __future__ import annotations
@@ -67,6 +69,18 @@ def scan(folders: list[Path]) -> Stamp:
                         continue
                     stamp[path] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
     return stamp
+
+
+def stamp(paths: set[str]) -> Stamp:
+    """scan() of just these files (a file gone is left out): the watcher re-checks only what it saw change."""
+    found: Stamp = {}
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        found[path] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    return found
 
 
 def write_changes(
@@ -190,13 +204,14 @@ def watch(folders: list[Path], rebuild: Callable[[set[str]], list[Reload]], loop
         if now == before:
             stop.wait(pause)
             continue
-        while not stop.wait(SETTLE_SECONDS):  # wait until the burst is over
-            later = scan(folders)
-            if later == now:
-                break
-            now = later
         changed = {path for path in before.keys() | now.keys() if before.get(path) != now.get(path)}
-        before = now
+        saved = stamp(changed)
+        while not stop.wait(SETTLE_SECONDS):  # wait until the saved files stop changing: a burst is one build
+            later = stamp(changed)
+            if later == saved:
+                break
+            saved = later
+        before = {path: value for path, value in now.items() if path not in changed} | saved
         try:
             reloads = rebuild(changed)
         except Exception as error:  # a bug of ours must not stop the preview
