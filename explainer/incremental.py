@@ -7,13 +7,19 @@ the same objects or equal values as last time:
   and when the watcher names the changed files (all already known) the folder is not listed;
 - validate: a Document that is the same object as last time keeps its records;
 - link, plan: when only issue bodies changed, the last Site and pages are
-  reused with the new issues swapped in (`relink.py`), and so are sitemap.xml
-  and feed.xml, which show no bodies;
+  reused with the new issues swapped in (`relink.py`); sitemap.xml and
+  feed.xml are kept while the pages' URLs and dates and the issues' titles,
+  summaries and dates are equal;
+- view files: each feed and JSON export, and each record's entry in
+  data/explainer.json, is kept while what it is made from is equal (`views/kept.py`);
 - render: compiled templates are kept; a Markdown text is rendered again only
   when the link (name, URL) of an entity it `[[links]]` to changed; a page is
   rendered again only if its `PageSpec` (which holds its whole context)
   changed, a template or a render setting changed, or the link of an entity
-  it `[[links]]` to changed.
+  it `[[links]]` to changed; after a body-only save, a page whose spec holds
+  the card but whose templates did not read the card's `body` last time (the
+  home page, the events page, the card's neighbours and actors) is kept
+  (`BodyReads`);
 """
 
 from __future__ import annotations
@@ -32,12 +38,13 @@ from .diagnostics import Diagnostic, Diagnostics
 from .hostfiles import host_files
 from .link import Site
 from .load import Document, ParseCache, load_content
-from .model import Text
+from .model import Issue, Text
 from .pages import PageSpec
 from .refs import REF_RE
 from .relink import Relinker
 from .render import Renderer, render_each
 from .validate import Records, validate
+from .views.kept import KeptViews
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -54,16 +61,19 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
-def merge_records(into: Records, part: Records) -> None:
-    """Add one document's records to the whole: lists extended, sets joined, the rest set."""
+def merge_records(parts: list[Records]) -> Records:
+    """The records of every document as one: lists joined in order, sets joined, the rest the last one set."""
+    merged = Records()
     for field in dataclasses.fields(Records):
-        value = getattr(part, field.name)
-        if isinstance(value, list):
-            getattr(into, field.name).extend(value)
-        elif isinstance(value, set):
-            getattr(into, field.name).update(value)
-        elif value is not None:
-            setattr(into, field.name, value)
+        values = [getattr(part, field.name) for part in parts]
+        kind = type(getattr(merged, field.name))
+        if kind is list:
+            setattr(merged, field.name, [item for value in values for item in value])
+        elif kind is set:
+            setattr(merged, field.name, set().union(*values))
+        else:
+            setattr(merged, field.name, next((v for v in reversed(values) if v is not None), None))
+    return merged
 
 
 def folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
@@ -107,11 +117,46 @@ class RefIndex:
         return frozenset(found)
 
 
+class BodyReads:
+    """Which issues' Markdown bodies the templates read while rendering each page.
+
+    The templates reach a record's fields only through the environment's getattr and getitem
+    (also for `map(attribute=...)` and `sort(attribute=...)`); no filter or global of render.py
+    is handed an Issue and reads its body. Both are watched for `body` of an Issue.
+    """
+
+    def __init__(self, renderer: Renderer) -> None:
+        self.read: set[str] = set()
+        self.pages: dict[str, frozenset[str]] = {}  # output path → ids of the issues whose body it read
+        env, render = renderer.env, renderer.render
+        get_attribute, get_item = env.getattr, env.getitem
+
+        def getattr_(obj: Any, attribute: str) -> Any:
+            if attribute == "body" and type(obj) is Issue:
+                self.read.add(obj.id)
+            return get_attribute(obj, attribute)
+
+        def getitem(obj: Any, argument: Any) -> Any:
+            if argument == "body" and type(obj) is Issue:
+                self.read.add(obj.id)
+            return get_item(obj, argument)
+
+        def render_page(page: PageSpec) -> str:
+            self.read = set()
+            html = render(page)
+            self.pages[page.output_path] = frozenset(self.read)
+            return html
+
+        env.getattr, env.getitem, renderer.render = getattr_, getitem, render_page  # type: ignore[method-assign]
+
+
 @dataclasses.dataclass(slots=True)
 class RenderedPage:
     spec: PageSpec
     refs: frozenset[str]
     html: bytes
+    bodies: frozenset[str]  # the issues whose body the templates read
+    link: int  # the Relinker.links of the build that rendered it, or kept it for its spec
 
 
 class BuildCache:
@@ -124,7 +169,9 @@ class BuildCache:
         self.root: Path | None = None
         self.load_clean = False  # the last load reported nothing
         self.relink = Relinker()
-        self.host: tuple[str, dict[str, bytes]] | None = None
+        self.host: tuple[tuple[Any, ...], dict[str, bytes]] | None = None  # what they show, and the files
+        self.host_link = 0  # the Relinker.links of the build that made or checked them
+        self.views = KeptViews()
         self.validated: dict[int, tuple[Document, Records, list[Diagnostic]]] = {}
         self.bytecode = MemoryBytecodeCache()
         self.markdown: dict[str, Markup] = {}  # Markdown source → HTML, while the entities it links to stay the same
@@ -158,14 +205,27 @@ class BuildCache:
         return self.documents
 
     def host_files(self, site: Site, pages: list[PageSpec], base_url: str) -> dict[str, bytes]:
-        """hostfiles.host_files(), kept while only issue bodies changed: sitemap and feed do not show them."""
-        if not (self.relink.reused and self.host is not None and self.host[0] == base_url):
-            self.host = (base_url, host_files(site, pages, base_url))
+        """hostfiles.host_files(), kept while what sitemap.xml and feed.xml show is equal (never a body)."""
+        relink = self.relink
+        body_only = relink.reused and self.host_link == relink.links - 1  # since the files were made or checked
+        if not (body_only and self.host is not None and self.host[0][0] == base_url):
+            shown = (
+                base_url,
+                site.config,
+                [(page.url, page.kind, page.updated) for page in pages],
+                [(issue.id, issue.title, issue.summary, issue.updated) for issue in site.issues],
+            )
+            if self.host is None or self.host[0] != shown:
+                self.host = (shown, host_files(site, pages, base_url))
+        self.host_link = relink.links
         return dict(self.host[1])
+
+    def view_files(self, site: Site, base_url: str) -> dict[str, bytes]:
+        """views.files.view_files(), each file (and each record's export) kept while its inputs are equal."""
+        return self.views.view_files(site, base_url)
 
     def validate(self, documents: list[Document], diags: Diagnostics) -> Records:
         """validate(), reusing the records of documents that are the same objects as last time."""
-        records = Records()
         fresh: dict[int, tuple[Document, Records, list[Diagnostic]]] = {}
         for doc in documents:
             hit = self.validated.get(id(doc))
@@ -173,10 +233,9 @@ class BuildCache:
                 own = Diagnostics()
                 hit = (doc, validate([doc], own), own.items)
             fresh[id(doc)] = hit
-            merge_records(records, hit[1])
             diags.items.extend(hit[2])
         self.validated = fresh
-        return records
+        return merge_records([fresh[id(doc)][1] for doc in documents])
 
     def render_pages(self, site: Site, pages: list[PageSpec], templates: Path, diags: Diagnostics,
                      *settings: Any) -> dict[str, bytes]:  # fmt: skip
@@ -201,16 +260,21 @@ class BuildCache:
             self.markdown = {
                 src: html for src, html in self.markdown.items() if self.ref_index.refs(src).isdisjoint(changed)
             }
-        dirty = [page for page in pages if self.is_dirty(page, changed)]
+        paths = [page.output_path for page in pages]
+        dirty = [page for page, path in zip(pages, paths, strict=True) if self.is_dirty(page, path, changed)]
+        reads = BodyReads(renderer)
         fresh = self.render_dirty(renderer, dirty, diags)
         for page in dirty:
             if page.output_path in fresh:
                 refs = self.ref_index.refs(page.context)
-                self.pages[page.output_path] = RenderedPage(page, refs, fresh[page.output_path])
+                bodies = reads.pages[page.output_path]
+                self.pages[page.output_path] = RenderedPage(
+                    page, refs, fresh[page.output_path], bodies, self.relink.links
+                )
         self.rendered = len(fresh)
-        wanted = {page.output_path for page in pages}
-        self.pages = {path: entry for path, entry in self.pages.items() if path in wanted}
-        return {page.output_path: self.pages[page.output_path].html for page in pages if page.output_path in self.pages}
+        kept = {path: self.pages[path] for path in paths if path in self.pages}
+        self.pages = kept
+        return {path: entry.html for path, entry in kept.items()}
 
     def render_dirty(self, renderer: Renderer, pages: list[PageSpec], diags: Diagnostics) -> dict[str, bytes]:
         """render.render_each, with compiled templates and Markdown kept from the last build."""
@@ -219,6 +283,16 @@ class BuildCache:
             renderer.markdown.cache = self.markdown
         return render_each(renderer, pages, diags)
 
-    def is_dirty(self, page: PageSpec, changed: set[str]) -> bool:
-        entry = self.pages.get(page.output_path)
-        return entry is None or (entry.spec is not page and entry.spec != page) or not entry.refs.isdisjoint(changed)
+    def is_dirty(self, page: PageSpec, path: str, changed: set[str]) -> bool:
+        """Whether page (at path) must be rendered again; a page that need not be takes page as its spec."""
+        entry = self.pages.get(path)
+        if entry is None or not entry.refs.isdisjoint(changed):
+            return True
+        relink = self.relink
+        if not (entry.spec is page or entry.spec == page):
+            # after a body-only save, the spec rendered at the last link differs from page only by swapped issues
+            body_only = relink.reused and entry.link == relink.links - 1
+            if not (body_only and entry.bodies.isdisjoint(relink.swapped)):
+                return True
+        entry.spec, entry.link = page, relink.links
+        return False

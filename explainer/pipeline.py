@@ -106,7 +106,7 @@ def render_site(
             "sitemap.xml, feed.xml and canonical links are left out",
         )
     files.update((cache.host_files if cache else host_files)(site, pages, base_url))
-    files.update(view_files(site, base_url))
+    files.update(cache.view_files(site, base_url) if cache else view_files(site, base_url))
     if out is not None:
         write_rest(options, files, static, out, diags)
         return {}, Counter(page.kind for page in pages)

@@ -12,6 +12,8 @@ equals a clean build's.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
+from operator import is_not
 from types import MappingProxyType
 from typing import Any
 
@@ -52,21 +54,29 @@ class Swapper:
         key = id(value)
         if key in self.replace:
             return self.replace[key]
-        if isinstance(value, LEAVES) or key in self.records:
+        if key in self.records or isinstance(value, LEAVES):
             return value
         if key not in self.memo:
             self.memo[key] = self.copy(value)
         return self.memo[key]
 
+    def swap_all(self, values: Iterable[Any]) -> list[Any]:
+        """swap() of each value; records and leaves (most values) are told apart without a call each."""
+        replace, records, swap = self.replace, self.records, self.swap
+        return [
+            replace[key] if (key := id(v)) in replace else v if key in records or isinstance(v, LEAVES) else swap(v)
+            for v in values
+        ]
+
     def copy(self, value: Any) -> Any:
         if type(value) in (list, tuple, set, frozenset):
-            items = [self.swap(item) for item in value]
-            same = all(a is b for a, b in zip(items, value, strict=True))  # a set iterates in the same order twice
-            return value if same else type(value)(items)
+            items = self.swap_all(value)  # a set iterates in the same order twice
+            return type(value)(items) if any(map(is_not, items, value)) else value
         if type(value) in (dict, MappingProxyType):
-            pairs = {self.swap(k): self.swap(v) for k, v in value.items()}
-            if all(pairs.get(k) is v for k, v in value.items()):
+            keys, values = self.swap_all(value.keys()), self.swap_all(value.values())
+            if not (any(map(is_not, keys, value.keys())) or any(map(is_not, values, value.values()))):
                 return value
+            pairs = dict(zip(keys, values, strict=True))
             return pairs if type(value) is dict else MappingProxyType(pairs)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = [f.name for f in dataclasses.fields(value) if f.init]
@@ -77,33 +87,50 @@ class Swapper:
         raise Unsure(type(value).__name__)
 
 
+SKIPPED = frozenset((*LEAVES, *RECORDS))  # exact types issues_in() need not call itself for
+FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass type → its fields' names
+
+
 def issues_in(value: Any, found: set[int]) -> None:
     """Add the ids of the Issue objects inside value (not looking inside records) to found."""
-    if type(value) is Issue:
+    kind = type(value)
+    items: Any
+    if kind is Issue:
         found.add(id(value))
-    elif type(value) in (list, tuple, set, frozenset):
-        for item in value:
-            issues_in(item, found)
-    elif type(value) in (dict, MappingProxyType):
-        for item in value.values():
-            issues_in(item, found)
-    elif isinstance(value, LEAVES) or type(value) in RECORDS:
+        return
+    if kind in (list, tuple, set, frozenset):
+        items = value
+    elif kind in (dict, MappingProxyType):
+        items = value.values()
+    elif isinstance(value, LEAVES) or kind in RECORDS:
         return
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            issues_in(getattr(value, field.name), found)
+        names = FIELD_NAMES.get(kind)
+        if names is None:
+            names = FIELD_NAMES[kind] = tuple(field.name for field in dataclasses.fields(value))
+        items = [getattr(value, name) for name in names]
     else:
-        raise Unsure(type(value).__name__)
+        raise Unsure(kind.__name__)
+    for item in items:
+        if type(item) is Issue:
+            found.add(id(item))
+        elif type(item) not in SKIPPED:
+            issues_in(item, found)
 
 
-def issues_by_page(pages: list[PageSpec]) -> dict[int, list[int]]:
-    """id(issue) → the indices of the pages whose spec holds it."""
-    where: dict[int, list[int]] = {}
+def issues_by_page(pages: list[PageSpec]) -> dict[int, list[tuple[int, str]]]:
+    """id(issue) → (the index of a page whose context holds it, the key of the context value that holds it)."""
+    where: dict[int, list[tuple[int, str]]] = {}
     for index, page in enumerate(pages):
         found: set[int] = set()
-        issues_in(page, found)
-        for key in found:
-            where.setdefault(key, []).append(index)
+        issues_in([getattr(page, f.name) for f in dataclasses.fields(page) if f.name != "context"], found)
+        if found:
+            raise Unsure("an issue outside a page's context")
+        for name, value in page.context.items():
+            issues_in(value, found)
+            for key in found:
+                where.setdefault(key, []).append((index, name))
+            found.clear()
     return where
 
 
@@ -116,8 +143,10 @@ class Relinker:
         self.site: Site | None = None
         self.pages: list[PageSpec] | None = None
         self.diagnostics: list[Diagnostic] = []
-        self.reused = False  # whether the last link() was a swap, for tests and the benchmark
-        self.where: dict[int, list[int]] | None = None  # id(issue) → the indices of the pages that hold it
+        self.reused = False  # whether the last link() was a swap
+        self.swapped: frozenset[str] = frozenset()  # the ids of the issues it swapped in (bodies changed)
+        self.links = 0  # link() calls so far: a page rendered at the last one differs from this one's only by swaps
+        self.where: dict[int, list[tuple[int, str]]] | None = None  # id(issue) → the pages and context keys holding it
 
     def swaps(self, records: Records, drafts: bool) -> dict[int, Any] | None:
         """id(old record) → new record, if only issue bodies changed since the last link; else None."""
@@ -144,6 +173,7 @@ class Relinker:
         return replace
 
     def link(self, records: Records, diags: Diagnostics, include_drafts: bool) -> Site | None:
+        self.links += 1
         replace = self.swaps(records, include_drafts)
         if replace is not None and self.site is not None:
             everything = {id(r) for f in dataclasses.fields(Records) if isinstance(v := getattr(records, f.name), list)
@@ -155,27 +185,31 @@ class Relinker:
                 pass
             else:
                 self.records, self.site, self.pages, self.reused = records, site, pages, True
+                self.swapped = frozenset(r.id for r in replace.values() if type(r) is Issue)
                 diags.items.extend(self.diagnostics)
                 return site  # type: ignore[no-any-return]
         own = Diagnostics()
         site = link(records, own, include_drafts=include_drafts)
         diags.items.extend(own.items)
         self.records, self.drafts, self.site, self.pages, self.where = records, include_drafts, site, None, None
-        self.diagnostics, self.reused = own.items, False
+        self.diagnostics, self.reused, self.swapped = own.items, False, frozenset()
         return site
 
     def swap_pages(self, swapper: Swapper, replace: dict[int, Any]) -> list[PageSpec] | None:
-        """The last pages with the new issues in; only the pages that hold a replaced issue are copied."""
+        """The last pages with the new issues in; only the context values that hold a replaced issue are copied."""
         if self.pages is None:
             return None
         if self.where is None:
             raise Unsure("pages of unknown kinds")
         pages = list(self.pages)
         for old, new in replace.items():
-            indices = self.where.pop(old, [])
-            for index in indices:
-                pages[index] = swapper.swap(pages[index])
-            self.where[id(new)] = indices
+            places = self.where.pop(old, [])
+            for index, name in places:
+                page = pages[index]
+                value = swapper.swap(page.context[name])
+                if value is not page.context[name]:
+                    pages[index] = dataclasses.replace(page, context={**page.context, name: value})
+            self.where[id(new)] = places
         return pages
 
     def plan(self, site: Site) -> list[PageSpec]:

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import websocket
-from conftest import REPO
+from conftest import REPO, run_build
 
 CARD = "content/issues/nato-expansion.md"
 PAGE = "issues/nato-expansion/index.html"
@@ -408,6 +408,47 @@ def test_an_added_card_gets_a_page_and_links_and_a_deleted_one_loses_them(exampl
     client.close()
 
 
+VIEW_FILES = (  # the files that are not pages: feeds and JSON exports
+    "data/explainer.json",
+    "data/previews.json",
+    "events/timeline.json",
+    "updates.xml",
+    "issues/nato-expansion/feed.xml",
+    "issues/arms-control/feed.xml",
+    "feed.xml",
+    "sitemap.xml",
+)
+BODY = "## What Russia is asking for"
+VIEW_EDITS = [  # (file, old text, new text): saves that change what the view files show
+    (CARD, BODY, "A line about [[ukraine]] in the body.\n\n" + BODY),  # body only: in data/explainer.json
+    (CARD, "status: deadlocked", "status: progress"),  # front matter
+    (CARD, "summary: >-\n", "summary: >-\n  Edited.\n"),  # the summary: feed.xml, previews
+    (CARD, "Brought up to date as Russian", "Updated as Russian"),  # a change note: the feeds
+    (CARD, "changes:\n", "changes:\n  - date: 2022-01-11\n    text: A second note.\n"),  # a new change
+    ("content/events.yaml", "shortly before the", "shortly before [[russia]] and the"),  # timeline, previews
+    ("content/actors.yaml", "name: Russia", "name: Russian Federation"),  # names in plain text
+    ("content/sources.yaml", "publisher: The Associated Press", "publisher: AP"),
+    ("content/site.yaml", "updated: 2022-01-10", "updated: 2022-01-12"),  # every feed's fallback date
+]
+
+
+def test_view_files_served_after_saves_equal_a_clean_builds(example_site: Path, serve: Any, tmp_path: Path) -> None:
+    server = serve()
+    client = LiveReloadClient(server.port, f"http://127.0.0.1:{server.port}/")
+    for n, (rel, old, new) in enumerate(VIEW_EDITS):
+        edit(example_site / rel, old, new)
+        message = client.next()
+        assert message is not None and message["command"] == "reload", rel
+        clean = tmp_path / f"clean-{n}"
+        built = run_build(example_site, "--drafts", "--no-search", "--no-cache", "--output", str(clean))
+        assert built.returncode == 0, built.stderr
+        for view in VIEW_FILES:
+            status, _, served = server.get(f"/{view}")
+            assert status == 200, view
+            assert served == (clean / view).read_text(encoding="utf-8"), f"{view} after editing {rel}"
+    client.close()
+
+
 def test_cached_rebuilds_write_the_same_bytes_as_a_clean_build(example_site: Path) -> None:
     from explainer.diagnostics import Diagnostics
     from explainer.incremental import BuildCache
@@ -427,17 +468,35 @@ def test_cached_rebuilds_write_the_same_bytes_as_a_clean_build(example_site: Pat
         ("content/actors.yaml", "name: Russia", "name: Russian Federation", False),  # every [[russia]] changes
         (CARD, body, "Now linking [[patrols-and-incidents]].\n\n" + body, False),  # a new link: relations change
         (CARD, body, "A third line.\n\n" + body, True),
+        *[(rel, old, new, False) for rel, old, new in VIEW_EDITS[1:] if "actors" not in rel],  # what views show
         ("content/site.yaml", "smart_quotes: true", "smart_quotes: false", False),
         ("templates/base.html", "</head>", "<meta name=x content=y>\n</head>", True),
     ]
-    rendered = []
+    rendered, made = [], []
     for rel, old, new, reused in edits:
         edit(site / rel, old, new)
         cached = render_site(options, Diagnostics(), cache)
         clean = render_site(options, Diagnostics())
         assert cached is not None and clean is not None
         assert cached[0] == clean[0], rel
-        assert "feed.xml" in cached[0] and "sitemap.xml" in cached[0]
+        assert "feed.xml" in cached[0] and "updates.xml" in cached[0] and "data/explainer.json" in cached[0]
         assert cache.relink.reused == reused, rel
         rendered.append(cache.rendered)
-    assert 0 < rendered[0] < every_page and rendered[-1] == every_page  # a card edit renders some pages, a template all
+        made.append(cache.views.made)
+    assert rendered[0] == 1  # a body-only save renders the card's page: no other page shows its body
+    assert made[0] == 1  # and makes again only the card's entry in data/explainer.json
+    assert rendered[-1] == every_page  # a template save renders every page
+
+
+def test_a_big_replaced_output_file_is_set_aside_to_delete_later(tmp_path: Path) -> None:
+    from explainer.serve import BIG_FILE, write_changes
+
+    old = {"data/big.json": b"a" * BIG_FILE, "small.txt": b"x"}
+    assert write_changes(tmp_path, {}, old) == ["data/big.json", "small.txt"]
+    new = {"data/big.json": b"b" * BIG_FILE, "small.txt": b"y"}
+    later: list[Path] = []
+    assert write_changes(tmp_path, old, new, later) == ["data/big.json", "small.txt"]
+    assert {rel: (tmp_path / rel).read_bytes() for rel in new} == new
+    assert [(path.parent, path.name[0], path.read_bytes()) for path in later] == [
+        (tmp_path / "data", ".", old["data/big.json"])  # hidden: the preview never serves it
+    ]

@@ -5,9 +5,9 @@ docs/data-export.md documents the schema.
 
 from __future__ import annotations
 
-import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..dates import PartialDate
@@ -115,8 +115,8 @@ class Exporter:
         }  # fmt: skip
         return {name: {k: list(v) for k, v in index.items() if v} for name, index in named.items()}
 
-    def everything(self) -> dict[str, Any]:
-        """The whole fact base: every section, its records listed (iterators, to be consumed once)."""
+    def head(self) -> dict[str, Any]:
+        """Everything but the lists of records and the relations, which data_export() dumps one by one."""
         config = self.site.config
         return {
             "schema": SCHEMA,
@@ -129,41 +129,60 @@ class Exporter:
                 "updated": _date(config.updated),
                 "authors": list(config.authors),
             },
-            "issues": map(self.issue, self.site.issues),
-            "actors": map(self.actor, self.site.actors),
-            "events": map(self.event, self.site.events),
-            "sources": map(self.source, self.site.sources),
-            "relations": self.relations(),
         }
 
 
+def compact(data: Any) -> str:
+    """Compact, keys sorted: the same facts give the same text (and the C encoder, which `indent` would lose)."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def dump(data: Any) -> bytes:
-    """Compact, keys sorted: the same facts give the same bytes (and the C encoder, which `indent` would lose)."""
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+    return (compact(data) + "\n").encode("utf-8")
+
+
+def encoded(data: Any) -> bytes:
+    """compact(data) as UTF-8: a piece of a file for assemble()."""
+    return compact(data).encode("utf-8")
+
+
+def listing(items: Iterable[bytes]) -> list[bytes]:
+    """The pieces of a JSON list of items that are JSON already: what compact() gives for their values."""
+    pieces = [b"["]
+    for item in items:
+        pieces += (item, b",")
+    pieces[-1] = b"]" if len(pieces) > 1 else pieces[-1] + b"]"
+    return pieces
+
+
+def assemble(head: dict[str, Any], parts: dict[str, list[bytes]]) -> bytes:
+    """dump(head | {name: value}) for values already dumped as pieces (UTF-8): they are not dumped again.
+
+    Each part goes into a hole that compact() put where sorting the keys puts it (a string holding NUL,
+    which no YAML value in head can hold); the pieces are joined once, into the file's bytes.
+    """
+    holes = {compact(f"\x00{name}\x00"): part for name, part in parts.items()}
+    text = compact(head | {name: f"\x00{name}\x00" for name in parts})
+    pieces: list[bytes] = []
+    at = 0
+    for match in re.finditer("|".join(re.escape(hole) for hole in holes), text):
+        pieces += (text[at : match.start()].encode("utf-8"), *holes[match.group()])
+        at = match.end()
+    pieces.append(text[at:].encode("utf-8") + b"\n")
+    return b"".join(pieces)
 
 
 def data_export(site: Site, url: Callable[[Any], str]) -> bytes:
-    """The fact base as JSON, keys sorted, lists in the site's reading order: the bytes dump() gives for it,
-    written record by record, so that the whole fact base is never in memory as objects, as text and as bytes
-    at once (~470 MB at 20,000 cards for a 128 MB file)."""
-    sections = Exporter(site, url).everything()
-    out = io.BytesIO()  # getvalue() hands over its buffer without a copy
-    for number, name in enumerate(sorted(sections)):
-        out.write(("{" if number == 0 else ",").encode() + piece(name) + b":")
-        value = sections[name]
-        if isinstance(value, Iterator):
-            out.write(b"[")
-            for index, record in enumerate(value):
-                out.write(piece(record) if index == 0 else b"," + piece(record))
-            out.write(b"]")
-        else:
-            out.write(piece(value))
-    out.write(b"}\n")
-    return out.getvalue()
-
-
-def piece(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    """The fact base as JSON, keys sorted, lists in the site's reading order."""
+    exporter = Exporter(site, url)
+    parts = {
+        "issues": listing(encoded(exporter.issue(i)) for i in site.issues),
+        "actors": listing(encoded(exporter.actor(a)) for a in site.actors),
+        "events": listing(encoded(exporter.event(e)) for e in site.events),
+        "sources": listing(encoded(exporter.source(s)) for s in site.sources),
+        "relations": [encoded(exporter.relations())],
+    }
+    return assemble(exporter.head(), parts)
 
 
 def previews(site: Site, url: Callable[[Any], str], plain: Callable[[str], str]) -> bytes:

@@ -45,10 +45,24 @@ def feed(config: SiteConfig, base: str, path: str, title: str, updates: Sequence
     return "\n".join(lines).encode("utf-8")
 
 
+def updates_feed(config: SiteConfig, issues: Sequence[Issue], base: str) -> bytes:
+    """/updates.xml: every issue's changes."""
+    return feed(config, base, "updates.xml", f"{config.title}: updates", all_updates(issues), None)
+
+
+def issue_feed(config: SiteConfig, issue: Issue, base: str) -> bytes:
+    """/issues/<id>/feed.xml: one issue's changes."""
+    path = issue_feed_path(issue)
+    return feed(config, base, path, f"{issue.title} — {config.title}", issue_updates(issue), issue.updated)
+
+
+def issue_feed_path(issue: Issue) -> str:
+    return f"issues/{issue.id}/feed.xml"
+
+
 def feeds(config: SiteConfig, issues: Sequence[Issue], base: str) -> dict[str, bytes]:
     """/updates.xml with every change, and /issues/<id>/feed.xml for each issue."""
-    files = {"updates.xml": feed(config, base, "updates.xml", f"{config.title}: updates", all_updates(issues), None)}
+    files = {"updates.xml": updates_feed(config, issues, base)}
     for issue in issues:
-        path = f"issues/{issue.id}/feed.xml"
-        files[path] = feed(config, base, path, f"{issue.title} — {config.title}", issue_updates(issue), issue.updated)
+        files[issue_feed_path(issue)] = issue_feed(config, issue, base)
     return files

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..hostfiles import absolute_base
@@ -12,37 +13,54 @@ from .matrix import markdown_plain
 from .timeline import timelinejs
 
 
-def view_files(site: Site, base_url: str) -> dict[str, bytes]:
-    """events/timeline.json, data/explainer.json, data/previews.json, and (with a full base_url) the update feeds."""
+def url(entity: Any) -> str:
     from ..pages import entity_url  # pages imports the views for its contexts
+
+    return str(entity_url(entity))
+
+
+def namer(site: Site) -> Callable[[str], str]:
+    """What a [[link]] to an id shows in plain text: the entity's name, or the id if it is not in the build."""
 
     def name(entity_id: str) -> str:
         entity = site.entities.get(entity_id)
         return entity.name if entity else entity_id
 
-    def plain(source: str) -> str:
-        return markdown_plain(source, name)
+    return name
 
-    def url(entity: Any) -> str:
-        return str(entity_url(entity))
+
+def timeline_file(site: Site) -> bytes:
+    """events/timeline.json: the events, each grouped under its first issue."""
+    name = namer(site)
 
     def group(event: Any) -> str:
         issues = site.relations.event_issues.get(event.id, ())
         return name(issues[0]) if issues else ""
 
+    def summary(event: Any) -> str:
+        return markdown_plain(event.summary.source, name) if event.summary else ""
+
     config = site.config
+    return timelinejs(config.title, config.description, site.events, summary, group)
+
+
+def previews_file(site: Site) -> bytes:
+    """data/previews.json: what hover cards show."""
+    name = namer(site)
+    return previews(site, url, lambda source: markdown_plain(source, name))
+
+
+def view_files(site: Site, base_url: str) -> dict[str, bytes]:
+    """events/timeline.json, data/explainer.json, data/previews.json, and (with a full base_url) the update feeds.
+
+    serve keeps these between saves, each remade only when what it is made from changed (`views/kept.py`).
+    """
     files = {
-        "events/timeline.json": timelinejs(
-            config.title,
-            config.description,
-            site.events,
-            lambda e: plain(e.summary.source) if e.summary else "",
-            group,
-        ),
+        "events/timeline.json": timeline_file(site),
         "data/explainer.json": data_export(site, url),
-        "data/previews.json": previews(site, url, plain),
+        "data/previews.json": previews_file(site),
     }
     base = absolute_base(base_url)
     if base:
-        files.update(feeds(config, site.issues, base))
+        files.update(feeds(site.config, site.issues, base))
     return files
