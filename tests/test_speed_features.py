@@ -235,3 +235,29 @@ def test_needed_characters_are_read_from_the_expression() -> None:
     assert needed_characters(re.compile(r"(\s|&nbsp;)'(?=\w)")) == frozenset("'")
     assert needed_characters(re.compile(r"a?b*")) is None  # may match the empty string
     assert needed_characters(re.compile(r"x", re.IGNORECASE)) is None
+
+
+def test_texts_rendered_first_across_workers_give_the_same_pages_and_warnings(
+    corpus_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    card = corpus_site / "content" / "issues" / "issue-00002.md"
+    card.write_text(card.read_text() + "\nA <b>raw</b> tag.\n")  # a warning found while rendering Markdown
+    reference = run_main(corpus_site, "--no-search", "--output", "reference", "--jobs", "1", "--no-cache")
+    from explainer import parallel, prerender
+
+    counts: list[int] = []
+    real = prerender.prerender
+
+    def counted(*args: object) -> int:
+        counts.append(real(*args))  # type: ignore[arg-type]
+        return counts[-1]
+
+    monkeypatch.setattr(prerender, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "prerender", counted)
+    for output, args in (("uncached", ("--no-cache",)), ("cached", ())):
+        result = run_main(corpus_site, "--no-search", "--output", output, "--jobs", "2", *args)
+        assert result.returncode == 0 and "raw HTML" in result.stderr
+        assert result.stderr == reference.stderr
+        assert tree(corpus_site / output) == tree(corpus_site / "reference")
+    assert counts[0] > 100  # every text of the 40 cards was rendered by the first pass
+    assert counts[1] > 100  # an empty cache: the same
