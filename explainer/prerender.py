@@ -1,8 +1,8 @@
 """Stage 5, first half, for a big build: every Markdown text rendered once, spread over the processes.
 
 Markdown is most of a page's cost, and a text can appear on several pages (a
-position on its issue's page and on its actor's, a summary on every page that
-lists the entity). Rendered page by page in several workers, such a text is
+position on its issue's page, its actor's and the positions page; a quote on
+its issue's and its speaker's). Rendered page by page in several workers, such a text is
 rendered once per worker that meets it, and the workers' loads are as uneven
 as the pages. Rendered first, text by text in runs handed out in order, each
 text costs one conversion; the main process keeps the HTML in the renderer's
@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from .link import Site, texts_of
 from .markdown_ext import MarkdownRenderer
+from .model import Issue
 
 PARALLEL_MIN = 200  # fewer texts than this are left to the page workers
 RUN = 48  # texts per run handed to a worker
@@ -41,9 +42,14 @@ def render_run(bounds: tuple[int, int]) -> Rendered:
 
 
 def site_texts(site: Site) -> Iterator[str]:
+    """Every text of site that more than one page may show: positions, quotes, summaries.
+
+    Not the issue cards' bodies: each is shown on its card's page alone, so the page workers render it
+    once anyway, and the main process need not hold the HTML of every body (~120 MB at 20,000 cards)."""
     for entity in site.entities.values():
         for text in texts_of(entity):
-            yield text.source
+            if not (isinstance(entity, Issue) and text is entity.body):
+                yield text.source
 
 
 def prerender(markdown: MarkdownRenderer, site: Site, jobs: int) -> int:
