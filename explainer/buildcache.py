@@ -186,12 +186,15 @@ def output_manifest(output: Path) -> dict[str, Stamp]:
 
 
 def read_pickle(path: Path) -> Any:
-    """A cache file's contents; None when there is none, with one line on stderr when it is unreadable."""
+    """A cache file's contents; None when there is none or another version wrote it, with one line on stderr
+    when it is unreadable."""
     try:
         with open(path, "rb") as handle:
             value = pickle.load(handle)
-        if not isinstance(value, dict) or value.get("format") != FORMAT:
-            raise ValueError("not a cache file of this version")
+        if not isinstance(value, dict) or not isinstance(value.get("format"), int):
+            raise ValueError("not a cache file")
+        if value["format"] != FORMAT:
+            return None  # written by another version of explainer: expected after an upgrade, not a problem
         return value
     except FileNotFoundError:
         return None

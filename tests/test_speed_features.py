@@ -261,3 +261,14 @@ def test_texts_rendered_first_across_workers_give_the_same_pages_and_warnings(
         assert tree(corpus_site / output) == tree(corpus_site / "reference")
     assert counts[0] > 100  # every text of the 40 cards was rendered by the first pass
     assert counts[1] > 100  # an empty cache: the same
+
+
+@pytest.mark.parametrize("name", ["build-*.pickle", "markdown.pickle"])
+def test_a_cache_from_another_version_is_dropped_without_a_warning(corpus_site: Path, name: str) -> None:
+    build(corpus_site, "cached")
+    shutil.rmtree(corpus_site / "cached")
+    (path,) = (corpus_site / ".cache" / "explainer").glob(name)
+    path.write_bytes(pickle.dumps({"format": buildcache.FORMAT - 1, "texts": {}, "pages": {}}))
+    result = run_main(corpus_site, "--no-search", "--output", "cached")
+    assert result.returncode == 0 and result.stderr == ""  # an upgrade is not a corrupt cache
+    assert tree(corpus_site / "cached") == clean(corpus_site)
