@@ -22,7 +22,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
@@ -73,20 +73,8 @@ def search_index(
     files: dict[str, bytes], diags: Diagnostics, executable: Path | None, output: Path | None = None
 ) -> dict[str, bytes]:
     """Pagefind's bundle for the HTML among files, as `pagefind/...` paths; {} with a warning if it cannot run."""
-    if executable is None:
-        return skipped(diags)
-    html = sorted(path for path in files if path.endswith(".html"))
-    stamp = f"sha256 of the pages indexed: {pages_digest(((p, files[p]) for p in html), executable)}\n"
-    reused = previous_bundle(output, stamp)
-    if reused is not None:
-        return reused
-    with tempfile.TemporaryDirectory(prefix="explainer-search-") as temp:
-        root = Path(temp)
-        for path in html:
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[path])
-        return run_pagefind(root, stamp, diags, executable)
+    return indexed(files, files.__getitem__, lambda path, target: target.write_bytes(files[path]), None, diags,
+                   executable, output)  # fmt: skip
 
 
 def search_index_of_files(
@@ -95,10 +83,25 @@ def search_index_of_files(
     """The same for pages already on disk (output path → where its bytes are now). site: a folder whose
     HTML files are exactly these pages, for Pagefind to index where they are; None: they are linked into a
     temporary folder first."""
+
+    def place(path: str, target: Path) -> None:
+        try:
+            os.link(pages[path], target)
+        except OSError:
+            shutil.copyfile(pages[path], target)
+
+    return indexed(pages, lambda path: pages[path].read_bytes(), place, site, diags, executable, output)
+
+
+def indexed(paths: Iterable[str], read: Callable[[str], bytes], place: Callable[[str, Path], object],
+            site: Path | None, diags: Diagnostics, executable: Path | None,
+            output: Path | None) -> dict[str, bytes]:  # fmt: skip
+    """The bundle for the HTML pages among paths (their bytes by read): the last output's if it indexed the
+    same pages, else Pagefind's over site, or over a temporary folder the pages are placed into."""
     if executable is None:
         return skipped(diags)
-    html = sorted(path for path in pages if path.endswith(".html"))
-    stamp = f"sha256 of the pages indexed: {pages_digest(((p, pages[p].read_bytes()) for p in html), executable)}\n"
+    html = sorted(path for path in paths if path.endswith(".html"))
+    stamp = f"sha256 of the pages indexed: {pages_digest(((p, read(p)) for p in html), executable)}\n"
     reused = previous_bundle(output, stamp)
     if reused is not None:
         return reused
@@ -109,10 +112,7 @@ def search_index_of_files(
         for path in html:
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(pages[path], target)
-            except OSError:
-                shutil.copyfile(pages[path], target)
+            place(path, target)
         return run_pagefind(root, stamp, diags, executable)
 
 
