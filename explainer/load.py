@@ -15,6 +15,7 @@ from .yamlfile import Path as KeyPath
 
 FACT_KINDS = ("actors", "events", "sources")
 YAML_SUFFIXES = (".yaml", ".yml")
+MARKDOWN_LIKE = (".markdown", ".mdown", ".mkd", ".mkdn", ".txt", ".text")
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 
 
@@ -57,26 +58,32 @@ def is_ignored(name: str) -> bool:
     return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak")) or name.isdigit()
 
 
-def content_files(root: Path) -> Iterator[tuple[str, Path]]:
-    """Yield (kind, path) for every content file under root, in a stable order."""
+def content_files(root: Path, misnamed: list[tuple[Path, str]] | None = None) -> Iterator[tuple[str, Path]]:
+    """Yield (kind, path) for every content file under root, in a stable order. Files in the same folders
+    that look like content but are not read (`x.markdown`, `x.MD`) go to misnamed, with the suffix wanted."""
     site = root / "site.yaml"
     if site.is_file():
         yield "site", site
-    issues = root / "issues"
-    if issues.is_dir():
-        for path in sorted(issues.iterdir()):
-            if path.suffix == ".md" and path.is_file() and not is_ignored(path.name):
-                yield "issue", path
+    yield from folder_files("issue", root / "issues", (".md",), (*MARKDOWN_LIKE, ".md"), misnamed)
     for kind in FACT_KINDS:
         for suffix in YAML_SUFFIXES:
             single = root / f"{kind}{suffix}"
             if single.is_file():
                 yield kind, single
-        folder = root / kind
-        if folder.is_dir():
-            for path in sorted(folder.iterdir()):
-                if path.suffix in YAML_SUFFIXES and path.is_file() and not is_ignored(path.name):
-                    yield kind, path
+        yield from folder_files(kind, root / kind, YAML_SUFFIXES, YAML_SUFFIXES, misnamed)
+
+
+def folder_files(kind: str, folder: Path, read: tuple[str, ...], looks_like: tuple[str, ...],
+                 misnamed: list[tuple[Path, str]] | None) -> Iterator[tuple[str, Path]]:  # fmt: skip
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        if is_ignored(path.name) or not path.is_file():
+            continue
+        if path.suffix in read:
+            yield kind, path
+        elif misnamed is not None and path.suffix.lower() in looks_like:
+            misnamed.append((path, read[0]))
 
 
 def read_text(path: Path, rel: str, diags: Diagnostics) -> str | None:
@@ -156,36 +163,13 @@ class ParseCache:
         return entry[1]
 
 
-MARKDOWN_LIKE = (".markdown", ".mdown", ".mkd", ".mkdn", ".txt", ".text")
-YAML_LIKE = (".yml", ".yaml")
-
-
-def misnamed(root: Path, diags: Diagnostics) -> None:
-    """Warn about files that look like content but are not read: `x.markdown` or `x.MD` in issues/."""
-    issues = root / "issues"
-    folders: list[tuple[Path, str, tuple[str, ...]]] = [(issues, ".md", (*MARKDOWN_LIKE, ".md"))]
-    folders += [(root / kind, ".yaml", YAML_LIKE) for kind in FACT_KINDS]
-    for folder, wanted, looks_like in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.iterdir()):
-            suffix = path.suffix
-            read = suffix == ".md" if wanted == ".md" else suffix in YAML_SUFFIXES
-            if read or is_ignored(path.name) or suffix.lower() not in looks_like or not path.is_file():
-                continue
-            diags.warning(
-                path.as_posix(),
-                None,
-                f"not read: only files ending in '{wanted}' are content here; rename it to '{path.stem}{wanted}'",
-            )
-
-
 def listed_files(root: Path, diags: Diagnostics) -> list[tuple[str, Path, str, bool]]:
     """(kind, path, path as the user names it, inside the content folder) of every content file."""
     if not root.is_dir():
         diags.error(str(root), None, "content folder not found: create it, or run 'python build.py new issue ID'")
         return []
-    files = list(content_files(root))
+    misnamed: list[tuple[Path, str]] = []
+    files = list(content_files(root, misnamed))
     if not files:
         diags.error(
             root.as_posix(),
@@ -207,7 +191,12 @@ def listed_files(root: Path, diags: Diagnostics) -> list[tuple[str, Path, str, b
             rel = path.as_posix()
             diags.error(rel, None, "a symlink pointing outside the content folder: copy the file in instead")
         listed.append((kind, path, path.as_posix(), inside))  # as the user names it, so editors can jump to it
-    misnamed(root, diags)
+    for path, wanted in misnamed:
+        diags.warning(
+            path.as_posix(),
+            None,
+            f"not read: only files ending in '{wanted}' are content here; rename it to '{path.stem}{wanted}'",
+        )
     if not any(kind == "site" for kind, *_ in listed):
         diags.error(
             (root / "site.yaml").as_posix(), None, "site.yaml is missing: create it with a 'title' and a 'description'"
