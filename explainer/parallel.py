@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from .buildcache import BuildStore, Digester, StoredMarkdown, Undigestable, dige
 from .diagnostics import Diagnostic, Diagnostics
 from .link import Site
 from .pages import PageSpec
-from .prerender import prerender
+from .prerender import FirstPass, prerender
 from .render import Renderer, TemplateProblem
 from .write import Staging
 
@@ -102,9 +102,13 @@ def runs(count: int, jobs: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def batches(renderer: Renderer, pages: list[PageSpec], out: Staging, jobs: int) -> Iterator[Batch]:
+def batches(renderer: Renderer, pages: list[PageSpec], out: Staging, jobs: int,
+            meanwhile: Callable[[], None] | None = None) -> Iterator[Batch]:  # fmt: skip
+    """Each run of pages as rendered; meanwhile (the main process's own work) runs while the workers do."""
     global _JOB
     if jobs <= 1 or len(pages) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile:
+            meanwhile()
         _JOB = (renderer, pages, out, os.getpid())
         try:
             yield from map(render_run, runs(len(pages), 1))
@@ -116,7 +120,10 @@ def batches(renderer: Renderer, pages: list[PageSpec], out: Staging, jobs: int) 
     gc.freeze()  # the workers' collections then leave the site's objects (and their pages of memory) alone
     try:
         with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=RUNS_PER_WORKER) as pool:
-            yield from pool.imap(render_run, runs(len(pages), jobs))
+            results = pool.imap(render_run, runs(len(pages), jobs))
+            if meanwhile:
+                meanwhile()
+            yield from results
     finally:
         _JOB = None
         gc.unfreeze()
@@ -134,22 +141,37 @@ def markdown_setting(renderer: Renderer, store: BuildStore) -> bytes:
     return digest(b"markdown", store.code, repr((config.smart_quotes, config.allow_html, renderer.base)).encode())
 
 
-def render_all(site: Site, pages: list[PageSpec], templates: Path, diags: Diagnostics, base_url: str | None,
-               assets: dict[str, str], relative: bool, jobs: int, store: BuildStore | None,
-               out: Staging, progress: Progress) -> None:  # fmt: skip
-    """Every page into out: kept from the last output where the cache proves it unchanged, else rendered
-    (and written unless the last output holds the same bytes); template problems go to diags."""
+def make_renderer(site: Site, templates: Path, diags: Diagnostics, base_url: str | None,
+                  assets: dict[str, str], relative: bool, store: BuildStore | None) -> Renderer:  # fmt: skip
+    """The build's renderer; with a cache, its Markdown memo backed by the stored texts."""
     renderer = Renderer(site, templates, base_url, assets, relative, diags)
+    if store is not None and not relative:  # relative links differ by page depth: those texts are rendered afresh
+        setting = markdown_setting(renderer, store)
+        renderer.markdown.cache = StoredMarkdown(
+            store, store.markdown, setting, Digester(renderer.resolve), renderer.markdown.removed
+        )
+    return renderer
+
+
+def first_pass(renderer: Renderer, store: BuildStore | None, jobs: int) -> FirstPass | None:
+    """When every page will render (no cache, or a cache with no page of this output yet), the Markdown
+    texts' first pass, started before the pages are planned; else None (render_all decides later)."""
+    if renderer.relative or (store is not None and store.pages):
+        return None
+    return FirstPass(renderer.markdown, renderer.site, jobs).start()
+
+
+def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags: Diagnostics, jobs: int,
+               store: BuildStore | None, out: Staging, progress: Progress, texts: FirstPass | None = None,
+               meanwhile: Callable[[], None] | None = None) -> None:  # fmt: skip
+    """Every page into out: kept from the last output where the cache proves it unchanged, else rendered
+    (and written unless the last output holds the same bytes); template problems go to diags. texts: the
+    first pass, if started; meanwhile: the main process's own work, done while the workers render."""
     keys: dict[str, bytes | None] = {}
     kept: list[str] = []
     dirty = pages
     if store is not None:
         digester = Digester(renderer.resolve)
-        if not relative:  # relative links differ by page depth: those texts are rendered afresh
-            setting = markdown_setting(renderer, store)
-            renderer.markdown.cache = StoredMarkdown(
-                store, store.markdown, setting, digester, renderer.markdown.removed
-            )
         common = render_key(renderer, templates, store)
         dirty = []
         for page in pages:
@@ -168,14 +190,16 @@ def render_all(site: Site, pages: list[PageSpec], templates: Path, diags: Diagno
                 diags.add(diagnostic)
         digester.memo.clear()  # the records' digests (~100 MB at 20,000 cards); the Markdown keys need none of them
     out.begin(len(dirty), len(pages))
-    if not relative and len(dirty) == len(pages):  # every page to render: each Markdown text once, first
-        prerender(renderer.markdown, site, jobs)
-        if store is not None and isinstance(renderer.markdown.cache, StoredMarkdown):
-            store.add_markdown(renderer.markdown.cache.take())
+    if texts is not None:
+        texts.finish()
+    elif not renderer.relative and len(dirty) == len(pages):  # every page to render: each Markdown text once, first
+        prerender(renderer.markdown, renderer.site, jobs)
+    if store is not None and isinstance(renderer.markdown.cache, StoredMarkdown):
+        store.add_markdown(renderer.markdown.cache.take())
     for path in kept:
         out.keep(path)
     progress.add(len(kept))
-    for batch in batches(renderer, dirty, out, jobs):
+    for batch in batches(renderer, dirty, out, jobs, meanwhile):
         for path, written, page_diags in batch.pages:
             out.note(path, written)
             for diagnostic in page_diags:

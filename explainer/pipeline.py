@@ -14,12 +14,12 @@ from .buildcache import BuildStore
 from .diagnostics import Diagnostics
 from .gctune import fewer_collections
 from .hostfiles import absolute_base, host_files
-from .link import link
+from .link import Site, link
 from .load import load_content
-from .pages import plan
-from .parallel import Progress, render_all
+from .pages import PageSpec, plan
+from .parallel import Progress, first_pass, make_renderer, render_all
 from .render import render_pages
-from .validate import validate
+from .validate import Records, validate
 from .views import search
 from .views.files import view_files
 from .write import Staging, WriteStats, collect_static
@@ -77,27 +77,60 @@ def render_site(
         site = link(records, diags, include_drafts=options.drafts)
     if site is None or diags.has_errors():
         return None
-    pages = cache.relink.plan(site) if cache else plan(site)
     static, assets = (
         fingerprint(collect_static(options.static))
         if options.fingerprint_assets
         else (collect_static(options.static), {})
     )
+    base_url = options.base_url or site.config.base_url
+    if out is not None:  # build: pages rendered across processes, the main process's own work done meanwhile
+        renderer = make_renderer(site, options.templates, diags, options.base_url, assets, options.relative_urls,
+                                 store)  # fmt: skip
+        texts = first_pass(renderer, store, options.jobs)  # the Markdown texts render while the pages are planned
+        pages = plan(site)
+        own = Diagnostics()  # what the main process finds while the pages render, kept if they render
+        files: dict[str, bytes] = {}
+
+        def meanwhile() -> None:
+            finish_site(site, records, pages, base_url, own, files)
+
+        render_all(renderer, pages, options.templates, diags, options.jobs, store, out,
+                   Progress(len(pages), options.progress), texts, meanwhile)  # fmt: skip
+        if diags.has_errors():
+            return None
+        for diagnostic in own.items:
+            diags.add(diagnostic)
+        write_rest(options, files, static, out, diags)
+        return {}, Counter(page.kind for page in pages)
+    pages = cache.relink.plan(site) if cache else plan(site)
     if cache:
         files = cache.render_pages(
             site, pages, options.templates, diags, options.base_url, assets, options.relative_urls
         )
-    elif out is None:
-        files = render_pages(site, pages, options.templates, diags, options.base_url, assets, options.relative_urls)
     else:
-        files = {}
-        progress = Progress(len(pages), options.progress)
-        render_all(site, pages, options.templates, diags, options.base_url, assets,
-                   options.relative_urls, options.jobs, store, out, progress)  # fmt: skip
+        files = render_pages(site, pages, options.templates, diags, options.base_url, assets, options.relative_urls)
     if diags.has_errors():
         return None
     likely_mistakes(site, records, diags)
-    base_url = options.base_url or site.config.base_url
+    warn_base_url(site, base_url, diags)
+    files.update((cache.host_files if cache else host_files)(site, pages, base_url))
+    files.update(cache.view_files(site, base_url) if cache else view_files(site, base_url))
+    if options.search:
+        files.update(search.search_index(files, diags, search.pagefind_executable(), options.output))
+    files.update(static)
+    return files, Counter(page.kind for page in pages)
+
+
+def finish_site(site: Site, records: Records, pages: list[PageSpec], base_url: str, diags: Diagnostics,
+                files: dict[str, bytes]) -> None:  # fmt: skip
+    """The advice, the host files and the views, into files: what `build` makes while the pages render."""
+    likely_mistakes(site, records, diags)
+    warn_base_url(site, base_url, diags)
+    files.update(host_files(site, pages, base_url))
+    files.update(view_files(site, base_url))
+
+
+def warn_base_url(site: Site, base_url: str, diags: Diagnostics) -> None:
     if absolute_base(base_url) is None:
         diags.warning(
             site.config.path,
@@ -105,15 +138,6 @@ def render_site(
             f"base_url '{base_url}' is not a full URL such as https://example.org/explainer/: "
             "sitemap.xml, feed.xml and canonical links are left out",
         )
-    files.update((cache.host_files if cache else host_files)(site, pages, base_url))
-    files.update(cache.view_files(site, base_url) if cache else view_files(site, base_url))
-    if out is not None:
-        write_rest(options, files, static, out, diags)
-        return {}, Counter(page.kind for page in pages)
-    if options.search:
-        files.update(search.search_index(files, diags, search.pagefind_executable(), options.output))
-    files.update(static)
-    return files, Counter(page.kind for page in pages)
 
 
 def write_rest(

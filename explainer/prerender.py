@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Iterator
+from multiprocessing.pool import Pool
 
 from markupsafe import Markup
 
@@ -52,22 +53,49 @@ def site_texts(site: Site) -> Iterator[str]:
                 yield text.source
 
 
+class FirstPass:
+    """The texts of site missing from markdown's memo, rendered over `jobs` forked processes in the background:
+    `start()` returns at once, so the main process can plan the pages meanwhile; `finish()` waits and fills
+    the memo, in the texts' order."""
+
+    def __init__(self, markdown: MarkdownRenderer, site: Site, jobs: int):
+        self.markdown = markdown
+        self.sources: list[str] = []
+        self.pool: Pool | None = None
+        self.results: Iterator[Rendered] = iter(())
+        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self.sources = [s for s in dict.fromkeys(site_texts(site)) if markdown.cache.get(s) is None]
+        if len(self.sources) < PARALLEL_MIN:
+            self.sources = []
+        self.runs = [(start, min(start + RUN, len(self.sources))) for start in range(0, len(self.sources), RUN)]
+        self.jobs = jobs
+
+    def start(self) -> FirstPass:
+        global _JOB
+        if self.runs:
+            _JOB = (self.markdown, self.sources)
+            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)  # the workers copy _JOB as they fork
+            self.results = self.pool.imap(render_run, self.runs)
+        return self
+
+    def finish(self) -> int:
+        """Wait for every run; how many texts were rendered."""
+        global _JOB
+        if self.pool is None:
+            return 0
+        try:
+            for (start, stop), rendered in zip(self.runs, self.results, strict=True):
+                for source, (html, removed) in zip(self.sources[start:stop], rendered, strict=True):
+                    self.markdown.cache[source] = Markup(html)
+                    self.markdown.removed[source] = removed
+        finally:
+            self.pool.terminate()  # every result is in: nothing is left for the workers to do
+            self.pool.join()
+            self.pool = None
+            _JOB = None
+        return len(self.sources)
+
+
 def prerender(markdown: MarkdownRenderer, site: Site, jobs: int) -> int:
     """Fill markdown's memo with every text of site not in it yet, over `jobs` processes; how many were rendered."""
-    global _JOB
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return 0
-    sources = [source for source in dict.fromkeys(site_texts(site)) if markdown.cache.get(source) is None]
-    if len(sources) < PARALLEL_MIN:
-        return 0
-    runs = [(start, min(start + RUN, len(sources))) for start in range(0, len(sources), RUN)]
-    _JOB = (markdown, sources)
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for (start, stop), rendered in zip(runs, pool.imap(render_run, runs), strict=True):
-                for source, (html, removed) in zip(sources[start:stop], rendered, strict=True):
-                    markdown.cache[source] = Markup(html)
-                    markdown.removed[source] = removed
-    finally:
-        _JOB = None
-    return len(sources)
+    return FirstPass(markdown, site, jobs).start().finish()

@@ -256,17 +256,17 @@ def test_texts_rendered_first_across_workers_give_the_same_pages_and_warnings(
     card = corpus_site / "content" / "issues" / "issue-00002.md"
     card.write_text(card.read_text() + "\nA <b>raw</b> tag.\n")  # a warning found while rendering Markdown
     reference = run_main(corpus_site, "--no-search", "--output", "reference", "--jobs", "1", "--no-cache")
-    from explainer import parallel, prerender
+    from explainer import prerender
 
     counts: list[int] = []
-    real = prerender.prerender
+    real = prerender.FirstPass.finish
 
-    def counted(*args: object) -> int:
-        counts.append(real(*args))  # type: ignore[arg-type]
+    def counted(self: prerender.FirstPass) -> int:
+        counts.append(real(self))
         return counts[-1]
 
     monkeypatch.setattr(prerender, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(parallel, "prerender", counted)
+    monkeypatch.setattr(prerender.FirstPass, "finish", counted)
     for output, args in (("uncached", ("--no-cache",)), ("cached", ())):
         result = run_main(corpus_site, "--no-search", "--output", output, "--jobs", "2", *args)
         assert result.returncode == 0 and "raw HTML" in result.stderr
