@@ -1,5 +1,6 @@
-"""Python-Markdown's inline stage, minus its per-pattern overhead on text no pattern can match;
-and its table-of-contents stage skipped on texts with no heading.
+"""Python-Markdown's inline stage, minus its per-pattern overhead on text no pattern can match; its
+block tests, minus regular-expression scans of blocks that lack the characters they look for; and its
+table-of-contents stage skipped on texts with no heading.
 
 Markdown tries every inline pattern (about 20, 35 with smarty) on every text
 node, and each try costs a few microseconds of Python and a regular-expression
@@ -22,8 +23,8 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 import markdown
-from markdown import inlinepatterns, treeprocessors, util
-from markdown.extensions import toc
+from markdown import blockprocessors, inlinepatterns, treeprocessors, util
+from markdown.extensions import tables, toc
 
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
 _IGNORECASE = sre.SRE_FLAG_IGNORECASE
@@ -213,9 +214,36 @@ class QuickToc(toc.TocTreeprocessor):
         return None
 
 
+# Block tests that scan the whole block with a regular expression, and what a block must hold for each to
+# pass: at least one character of every string. A block without them fails the test without the scan.
+QUICK_TESTS: dict[type[Any], tuple[str, ...]] = {
+    blockprocessors.HashHeaderProcessor: ("#",),  # `## Title` on some line
+    blockprocessors.BlockQuoteProcessor: (">",),  # `> quoted` on some line
+    blockprocessors.SetextHeaderProcessor: ("\n", "=-"),  # a title, then a line of = or -
+    blockprocessors.HRProcessor: ("-_*",),  # a line of three or more
+    tables.TableProcessor: ("\n", "|"),  # a header row with cells split by |, then a separator row
+}
+
+
+def quick_test(processor: Any, wanted: tuple[str, ...]) -> None:
+    """Put a cheap check of the characters it needs in front of processor's test."""
+    test = processor.test
+
+    def quick(parent: Any, block: str) -> bool:
+        for chars in wanted:
+            if not any(char in block for char in chars):
+                return False
+        return bool(test(parent, block))
+
+    processor.test = quick
+
+
 def speed_up(md: markdown.Markdown) -> None:
     """Swap md's inline tree processors (Markdown's own and smarty's) for FastInlineProcessor, and its
-    toc stage for QuickToc."""
+    toc stage for QuickToc, and puts a character check in front of the block tests of QUICK_TESTS."""
+    for processor in md.parser.blockprocessors:
+        if type(processor) in QUICK_TESTS:
+            quick_test(processor, QUICK_TESTS[type(processor)])
     for item in list(md.treeprocessors._priority):  # type: ignore[attr-defined]
         old = md.treeprocessors[item.name]
         if type(old) is toc.TocTreeprocessor:

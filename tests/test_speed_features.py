@@ -224,9 +224,10 @@ def mixed_texts(count: int = 1500) -> list[str]:
     pieces = ["*", "**", "_", "`", "\\", "[", "]", "(", ")", "!", "<", ">", "&amp;", "&", "'", '"', "--", "---",
               "...", "..", "  \n", "\n", "[^1]", "[[nato]]", "[[x|y]]", "<a@b.org>", "<https://x.org>", "<b>",
               "[a](b)", "![i](j)", "[r]", "'90s", "word", "two words", " ", ". ", "1", "\n\n[TOC]\n\n",
-              "\n## Head\n"]  # fmt: skip
+              "\n## Head\n", "\n# ", "\n> ", "\n---\n", "\n===\n", "\n***\n", "\n_ _ _\n", "\n* i", "\n1. i",
+              "\n| a | b |\n|---|---|\n| c | d |\n", "|", "\n|x|\n|-|\n", "\n    code", "\n\n"]  # fmt: skip
     rng = random.Random(6)
-    return ["".join(rng.choices(pieces, k=rng.randint(1, 14))) + "\n\n[r]: http://x.org" * rng.randint(0, 1)
+    return ["".join(rng.choices(pieces, k=rng.randint(1, 18))) + "\n\n[r]: http://x.org" * rng.randint(0, 1)
             for _ in range(count)]  # fmt: skip
 
 
