@@ -213,6 +213,12 @@ class QuickToc(toc.TocTreeprocessor):
         self.md.toc = self.empty  # type: ignore[attr-defined]
         return None
 
+    def replace_marker(self, root: Any, elem: Any) -> None:
+        """Put the table in place of a paragraph that is just the marker: none without the marker's text."""
+        marker = self.marker
+        if any(element.text and marker in element.text for element in root.iter()):
+            super().replace_marker(root, elem)
+
 
 # Block tests that scan the whole block with a regular expression, and what a block must hold for each to
 # pass: at least one character of every string. A block without them fails the test without the scan.
