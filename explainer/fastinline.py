@@ -165,7 +165,8 @@ class FastInlineProcessor(treeprocessors.InlineProcessor):
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if isinstance(data, util.AtomicString):
             return data
-        if sum(map(data.count, "[<!`")) > CROWDED:  # hostile floods: the extra searches here would go quadratic
+        # hostile floods: the extra searches here would go quadratic
+        if len(data) > CROWDED and sum(map(data.count, "[<!`")) > CROWDED:
             stock = treeprocessors.InlineProcessor._InlineProcessor__handleInline  # type: ignore[attr-defined]
             return str(stock(self, data, patternIndex))
         ordered = self.ordered
@@ -246,7 +247,14 @@ def quick_test(processor: Any, wanted: tuple[str, ...]) -> None:
 
 def speed_up(md: markdown.Markdown) -> None:
     """Swap md's inline tree processors (Markdown's own and smarty's) for FastInlineProcessor, and its
-    toc stage for QuickToc, and puts a character check in front of the block tests of QUICK_TESTS."""
+    toc stage for QuickToc, puts a character check in front of the block tests of QUICK_TESTS, and looks
+    block-level tags up in a set (the extensions have all added theirs by now)."""
+    block_level = frozenset(md.block_level_elements)  # a list, searched for every element Markdown serialises
+
+    def is_block_level(tag: Any) -> bool:
+        return isinstance(tag, str) and tag.lower().rstrip("/") in block_level
+
+    md.is_block_level = is_block_level  # type: ignore[method-assign]
     for processor in md.parser.blockprocessors:
         if type(processor) in QUICK_TESTS:
             quick_test(processor, QUICK_TESTS[type(processor)])
