@@ -89,10 +89,11 @@ def render_site(
         texts = first_pass(renderer, store, options.jobs)  # the Markdown texts render while the pages are planned
         pages = plan(site)
         own = Diagnostics()  # what the main process finds while the pages render, kept if they render
-        files: dict[str, bytes] = {}
 
-        def meanwhile() -> None:
-            finish_site(site, records, pages, base_url, own, files)
+        def meanwhile() -> None:  # written at once: the views' bytes (~130 MB at 20,000 cards) are not kept
+            files = finish_site(site, records, pages, base_url, own)
+            for path in sorted(files):
+                out.add(path, files.pop(path))
 
         render_all(renderer, pages, options.templates, diags, options.jobs, store, out,
                    Progress(len(pages), options.progress), texts, meanwhile)  # fmt: skip
@@ -100,7 +101,7 @@ def render_site(
             return None
         for diagnostic in own.items:
             diags.add(diagnostic)
-        write_rest(options, files, static, out, diags)
+        write_rest(options, static, out, diags)
         return {}, Counter(page.kind for page in pages)
     pages = cache.relink.plan(site) if cache else plan(site)
     if cache:
@@ -121,13 +122,12 @@ def render_site(
     return files, Counter(page.kind for page in pages)
 
 
-def finish_site(site: Site, records: Records, pages: list[PageSpec], base_url: str, diags: Diagnostics,
-                files: dict[str, bytes]) -> None:  # fmt: skip
-    """The advice, the host files and the views, into files: what `build` makes while the pages render."""
+def finish_site(site: Site, records: Records, pages: list[PageSpec], base_url: str,
+                diags: Diagnostics) -> dict[str, bytes]:  # fmt: skip
+    """The advice, the host files and the views: what `build` makes while the pages render."""
     likely_mistakes(site, records, diags)
     warn_base_url(site, base_url, diags)
-    files.update(host_files(site, pages, base_url))
-    files.update(view_files(site, base_url))
+    return host_files(site, pages, base_url) | view_files(site, base_url)
 
 
 def warn_base_url(site: Site, base_url: str, diags: Diagnostics) -> None:
@@ -140,12 +140,9 @@ def warn_base_url(site: Site, base_url: str, diags: Diagnostics) -> None:
         )
 
 
-def write_rest(
-    options: BuildOptions, files: dict[str, bytes], static: dict[str, bytes], out: Staging, diags: Diagnostics
-) -> None:
-    """After the pages: the host and view files, Pagefind's bundle over the pages as written, the static files."""
-    for path in sorted(files):
-        out.add(path, files[path])
+def write_rest(options: BuildOptions, static: dict[str, bytes], out: Staging, diags: Diagnostics) -> None:
+    """After the pages (and the host and view files): Pagefind's bundle over the pages as written, the static
+    files."""
     if options.search:
         pages = {path: out.current(path) for path in out.files if path.endswith(".html")}
         bundle = search.search_index_of_files(pages, out.new, diags, search.pagefind_executable(), out.output)
