@@ -129,6 +129,16 @@ def batches(renderer: Renderer, pages: list[PageSpec], out: Staging, jobs: int,
         gc.unfreeze()
 
 
+def compile_templates(renderer: Renderer) -> None:
+    """Compile every template once in the main process, before the page workers fork: each worker (a fresh
+    one every RUNS_PER_WORKER runs) then inherits them instead of compiling its own (~0.16 s of CPU each)."""
+    for name in renderer.env.list_templates(extensions=["html"]):
+        try:
+            renderer.env.get_template(name)
+        except Exception:  # a broken template: the page that uses it reports it when it renders
+            continue
+
+
 def render_key(renderer: Renderer, templates: Path, store: BuildStore) -> bytes:
     """Everything besides a page's own inputs that its HTML depends on."""
     settings = (renderer.base, renderer.relative, sorted(renderer.assets.items()), renderer.absolute_base,
@@ -190,6 +200,8 @@ def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags
                 diags.add(diagnostic)
         digester.memo.clear()  # the records' digests (~100 MB at 20,000 cards); the Markdown keys need none of them
     out.begin(len(dirty), len(pages))
+    if jobs > 1 and len(dirty) >= PARALLEL_MIN:
+        compile_templates(renderer)  # while the first pass's workers (if any) render the texts
     if texts is not None:
         texts.finish()
     elif not renderer.relative and len(dirty) == len(pages):  # every page to render: each Markdown text once, first

@@ -69,9 +69,9 @@ def test_pages_written_by_the_workers_are_the_bytes_the_in_memory_path_gives(cor
     assert tree(build(site, "workers", "--jobs", "2", "--no-cache")) == tree(site / "memory")
 
 
-@pytest.mark.parametrize("broken", [False, True])
+@pytest.mark.parametrize("mistake", ["", "{{ no_such_name.x }}", "{% if %}"])
 def test_what_the_main_process_finds_while_the_workers_render_is_reported_as_by_the_in_memory_path(
-    corpus_site: Path, broken: bool, monkeypatch: pytest.MonkeyPatch
+    corpus_site: Path, mistake: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The advice and base_url warnings are made while the page workers run: kept when the pages render,
     dropped (as the in-memory path never makes them) when a template fails."""
@@ -83,9 +83,9 @@ def test_what_the_main_process_finds_while_the_workers_render_is_reported_as_by_
     card.write_text(card.read_text().replace("sources: [", "old_sources: ["))  # advice: cites no sources
     config = site / "content" / "site.yaml"
     config.write_text(config.read_text().replace("https://example.org/", "/sub/"))  # not a full URL: a warning
-    if broken:
-        template = site / "templates" / "event.html"
-        template.write_text(template.read_text().replace("{% block main %}", "{% block main %}{{ no_such_name.x }}"))
+    broken = bool(mistake)  # a template that fails as it renders, or as it compiles (in the main process first)
+    template = site / "templates" / "event.html"
+    template.write_text(template.read_text().replace("{% block main %}", "{% block main %}" + mistake))
     monkeypatch.chdir(site)  # paths as the command line reports them
     options = BuildOptions(Path("content"), Path("memory"), Path("templates"), Path("static"), search=False)
     memory = Diagnostics()
@@ -95,6 +95,7 @@ def test_what_the_main_process_finds_while_the_workers_render_is_reported_as_by_
     expected = "".join(d.format() + "\n" for d in memory.sorted())
     assert result.stderr.startswith(expected) and expected
     assert ("cites no sources" in result.stderr) is not broken
+    assert ("templates/event.html:3: error: " in result.stderr) is broken
 
 
 def test_a_full_rebuild_swaps_in_a_new_tree_of_the_same_files(corpus_site: Path) -> None:
