@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,13 +102,9 @@ def runs(count: int, jobs: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def batches(renderer: Renderer, pages: list[PageSpec], out: Staging, jobs: int,
-            meanwhile: Callable[[], None] | None = None) -> Iterator[Batch]:  # fmt: skip
-    """Each run of pages as rendered; meanwhile (the main process's own work) runs while the workers do."""
+def batches(renderer: Renderer, pages: list[PageSpec], out: Staging, jobs: int) -> Iterator[Batch]:
     global _JOB
     if jobs <= 1 or len(pages) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        if meanwhile:
-            meanwhile()
         _JOB = (renderer, pages, out, os.getpid())
         try:
             yield from map(render_run, runs(len(pages), 1))
@@ -120,10 +116,7 @@ def batches(renderer: Renderer, pages: list[PageSpec], out: Staging, jobs: int,
     gc.freeze()  # the workers' collections then leave the site's objects (and their pages of memory) alone
     try:
         with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=RUNS_PER_WORKER) as pool:
-            results = pool.imap(render_run, runs(len(pages), jobs))
-            if meanwhile:
-                meanwhile()
-            yield from results
+            yield from pool.imap(render_run, runs(len(pages), jobs))
     finally:
         _JOB = None
         gc.unfreeze()
@@ -172,11 +165,11 @@ def first_pass(renderer: Renderer, store: BuildStore | None, jobs: int) -> First
 
 
 def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags: Diagnostics, jobs: int,
-               store: BuildStore | None, out: Staging, progress: Progress, texts: FirstPass | None = None,
-               meanwhile: Callable[[], None] | None = None) -> None:  # fmt: skip
+               store: BuildStore | None, out: Staging, progress: Progress,
+               texts: FirstPass | None = None) -> None:  # fmt: skip
     """Every page into out: kept from the last output where the cache proves it unchanged, else rendered
     (and written unless the last output holds the same bytes); template problems go to diags. texts: the
-    first pass, if started; meanwhile: the main process's own work, done while the workers render."""
+    Markdown first pass, if started already."""
     keys: dict[str, bytes | None] = {}
     kept: list[str] = []
     dirty = pages
@@ -211,7 +204,7 @@ def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags
     for path in kept:
         out.keep(path)
     progress.add(len(kept))
-    for batch in batches(renderer, dirty, out, jobs, meanwhile):
+    for batch in batches(renderer, dirty, out, jobs):
         for path, written, page_diags in batch.pages:
             out.note(path, written)
             for diagnostic in page_diags:

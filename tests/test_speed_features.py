@@ -70,11 +70,12 @@ def test_pages_written_by_the_workers_are_the_bytes_the_in_memory_path_gives(cor
 
 
 @pytest.mark.parametrize("mistake", ["", "{{ no_such_name.x }}", "{% if %}"])
-def test_what_the_main_process_finds_while_the_workers_render_is_reported_as_by_the_in_memory_path(
+def test_the_advice_and_warnings_of_a_worker_build_are_the_in_memory_paths(
     corpus_site: Path, mistake: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The advice and base_url warnings are made while the page workers run: kept when the pages render,
-    dropped (as the in-memory path never makes them) when a template fails."""
+    """The advice and base_url warnings, made by the main process around the page workers, are the ones the
+    in-memory path reports: kept when the pages render, none when a template fails (one that fails as it
+    renders, or as it compiles: in the main process first, before the workers fork)."""
     from explainer.diagnostics import Diagnostics
     from explainer.pipeline import BuildOptions, render_site
 
@@ -83,7 +84,7 @@ def test_what_the_main_process_finds_while_the_workers_render_is_reported_as_by_
     card.write_text(card.read_text().replace("sources: [", "old_sources: ["))  # advice: cites no sources
     config = site / "content" / "site.yaml"
     config.write_text(config.read_text().replace("https://example.org/", "/sub/"))  # not a full URL: a warning
-    broken = bool(mistake)  # a template that fails as it renders, or as it compiles (in the main process first)
+    broken = bool(mistake)
     template = site / "templates" / "event.html"
     template.write_text(template.read_text().replace("{% block main %}", "{% block main %}" + mistake))
     monkeypatch.chdir(site)  # paths as the command line reports them
