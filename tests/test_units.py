@@ -134,6 +134,24 @@ def test_values_stay_as_written() -> None:
     }
 
 
+def test_explicit_tags_aliases_and_the_nesting_limit() -> None:
+    """The loader's own resolver and its shortcut for text values give what PyYAML's generic path gives."""
+    data, lines, messages = parse(
+        "a: !!int '12'\nb: !!str 12\nc: ''\nd:\ne: NULL\nf: &x tRue\ng: *x\nh: [TRUE, -0, +1, 0x1F, .5]\n=: v\n"
+    )
+    assert messages == []
+    assert data == {"a": 12, "b": "12", "c": "", "d": None, "e": None, "f": "tRue", "g": "tRue",
+                    "h": [True, 0, "+1", "0x1F", ".5"], "=": "v"}  # fmt: skip
+    assert lines[("h", 4)] == 8 and lines[("=",)] == 9
+    assert parse("a: !foo x\n")[2] == [
+        "f.yaml:1: error: bad YAML: could not determine a constructor for the tag '!foo'"
+    ]
+    assert parse("a: " + "[" * 63 + "x" + "]" * 63 + "\n")[2] == []
+    assert parse("a: " + "[" * 64 + "x" + "]" * 64 + "\n")[2] == [
+        "f.yaml:1: error: YAML too large: nested more than 64 levels deep"
+    ]
+
+
 def test_keys_are_text_as_written() -> None:
     data, _, messages = parse("~: a\n2022: b\ntrue: c\n1.0: d\n")
     assert messages == []
