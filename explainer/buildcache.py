@@ -25,12 +25,14 @@ import dataclasses
 import datetime
 import enum
 import hashlib
+import operator
 import os
 import pickle
 import sys
 import tempfile
 import zlib
 from collections.abc import Callable, Iterable
+from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
@@ -77,17 +79,35 @@ def folder_key(folder: Path) -> bytes:
 LEAVES = (Ref, PartialDate)  # records of plain values only: their repr is all of them
 
 
+def ref_repr(ref: Ref) -> str:
+    """repr(ref), without the dataclass repr's guard against recursion (a Ref holds only text and a number)."""
+    return f"Ref(id={ref.id!r}, path={ref.path!r}, line={ref.line!r})"
+
+
+def refs_repr(refs: tuple[Ref, ...]) -> bytes:
+    """repr(refs).encode() for a tuple of Refs."""
+    if len(refs) == 1:
+        return f"({ref_repr(refs[0])},)".encode()
+    return f"({', '.join(map(ref_repr, refs))})".encode()
+
+
 class Undigestable(Exception):
     """A value whose digest would not be stable between runs: its page is always rendered."""
 
 
 class Digester:
-    """Stable digests of page inputs; a record seen twice is digested once."""
+    """Stable digests of page inputs; a record seen twice is digested once.
+
+    `parts` encodes the scalars of a container or record in line (the same bytes as `__call__` gives them) and
+    calls back only for the rest: most of a page's values are text and numbers, and a call per value was most
+    of the cost of computing every page's key.
+    """
 
     def __init__(self, link: Callable[[str], Any]):
         self.link = link  # id → what a [[ref]] to it renders (a LinkTarget, or None)
-        self.memo: dict[int, tuple[object, bytes]] = {}  # records: each digested once
+        self.memo: dict[int, tuple[object, bytes]] = {}  # records (and leaf records): each digested once
         self.fields: dict[type, tuple[str, ...]] = {}
+        self.getters: dict[type, Callable[[Any], tuple[Any, ...]]] = {}  # a record's field values, in order
         self.targets: dict[str, str] = {}  # id → repr((id, its link))
 
     def __call__(self, value: Any) -> bytes:
@@ -102,7 +122,7 @@ class Digester:
             scalar = repr(value).encode()
             return b"v%d:" % len(scalar) + scalar
         if kind is tuple or kind is list:
-            return digest(b"l" if kind is list else b"t", *map(self, value))
+            return blake2b(b"\x1f".join([b"l" if kind is list else b"t", *self.parts(value)]), digest_size=16).digest()
         hit = self.memo.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
@@ -111,15 +131,40 @@ class Digester:
         if kind is Markup:
             return b"m" + self(str(value))
         if kind is dict:
-            return digest(b"d", *(self(k) + self(v) for k, v in value.items()))
+            return digest(b"d", *map(bytes.__add__, self.parts(value.keys()), self.parts(value.values())))
         if kind is set or kind is frozenset:
             return digest(b"e", *sorted(map(self, value)))
         if kind in LEAVES or isinstance(value, (enum.Enum, datetime.date)):
-            return digest(b"r", kind.__qualname__.encode(), repr(value).encode())
+            found = digest(b"r", kind.__qualname__.encode(), (ref_repr(value) if kind is Ref else repr(value)).encode())
+            if kind in LEAVES:  # frozen records of plain values, held by the site: each one's repr made once
+                self.memo[id(value)] = (value, found)
+            return found
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            self.fields[kind] = tuple(f.name for f in dataclasses.fields(value))
+            names = self.fields[kind] = tuple(f.name for f in dataclasses.fields(value))
+            getter = operator.attrgetter(*names) if names else (lambda _value: ())
+            self.getters[kind] = getter if len(names) != 1 else (lambda value: (getter(value),))
             return self.record(value)
         raise Undigestable(kind.__qualname__)
+
+    def parts(self, values: Iterable[Any]) -> list[bytes]:
+        """[self(v) for v in values], with text without `[[`, numbers and records seen before encoded here."""
+        found = []
+        memo = self.memo
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                if "[[" in value:
+                    found.append(self(value))
+                else:
+                    data = value.encode("utf-8", "surrogatepass")
+                    found.append(b"s%d:" % len(data) + data)
+            elif kind is float or kind is int or value is None or kind is bool:
+                scalar = repr(value).encode()
+                found.append(b"v%d:" % len(scalar) + scalar)
+            else:
+                hit = memo.get(id(value))  # a record digested before (the id of a live object: never a tuple's)
+                found.append(hit[1] if hit is not None and hit[0] is value else self(value))
+        return found
 
     def links(self, ids: Iterable[str]) -> bytes:
         """repr([(id, its link), ...]) in id order, each pair's repr made once."""
@@ -135,11 +180,13 @@ class Digester:
     def record(self, value: Any) -> bytes:
         kind = type(value)
         if kind is Text:  # its HTML shows the names and URLs of what it links to; its refs are plain values
-            found = digest(b"T", self(value.source), self(value.path), self(value.line), repr(value.refs).encode(),
+            found = digest(b"T", self(value.source), self(value.path), self(value.line), refs_repr(value.refs),
                            self.links(ref.id for ref in value.refs))  # fmt: skip
         else:
-            found = digest(b"c", kind.__module__.encode(), kind.__qualname__.encode(),
-                           *[self(getattr(value, name)) for name in self.fields[kind]])  # fmt: skip
+            parts = self.parts(self.getters[kind](value))
+            found = blake2b(
+                b"\x1f".join([b"c", kind.__module__.encode(), kind.__qualname__.encode(), *parts]), digest_size=16
+            ).digest()  # digest(), without a call
         self.memo[id(value)] = (value, found)
         return found
 
