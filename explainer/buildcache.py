@@ -1,6 +1,6 @@
 """The persistent build cache (`.cache/explainer/` beside the content folder).
 
-Three things are kept, each under a key that holds everything its value depends on:
+Four things are kept, each under a key that holds everything its value depends on:
 - the whole build: a digest of every input byte (content, templates, static),
   the build options and the generator's own code and library versions, with
   the output folder's file list as this build left it. Same key and untouched
@@ -14,6 +14,10 @@ Three things are kept, each under a key that holds everything its value depends 
 - each Markdown text: a digest of its source, of the links its `[[refs]]`
   render to and of the renderer's settings, with its HTML (zlib-compressed:
   a fifth of the memory and of the file) and findings.
+- each content file's parsed `Document` and load diagnostics
+  (`StoredDocuments`): a digest of its kind and bytes, in a file keyed on the
+  code, so an unchanged file is not parsed again (not its size or mtime: an
+  edit that keeps both is still read).
 
 A value whose key differs is never used, so a stale cache cannot change the
 output; a corrupt or unreadable file is dropped with one line on stderr.
@@ -40,7 +44,8 @@ from markupsafe import Markup
 
 from . import __version__
 from .dates import PartialDate
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Diagnostics
+from .load import Document, document_of, load_document
 from .model import Ref, Text
 from .refs import REF_RE
 
@@ -281,6 +286,7 @@ class BuildStore:
         self.state_path = folder / f"build-{name}.pickle"
         self.markdown_path = folder / "markdown.pickle"
         self.code = code_key()
+        self.documents = StoredDocuments(folder / f"documents-{name}.pickle", self.code)
         state = read_pickle(self.state_path) or {}
         if state.get("code") != self.code or state.get("output") != str(self.output):
             state = {}
@@ -322,6 +328,7 @@ class BuildStore:
         }
         write_pickle(self.state_path, state)
         self.save_markdown()
+        self.documents.save()
 
     # pages
 
@@ -364,6 +371,59 @@ class BuildStore:
         if not self.partial and len(texts) > 2 * len(self.markdown_used) + 1000:
             texts = self.markdown_used
         write_pickle(self.markdown_path, {"texts": texts})
+
+
+DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
+
+
+class StoredDocuments:
+    """load.load_content's cache for `build`: each content file's Document and load diagnostics, kept under a
+    digest of its kind and bytes (the name it is listed under is the key), so an unchanged file is not parsed
+    again. A Document is a function of those alone and of the code, which the file is keyed on as a whole.
+    Each file's entry is pickled on its own, so saving after a one-card edit pickles one Document, not all."""
+
+    def __init__(self, path: Path, code: bytes):
+        self.path = path
+        self.code = code
+        self._entries: dict[str, tuple[bytes, bytes]] | None = None
+        self.used: dict[str, tuple[bytes, bytes]] = {}  # name → (key, pickled (Document's fields, diagnostics))
+        self.parsed = 0  # files parsed afresh by this build
+
+    @property
+    def entries(self) -> dict[str, tuple[bytes, bytes]]:
+        if self._entries is None:
+            stored = read_pickle(self.path) or {}
+            entries = stored.get("documents")
+            self._entries = entries if stored.get("code") == self.code and isinstance(entries, dict) else {}
+        return self._entries
+
+    def load(self, kind: str, path: Path, rel: str, diags: Diagnostics) -> Document:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return load_document(kind, path, rel, diags)  # which says why it cannot be read
+        key = digest(b"document", kind.encode(), raw)
+        entry = self.entries.get(rel)
+        diagnostics: list[Diagnostic]
+        if entry is None or entry[0] != key:
+            own = Diagnostics()
+            document = document_of(kind, raw, rel, own)
+            diagnostics = own.items
+            fields = tuple(getattr(document, name) for name in DOCUMENT_FIELDS)
+            entry = (key, pickle.dumps((fields, diagnostics), protocol=pickle.HIGHEST_PROTOCOL))
+            self.parsed += 1
+        else:
+            fields, diagnostics = pickle.loads(entry[1])
+            document = Document(*fields)
+        self.used[rel] = entry
+        for diagnostic in diagnostics:
+            diags.add(diagnostic)
+        return document
+
+    def save(self) -> None:
+        """Keep the files of this build, if any was parsed afresh or is gone."""
+        if self.used and (self.parsed or len(self.used) != len(self.entries)):
+            write_pickle(self.path, {"code": self.code, "documents": self.used})
 
 
 class StoredMarkdown(dict[str, Markup]):
