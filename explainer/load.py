@@ -43,6 +43,9 @@ class Document:
 
     def line(self, *key_path: str | int) -> int:
         """The line of key_path, or of its nearest parent that has one."""
+        line = self.lines.get(key_path)  # the common case: the key path has a line of its own
+        if line is not None:
+            return line
         path = tuple(key_path)
         while path and path not in self.lines:
             path = path[:-1]
