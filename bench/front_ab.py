@@ -8,8 +8,8 @@ stage's least CPU time (time.process_time: this machine's speed drifts by up to 
 minute, and the other engineers' work only ever adds time). `edit` appends a line to one card's body,
 builds with the build cache (`--jobs 1`, in-process, each stage timed), and puts the card back (so give
 it a copy of a shared corpus); the first build of each checkout fills its own cache (output and cache in
-a temporary folder), so only the edits are printed. With --other (a checkout of another commit, e.g. `git worktree add` or `git archive`),
-its runs alternate with this checkout's, each in a fresh process.
+a temporary folder), so only the edits are printed. With --other (a checkout of another commit, e.g.
+from `git archive`), its runs alternate with this checkout's, each in a fresh process.
 """
 
 from __future__ import annotations
