@@ -1,6 +1,6 @@
 """The persistent build cache (`.cache/explainer/` beside the content folder).
 
-Three things are kept, each under a key that holds everything its value depends on:
+Four things are kept, each under a key that holds everything its value depends on:
 - the whole build: a digest of every input byte (content, templates, static),
   the build options and the generator's own code and library versions, with
   the output folder's file list as this build left it. Same key and untouched
@@ -14,6 +14,10 @@ Three things are kept, each under a key that holds everything its value depends 
 - each Markdown text: a digest of its source, of the links its `[[refs]]`
   render to and of the renderer's settings, with its HTML (zlib-compressed:
   a fifth of the memory and of the file) and findings.
+- each content file's parsed `Document` and load diagnostics
+  (`StoredDocuments`): a digest of its kind and bytes, in a file keyed on the
+  code, so an unchanged file is not parsed again (not its size or mtime: an
+  edit that keeps both is still read).
 
 A value whose key differs is never used, so a stale cache cannot change the
 output; a corrupt or unreadable file is dropped with one line on stderr.
@@ -25,12 +29,14 @@ import dataclasses
 import datetime
 import enum
 import hashlib
+import operator
 import os
 import pickle
 import sys
 import tempfile
 import zlib
 from collections.abc import Callable, Iterable
+from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +44,8 @@ from markupsafe import Markup
 
 from . import __version__
 from .dates import PartialDate
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Diagnostics
+from .load import Document, document_of, load_document
 from .model import Ref, Text
 from .refs import REF_RE
 
@@ -77,17 +84,35 @@ def folder_key(folder: Path) -> bytes:
 LEAVES = (Ref, PartialDate)  # records of plain values only: their repr is all of them
 
 
+def ref_repr(ref: Ref) -> str:
+    """repr(ref), without the dataclass repr's guard against recursion (a Ref holds only text and a number)."""
+    return f"Ref(id={ref.id!r}, path={ref.path!r}, line={ref.line!r})"
+
+
+def refs_repr(refs: tuple[Ref, ...]) -> bytes:
+    """repr(refs).encode() for a tuple of Refs."""
+    if len(refs) == 1:
+        return f"({ref_repr(refs[0])},)".encode()
+    return f"({', '.join(map(ref_repr, refs))})".encode()
+
+
 class Undigestable(Exception):
     """A value whose digest would not be stable between runs: its page is always rendered."""
 
 
 class Digester:
-    """Stable digests of page inputs; a record seen twice is digested once."""
+    """Stable digests of page inputs; a record seen twice is digested once.
+
+    `parts` encodes the scalars of a container or record in line (the same bytes as `__call__` gives them) and
+    calls back only for the rest: most of a page's values are text and numbers, and a call per value was most
+    of the cost of computing every page's key.
+    """
 
     def __init__(self, link: Callable[[str], Any]):
         self.link = link  # id → what a [[ref]] to it renders (a LinkTarget, or None)
-        self.memo: dict[int, tuple[object, bytes]] = {}  # records: each digested once
+        self.memo: dict[int, tuple[object, bytes]] = {}  # records (and leaf records): each digested once
         self.fields: dict[type, tuple[str, ...]] = {}
+        self.getters: dict[type, Callable[[Any], tuple[Any, ...]]] = {}  # a record's field values, in order
         self.targets: dict[str, str] = {}  # id → repr((id, its link))
 
     def __call__(self, value: Any) -> bytes:
@@ -102,7 +127,7 @@ class Digester:
             scalar = repr(value).encode()
             return b"v%d:" % len(scalar) + scalar
         if kind is tuple or kind is list:
-            return digest(b"l" if kind is list else b"t", *map(self, value))
+            return blake2b(b"\x1f".join([b"l" if kind is list else b"t", *self.parts(value)]), digest_size=16).digest()
         hit = self.memo.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
@@ -111,15 +136,40 @@ class Digester:
         if kind is Markup:
             return b"m" + self(str(value))
         if kind is dict:
-            return digest(b"d", *(self(k) + self(v) for k, v in value.items()))
+            return digest(b"d", *map(bytes.__add__, self.parts(value.keys()), self.parts(value.values())))
         if kind is set or kind is frozenset:
             return digest(b"e", *sorted(map(self, value)))
         if kind in LEAVES or isinstance(value, (enum.Enum, datetime.date)):
-            return digest(b"r", kind.__qualname__.encode(), repr(value).encode())
+            found = digest(b"r", kind.__qualname__.encode(), (ref_repr(value) if kind is Ref else repr(value)).encode())
+            if kind in LEAVES:  # frozen records of plain values, held by the site: each one's repr made once
+                self.memo[id(value)] = (value, found)
+            return found
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            self.fields[kind] = tuple(f.name for f in dataclasses.fields(value))
+            names = self.fields[kind] = tuple(f.name for f in dataclasses.fields(value))
+            getter = operator.attrgetter(*names) if names else (lambda _value: ())
+            self.getters[kind] = getter if len(names) != 1 else (lambda value: (getter(value),))
             return self.record(value)
         raise Undigestable(kind.__qualname__)
+
+    def parts(self, values: Iterable[Any]) -> list[bytes]:
+        """[self(v) for v in values], with text without `[[`, numbers and records seen before encoded here."""
+        found = []
+        memo = self.memo
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                if "[[" in value:
+                    found.append(self(value))
+                else:
+                    data = value.encode("utf-8", "surrogatepass")
+                    found.append(b"s%d:" % len(data) + data)
+            elif kind is float or kind is int or value is None or kind is bool:
+                scalar = repr(value).encode()
+                found.append(b"v%d:" % len(scalar) + scalar)
+            else:
+                hit = memo.get(id(value))  # a record digested before (the id of a live object: never a tuple's)
+                found.append(hit[1] if hit is not None and hit[0] is value else self(value))
+        return found
 
     def links(self, ids: Iterable[str]) -> bytes:
         """repr([(id, its link), ...]) in id order, each pair's repr made once."""
@@ -135,11 +185,13 @@ class Digester:
     def record(self, value: Any) -> bytes:
         kind = type(value)
         if kind is Text:  # its HTML shows the names and URLs of what it links to; its refs are plain values
-            found = digest(b"T", self(value.source), self(value.path), self(value.line), repr(value.refs).encode(),
+            found = digest(b"T", self(value.source), self(value.path), self(value.line), refs_repr(value.refs),
                            self.links(ref.id for ref in value.refs))  # fmt: skip
         else:
-            found = digest(b"c", kind.__module__.encode(), kind.__qualname__.encode(),
-                           *[self(getattr(value, name)) for name in self.fields[kind]])  # fmt: skip
+            parts = self.parts(self.getters[kind](value))
+            found = blake2b(
+                b"\x1f".join([b"c", kind.__module__.encode(), kind.__qualname__.encode(), *parts]), digest_size=16
+            ).digest()  # digest(), without a call
         self.memo[id(value)] = (value, found)
         return found
 
@@ -234,6 +286,7 @@ class BuildStore:
         self.state_path = folder / f"build-{name}.pickle"
         self.markdown_path = folder / "markdown.pickle"
         self.code = code_key()
+        self.documents = StoredDocuments(folder / f"documents-{name}.pickle", self.code)
         state = read_pickle(self.state_path) or {}
         if state.get("code") != self.code or state.get("output") != str(self.output):
             state = {}
@@ -275,6 +328,7 @@ class BuildStore:
         }
         write_pickle(self.state_path, state)
         self.save_markdown()
+        self.documents.save()
 
     # pages
 
@@ -317,6 +371,59 @@ class BuildStore:
         if not self.partial and len(texts) > 2 * len(self.markdown_used) + 1000:
             texts = self.markdown_used
         write_pickle(self.markdown_path, {"texts": texts})
+
+
+DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
+
+
+class StoredDocuments:
+    """load.load_content's cache for `build`: each content file's Document and load diagnostics, kept under a
+    digest of its kind and bytes (the name it is listed under is the key), so an unchanged file is not parsed
+    again. A Document is a function of those alone and of the code, which the file is keyed on as a whole.
+    Each file's entry is pickled on its own, so saving after a one-card edit pickles one Document, not all."""
+
+    def __init__(self, path: Path, code: bytes):
+        self.path = path
+        self.code = code
+        self._entries: dict[str, tuple[bytes, bytes]] | None = None
+        self.used: dict[str, tuple[bytes, bytes]] = {}  # name → (key, pickled (Document's fields, diagnostics))
+        self.parsed = 0  # files parsed afresh by this build
+
+    @property
+    def entries(self) -> dict[str, tuple[bytes, bytes]]:
+        if self._entries is None:
+            stored = read_pickle(self.path) or {}
+            entries = stored.get("documents")
+            self._entries = entries if stored.get("code") == self.code and isinstance(entries, dict) else {}
+        return self._entries
+
+    def load(self, kind: str, path: Path, rel: str, diags: Diagnostics) -> Document:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return load_document(kind, path, rel, diags)  # which says why it cannot be read
+        key = digest(b"document", kind.encode(), raw)
+        entry = self.entries.get(rel)
+        diagnostics: list[Diagnostic]
+        if entry is None or entry[0] != key:
+            own = Diagnostics()
+            document = document_of(kind, raw, rel, own)
+            diagnostics = own.items
+            fields = tuple(getattr(document, name) for name in DOCUMENT_FIELDS)
+            entry = (key, pickle.dumps((fields, diagnostics), protocol=pickle.HIGHEST_PROTOCOL))
+            self.parsed += 1
+        else:
+            fields, diagnostics = pickle.loads(entry[1])
+            document = Document(*fields)
+        self.used[rel] = entry
+        for diagnostic in diagnostics:
+            diags.add(diagnostic)
+        return document
+
+    def save(self) -> None:
+        """Keep the files of this build, if any was parsed afresh or is gone."""
+        if self.used and (self.parsed or len(self.used) != len(self.entries)):
+            write_pickle(self.path, {"code": self.code, "documents": self.used})
 
 
 class StoredMarkdown(dict[str, Markup]):

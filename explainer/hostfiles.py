@@ -36,46 +36,69 @@ def _xml(root: ET.Element) -> bytes:
     return text + b"\n"
 
 
+# sitemap.xml (a line per page) and feed.xml are written as text, as ElementTree (ET.indent, then ET.tostring)
+# writes them, with its own escaping: 8,757 elements at 5,000 cards took ElementTree about 0.15 s.
+_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"
+
+
+def _leaf(indent: str, tag: str, text: str) -> str:
+    """A child element holding only text, on its own line, as ElementTree writes it."""
+    return f"{indent}<{tag}>{ET._escape_cdata(text)}</{tag}>" if text else f"{indent}<{tag} />"  # type: ignore[attr-defined]
+
+
+def _link(indent: str, href: str, rel: str, kind: str) -> str:
+    escape = ET._escape_attrib  # type: ignore[attr-defined]
+    return f'{indent}<link href="{escape(href)}" rel="{escape(rel)}" type="{escape(kind)}" />'
+
+
 def sitemap(pages: list[PageSpec], base: str) -> bytes:
     """sitemaps.org urlset of every page, lastmod from the content's dates."""
-    ET.register_namespace("", SITEMAP)
-    urlset = ET.Element(f"{{{SITEMAP}}}urlset")
+    lines = [_DECLARATION, f'<urlset xmlns="{SITEMAP}">']
     for page in pages:
         if page.kind == "404":
             continue
-        url = ET.SubElement(urlset, f"{{{SITEMAP}}}url")
-        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = base + page.url
+        lines.append("  <url>")
+        lines.append(_leaf("    ", "loc", base + page.url))
         if page.updated:
-            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = day(page.updated)
-    return _xml(urlset)
+            lines.append(_leaf("    ", "lastmod", day(page.updated)))
+        lines.append("  </url>")
+    if len(lines) == 2:
+        return f'{_DECLARATION}\n<urlset xmlns="{SITEMAP}" />\n'.encode()
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")
 
 
 def atom_feed(site: Site, base: str) -> bytes:
     """An Atom feed of the issues, newest `updated` first; ids are the pages' URLs."""
-    ET.register_namespace("", ATOM)
     config = site.config
     dated = [(issue.updated or config.updated, issue) for issue in site.issues]
     dated.sort(key=lambda pair: pair[0] or PartialDate(1), reverse=True)  # stable: ties keep home order
     newest = max((d for d, _ in dated if d), default=config.updated or PartialDate(1970))
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = base
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = config.title
-    ET.SubElement(feed, f"{{{ATOM}}}subtitle").text = config.description
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = timestamp(newest)
-    ET.SubElement(feed, f"{{{ATOM}}}link", href=base + "feed.xml", rel="self", type="application/atom+xml")
-    ET.SubElement(feed, f"{{{ATOM}}}link", href=base, rel="alternate", type="text/html")
+    lines = [
+        _DECLARATION,
+        f'<feed xmlns="{ATOM}">',
+        _leaf("  ", "id", base),
+        _leaf("  ", "title", config.title),
+        _leaf("  ", "subtitle", config.description),
+        _leaf("  ", "updated", timestamp(newest)),
+        _link("  ", base + "feed.xml", "self", "application/atom+xml"),
+        _link("  ", base, "alternate", "text/html"),
+    ]
     for name in config.authors or (config.title,):
-        author = ET.SubElement(feed, f"{{{ATOM}}}author")
-        ET.SubElement(author, f"{{{ATOM}}}name").text = name
+        lines += ["  <author>", _leaf("    ", "name", name), "  </author>"]
     for updated, issue in dated:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         url = base + entity_url(issue)
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = url
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = issue.title
-        ET.SubElement(entry, f"{{{ATOM}}}link", href=url, rel="alternate", type="text/html")
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = timestamp(updated or newest)
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = issue.summary
-    return _xml(feed)
+        lines += [
+            "  <entry>",
+            _leaf("    ", "id", url),
+            _leaf("    ", "title", issue.title),
+            _link("    ", url, "alternate", "text/html"),
+            _leaf("    ", "updated", timestamp(updated or newest)),
+            _leaf("    ", "summary", issue.summary),
+            "  </entry>",
+        ]
+    lines.append("</feed>\n")
+    return "\n".join(lines).encode("utf-8")
 
 
 def robots(base: str | None) -> bytes:

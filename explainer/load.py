@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .diagnostics import Diagnostic, Diagnostics
 from .yamlfile import ParsedYaml, parse_yaml
@@ -43,6 +43,9 @@ class Document:
 
     def line(self, *key_path: str | int) -> int:
         """The line of key_path, or of its nearest parent that has one."""
+        line = self.lines.get(key_path)  # the common case: the key path has a line of its own
+        if line is not None:
+            return line
         path = tuple(key_path)
         while path and path not in self.lines:
             path = path[:-1]
@@ -88,11 +91,20 @@ def folder_files(kind: str, folder: Path, read: tuple[str, ...], looks_like: tup
 
 def read_text(path: Path, rel: str, diags: Diagnostics) -> str | None:
     """Read a UTF-8 file with any BOM and CRLF line endings normalised."""
+    raw = read_bytes(path, rel, diags)
+    return None if raw is None else decode_text(raw, rel, diags)
+
+
+def read_bytes(path: Path, rel: str, diags: Diagnostics) -> bytes | None:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         diags.error(rel, None, f"cannot read this file: {error.strerror or error}")
         return None
+
+
+def decode_text(raw: bytes, rel: str, diags: Diagnostics) -> str | None:
+    """A file's bytes as text: UTF-8 with any BOM and CRLF line endings normalised."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         diags.error(rel, 1, "saved as UTF-16, not UTF-8: save the file as UTF-8")
         return None
@@ -126,7 +138,15 @@ def split_front_matter(text: str, rel: str, diags: Diagnostics) -> tuple[str, st
 
 def load_document(kind: str, path: Path, rel: str, diags: Diagnostics) -> Document:
     """Read one content file into a Document; report why it cannot be read."""
-    text = read_text(path, rel, diags)
+    raw = read_bytes(path, rel, diags)
+    if raw is None:
+        return Document(kind, rel, None, readable=False)
+    return document_of(kind, raw, rel, diags)
+
+
+def document_of(kind: str, raw: bytes, rel: str, diags: Diagnostics) -> Document:
+    """A content file's Document from its bytes alone (and the kind and name it was listed under)."""
+    text = decode_text(raw, rel, diags)
     if text is None:
         return Document(kind, rel, None, readable=False)
     if kind != "issue":
@@ -204,7 +224,11 @@ def listed_files(root: Path, diags: Diagnostics) -> list[tuple[str, Path, str, b
     return listed
 
 
-def load_content(root: Path, diags: Diagnostics, cache: ParseCache | None = None) -> list[Document]:
+class DocumentCache(Protocol):
+    def load(self, kind: str, path: Path, rel: str, diags: Diagnostics) -> Document: ...
+
+
+def load_content(root: Path, diags: Diagnostics, cache: DocumentCache | None = None) -> list[Document]:
     """Load every content file under root; problems go to diags. A cache skips unchanged files."""
     documents = []
     for kind, path, rel, inside in listed_files(root, diags):

@@ -69,7 +69,10 @@ def render_site(
 ) -> tuple[dict[str, bytes], Counter[str]] | None:
     """Every output file, by path, and the pages by kind; None after errors. `serve` passes a cache; `build`
     passes out, the output being written, which gets every file as it is made (the dict is then empty)."""
-    documents = cache.load(options.content, diags) if cache else load_content(options.content, diags)
+    if cache:
+        documents = cache.load(options.content, diags)
+    else:
+        documents = load_content(options.content, diags, store.documents if store else None)
     records = cache.validate(documents, diags) if cache else validate(documents, diags)
     if cache:
         site = cache.relink.link(records, diags, options.drafts)

@@ -27,12 +27,14 @@ def find_refs(source: str, path: str, line: int) -> tuple[Ref, ...]:
         return ()
     scanned = _blank_code(source)
     refs = []
-    seen = 0  # newlines counted up to `at`, so a long text is scanned once, not once per ref
+    seen = line  # the line of `at`: newlines counted up to it, so a long text is scanned once, not once per ref
     at = 0
+    count = scanned.count
     for match in REF_RE.finditer(scanned):
-        seen += scanned.count("\n", at, match.start())
-        at = match.start()
-        refs.append(Ref(match.group(1).strip(), path, line + seen))
+        start = match.start()
+        seen += count("\n", at, start)
+        at = start
+        refs.append(Ref(match.group(1).strip(), path, seen))
     return tuple(refs)
 
 

@@ -104,7 +104,8 @@ def validate_change(fields: Fields) -> Change | None:
 
 
 def validate_issue(doc: Document, diags: Diagnostics) -> Issue | None:
-    if not check_id(doc.stem, doc.path, 1, diags, "file name"):
+    stem = doc.stem
+    if not check_id(stem, doc.path, 1, diags, "file name"):
         return None
     fields = top_mapping(doc, diags, "issue card")
     if fields is None:
@@ -137,7 +138,7 @@ def validate_issue(doc: Document, diags: Diagnostics) -> Issue | None:
         validate_change(fields.sub(item, "changes", i, what=f"change {i + 1}")) for i, item in fields.items("changes")
     ]
     issue = Issue(
-        id=doc.stem,
+        id=stem,
         path=doc.path,
         line=1,
         title=title or "",

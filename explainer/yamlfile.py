@@ -34,9 +34,30 @@ _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _INT = re.compile(r"^-?(?:0|[1-9][0-9]*)$")  # no octal 0777, no sexagesimal 1:30, no 1_000
 _RETYPED = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"  # the default tags
+
 
 class ContentLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """A safe loader where dates and decimals stay text, only true/false are booleans."""
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """yaml's BaseResolver.resolve for our fixed table, without its list concatenation per scalar; a plain
+        scalar whose first character starts no implicit type (most text) is a str at one dict lookup."""
+        if self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                resolvers = _IMPLICIT.get(value[0] if value else "")
+                if resolvers is not None:
+                    for tag, regexp in resolvers:
+                        if regexp.match(value):
+                            return tag
+            return _STR
+        if kind is yaml.MappingNode:
+            return _MAP
+        if kind is yaml.SequenceNode:
+            return _SEQ
+        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
 
 
 ContentLoader.yaml_implicit_resolvers = {
@@ -45,6 +66,18 @@ ContentLoader.yaml_implicit_resolvers = {
 }
 ContentLoader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
 ContentLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-0123456789"))
+_STR, _SEQ, _MAP = (
+    ContentLoader.DEFAULT_SCALAR_TAG,
+    ContentLoader.DEFAULT_SEQUENCE_TAG,
+    ContentLoader.DEFAULT_MAPPING_TAG,
+)
+# The implicit resolvers by first character, with the wildcard ones (none in PyYAML's table) added, as
+# BaseResolver.resolve tries them; a character with none is left out so the lookup says "str" at once.
+_IMPLICIT: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    first: tuple(resolvers) + tuple(ContentLoader.yaml_implicit_resolvers.get(None, []))
+    for first, resolvers in ContentLoader.yaml_implicit_resolvers.items()
+    if first is not None and (resolvers or ContentLoader.yaml_implicit_resolvers.get(None))
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +108,7 @@ class _Builder:
         self.lines: dict[Path, int] = {}
         self.ref_sources: dict[Path, tuple[int, str]] = {}
         self.count = 0
+        self.refs_possible = "[[" in text  # else no value's source can hold one: skip the search per value
 
     def line_of(self, node: yaml.Node) -> int:
         return node.start_mark.line + 1 + self.offset
@@ -88,35 +122,57 @@ class _Builder:
             )
         if depth > MAX_DEPTH:
             raise _TooBig(self.line_of(node), f"nested more than {MAX_DEPTH} levels deep")
-        if isinstance(node, yaml.MappingNode):
-            return self.build_mapping(node, key_path, depth)
-        if isinstance(node, yaml.SequenceNode):
+        kind = type(node)
+        if kind is _Mapping:
+            return self.build_mapping(node, key_path, depth)  # type: ignore[arg-type]
+        if kind is _Sequence:
             items = []
+            lines = self.lines
+            base = 1 + self.offset
             for index, item in enumerate(node.value):
-                self.lines[(*key_path, index)] = self.line_of(item)
-                items.append(self.build(item, (*key_path, index), depth + 1))
+                lines[(*key_path, index)] = item.start_mark.line + base
+                if type(item) is _Scalar and self.count < MAX_NODES and depth < MAX_DEPTH:
+                    self.count += 1  # what build would do for a scalar, without the call
+                    items.append(self.scalar(item, (*key_path, index)))
+                else:
+                    items.append(self.build(item, (*key_path, index), depth + 1))
             return items
-        source = self.text[node.start_mark.index : node.end_mark.index]
-        if "[[" in source:
-            self.ref_sources[key_path] = (self.line_of(node), source)
+        return self.scalar(node, key_path)
+
+    def scalar(self, node: yaml.Node, key_path: Path) -> Any:
+        start = node.start_mark.index
+        if self.refs_possible and self.text.find("[[", start, node.end_mark.index) >= 0:
+            self.ref_sources[key_path] = (self.line_of(node), self.text[start : node.end_mark.index])
+        if node.tag == _STR and type(node) is _Scalar:
+            return node.value  # what construct_object gives a str scalar (SafeConstructor.construct_yaml_str)
         return self.loader.construct_object(node)
 
     def build_mapping(self, node: yaml.MappingNode, key_path: Path, depth: int) -> dict[str, Any]:
         self.loader.flatten_mapping(node)  # resolves `<<:` merge keys
         result: dict[str, Any] = {}
+        lines = self.lines
+        base = 1 + self.offset
         for key_node, value_node in node.value:
-            line = self.line_of(key_node)
-            if not isinstance(key_node, yaml.ScalarNode):
+            line = key_node.start_mark.line + base
+            if type(key_node) is not _Scalar:
                 self.diags.error(self.path, line, "a key must be plain text, not a list or mapping")
                 continue
             key = str(key_node.value)  # as written: `~:` is '~', not 'None'
             if key in result:
-                first = self.lines[(*key_path, key)]
+                first = lines[(*key_path, key)]
                 self.diags.error(self.path, line, f"duplicate key '{key}' (first at line {first}): remove one")
                 continue
-            self.lines[(*key_path, key)] = line
-            result[key] = self.build(value_node, (*key_path, key), depth + 1)
+            path = (*key_path, key)
+            lines[path] = line
+            if type(value_node) is _Scalar and self.count < MAX_NODES and depth < MAX_DEPTH:
+                self.count += 1  # what build would do for a scalar, without the call
+                result[key] = self.scalar(value_node, path)
+            else:
+                result[key] = self.build(value_node, path, depth + 1)
         return result
+
+
+_Scalar, _Sequence, _Mapping = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 
 
 def parse_yaml(text: str, path: str, diags: Diagnostics, offset: int = 0) -> ParsedYaml | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 import sys
@@ -145,6 +146,26 @@ def test_an_edited_card_and_a_renamed_actor_rebuild_exactly_what_they_must(corpu
     assert tree(build(corpus_site, "cached")) == clean(corpus_site)  # every [[actor-00003]] shows the new name
 
 
+def test_an_edit_of_the_same_size_and_mtime_is_read_again(corpus_site: Path) -> None:
+    """The parsed documents are kept by their bytes, not by (size, mtime): an edit that keeps both is seen."""
+    build(corpus_site, "cached")
+    card = corpus_site / "content" / "issues" / "issue-00003.md"
+    actors = corpus_site / "content" / "actors.yaml"
+    before = {path: (path.read_text(), path.stat()) for path in (card, actors)}
+    card.write_text(before[card][0].replace("## What is at stake\n", "## What is at stoke\n", 1))
+    actors.write_text(before[actors][0].replace("name: Actor 3\n", "name: Actor 8\n", 1))
+    for path, (_text, info) in before.items():
+        assert path.stat().st_size == info.st_size
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    built = tree(build(corpus_site, "cached"))
+    assert built == clean(corpus_site)
+    assert b"What is at stoke" in built["issues/issue-00003/index.html"]
+    assert b"Actor 8" in built["actors/actor-00003/index.html"]
+    for path, (text, _info) in before.items():  # and back: the cache holds the edited files now
+        path.write_text(text)
+    assert tree(build(corpus_site, "cached")) == clean(corpus_site)
+
+
 def test_a_build_that_keeps_pages_keeps_the_markdown_of_their_texts(corpus_site: Path) -> None:
     def texts() -> set[bytes]:
         return set(pickle.loads((corpus_site / ".cache" / "explainer" / "markdown.pickle").read_bytes())["texts"])
@@ -189,7 +210,7 @@ def test_a_generator_version_change_invalidates_the_cache(corpus_site: Path, mon
     assert built == clean(corpus_site)
 
 
-@pytest.mark.parametrize("name", ["build-*.pickle", "markdown.pickle"])
+@pytest.mark.parametrize("name", ["build-*.pickle", "markdown.pickle", "documents-*.pickle"])
 def test_a_corrupt_cache_gives_one_warning_line_and_a_correct_build(corpus_site: Path, name: str) -> None:
     build(corpus_site, "cached")
     shutil.rmtree(corpus_site / "cached")  # so that the build needs the Markdown cache too
@@ -307,7 +328,7 @@ def test_texts_rendered_first_across_workers_give_the_same_pages_and_warnings(
     assert counts[1] > 100  # an empty cache: the same
 
 
-@pytest.mark.parametrize("name", ["build-*.pickle", "markdown.pickle"])
+@pytest.mark.parametrize("name", ["build-*.pickle", "markdown.pickle", "documents-*.pickle"])
 def test_a_cache_from_another_version_is_dropped_without_a_warning(corpus_site: Path, name: str) -> None:
     build(corpus_site, "cached")
     shutil.rmtree(corpus_site / "cached")

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
+import dataclasses
+import xml.etree.ElementTree as ET
+from typing import Any
 
+import pytest
+from conftest import REPO
+
+from explainer import hostfiles
 from explainer.dates import PartialDate, parse_date
 from explainer.diagnostics import Diagnostics
 from explainer.fields import suggest_id
+from explainer.link import link
+from explainer.load import load_content
+from explainer.pages import entity_url, plan
 from explainer.refs import find_refs, make_text
+from explainer.validate import validate
 from explainer.yamlfile import parse_yaml
 
 # --- dates ---
@@ -134,6 +144,24 @@ def test_values_stay_as_written() -> None:
     }
 
 
+def test_explicit_tags_aliases_and_the_nesting_limit() -> None:
+    """The loader's own resolver and its shortcut for text values give what PyYAML's generic path gives."""
+    data, lines, messages = parse(
+        "a: !!int '12'\nb: !!str 12\nc: ''\nd:\ne: NULL\nf: &x tRue\ng: *x\nh: [TRUE, -0, +1, 0x1F, .5]\n=: v\n"
+    )
+    assert messages == []
+    assert data == {"a": 12, "b": "12", "c": "", "d": None, "e": None, "f": "tRue", "g": "tRue",
+                    "h": [True, 0, "+1", "0x1F", ".5"], "=": "v"}  # fmt: skip
+    assert lines[("h", 4)] == 8 and lines[("=",)] == 9
+    assert parse("a: !foo x\n")[2] == [
+        "f.yaml:1: error: bad YAML: could not determine a constructor for the tag '!foo'"
+    ]
+    assert parse("a: " + "[" * 63 + "x" + "]" * 63 + "\n")[2] == []
+    assert parse("a: " + "[" * 64 + "x" + "]" * 64 + "\n")[2] == [
+        "f.yaml:1: error: YAML too large: nested more than 64 levels deep"
+    ]
+
+
 def test_keys_are_text_as_written() -> None:
     data, _, messages = parse("~: a\n2022: b\ntrue: c\n1.0: d\n")
     assert messages == []
@@ -235,3 +263,72 @@ def test_find_refs_table_cell_pipe_and_empty() -> None:
 )
 def test_suggest_id(value: str, fixed: str | None) -> None:
     assert suggest_id(value) == fixed
+
+
+# --- sitemap.xml and feed.xml, written as text ---
+
+
+def _element_tree_sitemap(pages: list[Any], base: str) -> bytes:
+    """What hostfiles.sitemap wrote with ElementTree before it wrote text: the reference."""
+    ET.register_namespace("", hostfiles.SITEMAP)
+    urlset = ET.Element(f"{{{hostfiles.SITEMAP}}}urlset")
+    for page in pages:
+        if page.kind == "404":
+            continue
+        url = ET.SubElement(urlset, f"{{{hostfiles.SITEMAP}}}url")
+        ET.SubElement(url, f"{{{hostfiles.SITEMAP}}}loc").text = base + page.url
+        if page.updated:
+            ET.SubElement(url, f"{{{hostfiles.SITEMAP}}}lastmod").text = hostfiles.day(page.updated)
+    return hostfiles._xml(urlset)
+
+
+def _element_tree_feed(site: Any, base: str) -> bytes:
+    """What hostfiles.atom_feed wrote with ElementTree before it wrote text: the reference."""
+    atom = hostfiles.ATOM
+    ET.register_namespace("", atom)
+    config = site.config
+    dated = [(issue.updated or config.updated, issue) for issue in site.issues]
+    dated.sort(key=lambda pair: pair[0] or PartialDate(1), reverse=True)
+    newest = max((d for d, _ in dated if d), default=config.updated or PartialDate(1970))
+    feed = ET.Element(f"{{{atom}}}feed")
+    ET.SubElement(feed, f"{{{atom}}}id").text = base
+    ET.SubElement(feed, f"{{{atom}}}title").text = config.title
+    ET.SubElement(feed, f"{{{atom}}}subtitle").text = config.description
+    ET.SubElement(feed, f"{{{atom}}}updated").text = hostfiles.timestamp(newest)
+    ET.SubElement(feed, f"{{{atom}}}link", href=base + "feed.xml", rel="self", type="application/atom+xml")
+    ET.SubElement(feed, f"{{{atom}}}link", href=base, rel="alternate", type="text/html")
+    for name in config.authors or (config.title,):
+        author = ET.SubElement(feed, f"{{{atom}}}author")
+        ET.SubElement(author, f"{{{atom}}}name").text = name
+    for updated, issue in dated:
+        entry = ET.SubElement(feed, f"{{{atom}}}entry")
+        url = base + entity_url(issue)
+        ET.SubElement(entry, f"{{{atom}}}id").text = url
+        ET.SubElement(entry, f"{{{atom}}}title").text = issue.title
+        ET.SubElement(entry, f"{{{atom}}}link", href=url, rel="alternate", type="text/html")
+        ET.SubElement(entry, f"{{{atom}}}updated").text = hostfiles.timestamp(updated or newest)
+        ET.SubElement(entry, f"{{{atom}}}summary").text = issue.summary
+    return hostfiles._xml(feed)
+
+
+def test_sitemap_and_feed_text_is_what_element_tree_wrote() -> None:
+    diags = Diagnostics()
+    site = link(validate(load_content(REPO / "content", diags), diags), diags)
+    assert site is not None
+    odd = "A & B <c> \"d\" 'e' \r\n\tf — ü"
+    issues = tuple(
+        dataclasses.replace(issue, title=odd + issue.title, summary=issue.summary + odd) for issue in site.issues
+    )
+    for config in (
+        site.config,
+        dataclasses.replace(site.config, title=odd, description=odd, authors=(odd, "", "x")),
+        dataclasses.replace(site.config, updated=None),
+    ):
+        changed = dataclasses.replace(site, config=config, issues=issues)
+        for each in (site, changed, dataclasses.replace(changed, issues=())):
+            for base in ("https://example.org/", 'https://ex.org/a&b"<c>\t/'):
+                assert hostfiles.atom_feed(each, base) == _element_tree_feed(each, base)
+                pages = plan(each)
+                assert hostfiles.sitemap(pages, base) == _element_tree_sitemap(pages, base)
+                assert hostfiles.sitemap(pages[-1:], base) == _element_tree_sitemap(pages[-1:], base)
+                assert hostfiles.sitemap([], base) == _element_tree_sitemap([], base)
