@@ -73,6 +73,8 @@ def render_site(
         documents = cache.load(options.content, diags)
     else:
         documents = load_content(options.content, diags, store.documents if store else None)
+        if store:
+            store.documents.save()
     records = cache.validate(documents, diags) if cache else validate(documents, diags)
     if cache:
         site = cache.relink.link(records, diags, options.drafts)
