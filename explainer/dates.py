@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -49,7 +49,7 @@ class PartialDate:
 # name costs a strftime() each time (calendar.month_name).
 
 
-@lru_cache(maxsize=None)
+@cache
 def _iso(year: int, month: int, day: int) -> str:
     if not month:
         return f"{year:04d}"
@@ -58,7 +58,7 @@ def _iso(year: int, month: int, day: int) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _display(year: int, month: int, day: int) -> str:
     if not month:
         return str(year)

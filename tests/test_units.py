@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from explainer.dates import PartialDate, parse_date
 from explainer.diagnostics import Diagnostics
 from explainer.fields import suggest_id
+from explainer.metadata import dumps, json_ld
 from explainer.refs import find_refs, make_text
 from explainer.yamlfile import parse_yaml
 
@@ -235,3 +239,26 @@ def test_find_refs_table_cell_pipe_and_empty() -> None:
 )
 def test_suggest_id(value: str, fixed: str | None) -> None:
     assert suggest_id(value) == fixed
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        "",
+        {"a": [], "b": {}, "c": ()},
+        {"b": {"z": 1, "a": [True, False, None, -3, 10**20]}, "a": 'x<y & \u2028é"\\\n\t\x00'},
+        {"é": "Ünïcode — “quotes”", "E": 1, "@type": "Thing", "@context": "https://schema.org"},
+        {"nested": [{"q": "1"}, [[]], [{}], [[{"deep": ["x"]}]]]},
+        ("a", ("b",)),
+    ],
+)
+def test_dumps_writes_what_json_dumps_writes(value: Any) -> None:
+    assert dumps(value) == json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+
+
+@pytest.mark.parametrize("value", [{"x": 1.5}, {1: "a"}, {"x": type("S", (str,), {})("s")}])
+def test_json_ld_falls_back_to_json_for_what_dumps_does_not_write(value: Any) -> None:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    assert json_ld(value) == f'<script type="application/ld+json">\n{text}\n</script>'
