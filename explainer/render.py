@@ -43,6 +43,9 @@ def make_environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # An environment renders one build (every build makes a Renderer, and so an environment, of its
+        # own): no need to stat each template file again on every page, for its extends and imports.
+        auto_reload=False,
     )
 
 
