@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+try:
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # pragma: no cover  (MarkupSafe without its C speedups)
+    from markupsafe._native import _escape_inner
 
 from . import __version__
 from .diagnostics import Diagnostics
@@ -35,8 +41,34 @@ class TemplateProblem(Exception):
         self.message = message
 
 
+def output_escape(value: object) -> str:
+    """markupsafe.escape() for what a template prints (`{{ value }}`), without wrapping the text in Markup.
+
+    Jinja joins every printed piece into a plain str (a macro's result is then wrapped in Markup
+    again), so the Markup wrapper of each piece is never used; making it costs more than escaping
+    a short text. The bytes are escape()'s: the same _escape_inner for a str, escape() itself
+    for anything else.
+    """
+    if type(value) is str:
+        return _escape_inner(value)
+    if type(value) is Markup:
+        return value
+    return escape(value)
+
+
+class Template(jinja2.Template):
+    """A Jinja template whose compiled code prints with output_escape() (see there)."""
+
+    @classmethod
+    def _from_namespace(cls, environment: jinja2.Environment, namespace: Any, globals: Any) -> jinja2.Template:
+        # Jinja compiles `{{ value }}` to `escape(value)`, with escape imported into the template's
+        # module namespace (`from jinja2.runtime import escape`) and used for nothing else.
+        namespace["escape"] = output_escape
+        return super()._from_namespace(environment, namespace, globals)
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -47,6 +79,8 @@ def make_environment(templates: Path) -> jinja2.Environment:
         # own): no need to stat each template file again on every page, for its extends and imports.
         auto_reload=False,
     )
+    env.template_class = Template
+    return env
 
 
 class Renderer:

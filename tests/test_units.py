@@ -6,12 +6,14 @@ import json
 from typing import Any
 
 import pytest
+from markupsafe import Markup, escape
 
 from explainer.dates import PartialDate, parse_date
 from explainer.diagnostics import Diagnostics
 from explainer.fields import suggest_id
 from explainer.metadata import dumps, json_ld
 from explainer.refs import find_refs, make_text
+from explainer.render import output_escape
 from explainer.yamlfile import parse_yaml
 
 # --- dates ---
@@ -262,3 +264,16 @@ def test_dumps_writes_what_json_dumps_writes(value: Any) -> None:
 def test_json_ld_falls_back_to_json_for_what_dumps_does_not_write(value: Any) -> None:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
     assert json_ld(value) == f'<script type="application/ld+json">\n{text}\n</script>'
+
+
+class Html:
+    def __html__(self) -> str:
+        return "<b>safe</b>"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "plain", "a<b & 'c' \"d\" >", Markup("<i>x</i> &amp;"), type("S", (str,), {})("<s>"), 3, 1.5, None, Html()],
+)
+def test_output_escape_prints_what_escape_prints(value: Any) -> None:
+    assert str(output_escape(value)) == str(escape(value))
