@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
+from types import MethodType
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+import jinja2.runtime
+from jinja2.utils import internalcode
 from markupsafe import Markup, escape
 
 try:
@@ -67,6 +70,29 @@ class Template(jinja2.Template):
         return super()._from_namespace(environment, namespace, globals)
 
 
+class Context(jinja2.runtime.Context):
+    """A template context whose call() goes straight to the callables templates call most.
+
+    Jinja's call() looks on every call for a pass_context, pass_environment or pass_eval_context
+    mark (on the callable and on its __call__) to know what to pass first. Macros and the
+    Renderer's own functions (url, url_for, ...) carry none, so they are called as Jinja would
+    call them, without the look; anything else goes through Jinja's call().
+    """
+
+    @internalcode
+    def call(self, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        kind = type(obj)
+        if kind is not jinja2.runtime.Macro and not (kind is MethodType and type(obj.__self__) is Renderer):
+            return super().call(obj, *args, **kwargs)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return obj(*args, **kwargs)
+        except StopIteration:
+            return self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
@@ -80,6 +106,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         auto_reload=False,
     )
     env.template_class = Template
+    env.context_class = Context
     return env
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 from markupsafe import Markup, escape
 
@@ -13,7 +15,7 @@ from explainer.diagnostics import Diagnostics
 from explainer.fields import suggest_id
 from explainer.metadata import dumps, json_ld
 from explainer.refs import find_refs, make_text
-from explainer.render import output_escape
+from explainer.render import make_environment, output_escape
 from explainer.yamlfile import parse_yaml
 
 # --- dates ---
@@ -277,3 +279,12 @@ class Html:
 )
 def test_output_escape_prints_what_escape_prints(value: Any) -> None:
     assert str(output_escape(value)) == str(escape(value))
+
+
+def test_template_calls_still_pass_context_where_asked(tmp_path: Path) -> None:
+    env = make_environment(tmp_path)
+    env.globals["who"] = jinja2.pass_context(lambda context, greeting: f"{greeting} {context['name']}")
+    env.globals["shout"] = str.upper
+    source = "{% macro m(x, y=2) %}[{{ x }}{{ y }}]{% endmacro %}{% macro c(x) %}({{ x }}{{ caller() }}){% endmacro %}"
+    source += "{% for i in [1] %}{{ m(i) }}{{ who('hi') }}{{ shout('<a>') }}{% call c(i) %}c{% endcall %}{% endfor %}"
+    assert env.from_string(source).render(name="<n>") == "[12]hi &lt;n&gt;&lt;A&gt;(1c)"
