@@ -127,6 +127,8 @@ class Renderer:
         self.base = base_path(base_url or site.config.base_url)
         self.assets = assets or {}  # static/style.css → static/style.3f2a1b9c.css
         self.relative = relative
+        self.url_caches: dict[str, dict[str, str]] = {}  # prefix → path → url()
+        self.urls: dict[str, str] = {}
         self.prefix = ""  # with relative URLs: from the page being rendered to the site root, `../../`
         self.markdown_caches: dict[str, dict[str, Markup]] = {}
         self.env = make_environment(templates)
@@ -144,12 +146,28 @@ class Renderer:
             generator=f"explainer {__version__}",
         )
 
+    @property
+    def prefix(self) -> str:
+        return self._prefix
+
+    @prefix.setter
+    def prefix(self, prefix: str) -> None:
+        self._prefix = prefix
+        self.urls = self.url_caches.setdefault(prefix, {})  # what url() made for pages at this depth
+
     def url(self, path: str = "") -> str:
         """The URL of a path relative to the site root: absolute-path, or page-relative with relative_urls.
 
         A static file's name is swapped for its fingerprinted one. Relative links to folders
         name their index.html, so the site also works opened from disk (file://).
+        Each is made once per page depth: the same links are on every page.
         """
+        known = self.urls.get(path)
+        if known is None:
+            known = self.urls[path] = self.make_url(path)
+        return known
+
+    def make_url(self, path: str) -> str:
         path, hash_mark, fragment = path.lstrip("/").partition("#")
         path = self.assets.get(path, path)
         if not self.relative:
