@@ -49,13 +49,16 @@ def output_escape(value: object) -> str:
 
     Jinja joins every printed piece into a plain str (a macro's result is then wrapped in Markup
     again), so the Markup wrapper of each piece is never used; making it costs more than escaping
-    a short text. The bytes are escape()'s: the same _escape_inner for a str, escape() itself
-    for anything else.
+    a short text. The bytes are escape()'s: the same _escape_inner for a str, int or float (as
+    escape() does, of str(value)), escape() itself for anything else.
     """
     if type(value) is str:
         return _escape_inner(value)
-    if type(value) is Markup:
-        return value
+    kind = type(value)
+    if kind is Markup:
+        return value  # type: ignore[return-value]
+    if kind is int or kind is float:  # the charts' coordinates
+        return _escape_inner(str(value))
     return escape(value)
 
 

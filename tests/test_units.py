@@ -275,7 +275,20 @@ class Html:
 
 @pytest.mark.parametrize(
     "value",
-    ["", "plain", "a<b & 'c' \"d\" >", Markup("<i>x</i> &amp;"), type("S", (str,), {})("<s>"), 3, 1.5, None, Html()],
+    [
+        "",
+        "plain",
+        "a<b & 'c' \"d\" >",
+        Markup("<i>x</i> &amp;"),
+        type("S", (str,), {})("<s>"),
+        3,
+        -1.5,
+        1e300,
+        float("nan"),
+        True,
+        None,
+        Html(),
+    ],
 )
 def test_output_escape_prints_what_escape_prints(value: Any) -> None:
     assert str(output_escape(value)) == str(escape(value))
