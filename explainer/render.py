@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import MethodType
 from typing import Any
@@ -132,6 +133,8 @@ class Renderer:
         self.relative = relative
         self.url_caches: dict[str, dict[str, str]] = {}  # prefix → path → url()
         self.urls: dict[str, str] = {}
+        self.memo_caches: dict[str, dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]]] = {}  # prefix → once()
+        self.memo: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]] = {}
         self.prefix = ""  # with relative URLs: from the page being rendered to the site root, `../../`
         self.markdown_caches: dict[str, dict[str, Markup]] = {}
         self.env = make_environment(templates)
@@ -145,6 +148,7 @@ class Renderer:
             url_for=self.url_for,
             absolute_url=self.absolute_url,
             structured_data=self.structured_data,
+            once=self.once,
             sources_count=len(site.sources),
             generator=f"explainer {__version__}",
         )
@@ -157,6 +161,7 @@ class Renderer:
     def prefix(self, prefix: str) -> None:
         self._prefix = prefix
         self.urls = self.url_caches.setdefault(prefix, {})  # what url() made for pages at this depth
+        self.memo = self.memo_caches.setdefault(prefix, {})  # and once()
 
     def url(self, path: str = "") -> str:
         """The URL of a path relative to the site root: absolute-path, or page-relative with relative_urls.
@@ -178,6 +183,20 @@ class Renderer:
         if path == "" or path.endswith("/"):
             path += "index.html"
         return self.prefix + path + hash_mark + fragment
+
+    def once(self, macro: Callable[..., Any], *args: Any) -> Any:
+        """`{{ once(macro, args...) }}`: macro(args...) made the first time, then remembered for the build.
+
+        For macros of macros.html that many pages call with the same records (an event's dates):
+        a macro imported without context sees only its arguments and the globals, which are the
+        same all build long but for the links' prefix, and there is a memo per prefix. The
+        arguments are kept with the result, so the id() of each stays theirs.
+        """
+        key = (macro, *map(id, args))
+        known = self.memo.get(key)
+        if known is None:
+            known = self.memo[key] = (macro(*args), args)
+        return known[0]
 
     def absolute_url(self, path: str = "") -> str | None:
         """The full URL of a path, when base_url names a host; else None."""
