@@ -78,16 +78,19 @@ class Context(jinja2.runtime.Context):
     """A template context whose call() goes straight to the callables templates call most.
 
     Jinja's call() looks on every call for a pass_context, pass_environment or pass_eval_context
-    mark (on the callable and on its __call__) to know what to pass first. Macros and the
-    Renderer's own functions (url, url_for, ...) carry none, so they are called as Jinja would
-    call them, without the look; anything else goes through Jinja's call().
+    mark (on the callable and on its __call__) to know what to pass first. The Renderer's own
+    functions (url, url_for, ...) carry none, and a macro's __call__ takes the eval context, so
+    they are called as Jinja's call() would call them, without the look; anything else goes
+    through Jinja's call().
     """
 
     @internalcode
     def call(self, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         kind = type(obj)
-        if kind is not jinja2.runtime.Macro and not (kind is MethodType and type(obj.__self__) is Renderer):
-            return super().call(obj, *args, **kwargs)
+        if kind is jinja2.runtime.Macro:
+            args = (self.eval_ctx, *args)
+        elif not (kind is MethodType and type(obj.__self__) is Renderer):
+            return super().call(obj, *args, **kwargs)  # which reads _loop_vars and _block_vars
         if kwargs:
             kwargs.pop("_block_vars", None)
             kwargs.pop("_loop_vars", None)

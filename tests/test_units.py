@@ -295,9 +295,14 @@ def test_output_escape_prints_what_escape_prints(value: Any) -> None:
 
 
 def test_template_calls_still_pass_context_where_asked(tmp_path: Path) -> None:
-    env = make_environment(tmp_path)
-    env.globals["who"] = jinja2.pass_context(lambda context, greeting: f"{greeting} {context['name']}")
-    env.globals["shout"] = str.upper
     source = "{% macro m(x, y=2) %}[{{ x }}{{ y }}]{% endmacro %}{% macro c(x) %}({{ x }}{{ caller() }}){% endmacro %}"
     source += "{% for i in [1] %}{{ m(i) }}{{ who('hi') }}{{ shout('<a>') }}{% call c(i) %}c{% endcall %}{% endfor %}"
-    assert env.from_string(source).render(name="<n>") == "[12]hi &lt;n&gt;&lt;A&gt;(1c)"
+    source += (
+        "{% set ns = namespace() %}{% autoescape false %}{% set ns.raw = m('<b>') %}{% endautoescape %}{{ ns.raw }}"
+    )
+    rendered = []
+    for env in make_environment(tmp_path), jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined):
+        env.globals["who"] = jinja2.pass_context(lambda context, greeting: f"{greeting} {context['name']}")
+        env.globals["shout"] = str.upper
+        rendered.append(env.from_string(source).render(name="<n>"))
+    assert rendered[0] == rendered[1] == "[12]hi &lt;n&gt;&lt;A&gt;(1c)[&amp;lt;b&amp;gt;2]"
