@@ -123,6 +123,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         # An environment renders one build (every build makes a Renderer, and so an environment, of its
         # own): no need to stat each template file again on every page, for its extends and imports.
         auto_reload=False,
+        cache_size=-1,  # a plain dict of the loaded templates, not an LRU cache with a lock: a site has a dozen
     )
     env.template_class = Template
     env.context_class = Context
