@@ -50,6 +50,8 @@ def main() -> None:
     rounds = int(sys.argv[-1]) if sys.argv[-1].isdigit() else 7
     diags = Diagnostics()
     site = link(validate(load_content(content, diags), diags), diags, include_drafts=False)
+    if site is None:
+        sys.exit("\n".join(str(item) for item in diags.items) or f"{content}: no site")
     pages = plan(site)
     _static, assets = fingerprint(collect_static(ROOT / "static"))
     renderers = {"B": render_b.Renderer(site, ROOT / "templates", None, assets, False, diags)}
