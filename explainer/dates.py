@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import cache
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -20,21 +21,12 @@ class PartialDate:
     @property
     def iso(self) -> str:
         """The `<time datetime>` form: `2008`, `2021-12` or `2022-01-10`."""
-        if not self.month:
-            return f"{self.year:04d}"
-        if not self.day:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        return _iso(self.year, self.month, self.day)
 
     @property
     def display(self) -> str:
         """The reader's form: `2008`, `December 2021` or `10 January 2022`."""
-        if not self.month:
-            return str(self.year)
-        month = calendar.month_name[self.month]
-        if not self.day:
-            return f"{month} {self.year}"
-        return f"{self.day} {month} {self.year}"
+        return _display(self.year, self.month, self.day)
 
     @property
     def precision(self) -> str:
@@ -51,6 +43,29 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.iso
+
+
+# Both forms are memoised: a page shows the same few dates again and again, and a month's
+# name costs a strftime() each time (calendar.month_name).
+
+
+@cache
+def _iso(year: int, month: int, day: int) -> str:
+    if not month:
+        return f"{year:04d}"
+    if not day:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+@cache
+def _display(year: int, month: int, day: int) -> str:
+    if not month:
+        return str(year)
+    name = calendar.month_name[month]
+    if not day:
+        return f"{name} {year}"
+    return f"{day} {name} {year}"
 
 
 def parse_date(text: str) -> PartialDate:

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
+from types import MethodType
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup
+import jinja2.runtime
+from jinja2.utils import internalcode
+from markupsafe import Markup, escape
+
+try:
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # pragma: no cover  (MarkupSafe without its C speedups)
+    from markupsafe._native import _escape_inner
 
 from . import __version__
 from .diagnostics import Diagnostics
@@ -35,15 +45,89 @@ class TemplateProblem(Exception):
         self.message = message
 
 
+def output_escape(value: object) -> str:
+    """markupsafe.escape() for what a template prints (`{{ value }}`), without wrapping the text in Markup.
+
+    Jinja joins every printed piece into a plain str (a macro's result is then wrapped in Markup
+    again), so the Markup wrapper of each piece is never used; making it costs more than escaping
+    a short text. The bytes are escape()'s: the same _escape_inner for a str, int or float (as
+    escape() does, of str(value)), escape() itself for anything else.
+    """
+    if type(value) is str:
+        return _escape_inner(value)
+    kind = type(value)
+    if kind is Markup:
+        return value  # type: ignore[return-value]
+    if kind is int or kind is float:  # the charts' coordinates
+        return _escape_inner(str(value))
+    return escape(value)
+
+
+class Template(jinja2.Template):
+    """A Jinja template whose compiled code prints with output_escape() (see there)."""
+
+    @classmethod
+    def _from_namespace(cls, environment: jinja2.Environment, namespace: Any, globals: Any) -> jinja2.Template:
+        # Jinja compiles `{{ value }}` to `escape(value)`, with escape imported into the template's
+        # module namespace (`from jinja2.runtime import escape`) and used for nothing else.
+        namespace["escape"] = output_escape
+        return super()._from_namespace(environment, namespace, globals)
+
+
+class Context(jinja2.runtime.Context):
+    """A template context whose call() goes straight to the callables templates call most.
+
+    Jinja's call() looks on every call for a pass_context, pass_environment or pass_eval_context
+    mark (on the callable and on its __call__) to know what to pass first. The Renderer's own
+    functions (url, url_for, ...) carry none, and a macro's __call__ takes the eval context, so
+    they are called as Jinja's call() would call them, without the look; anything else goes
+    through Jinja's call().
+    """
+
+    @internalcode
+    def call(self, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        kind = type(obj)
+        if kind is jinja2.runtime.Macro:
+            args = (self.eval_ctx, *args)
+        elif not (kind is MethodType and type(obj.__self__) is Renderer):
+            return super().call(obj, *args, **kwargs)  # which reads _loop_vars and _block_vars
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return obj(*args, **kwargs)
+        except StopIteration:
+            return self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+
+
+class Environment(jinja2.Environment):
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals: one dict of the environment's and its own.
+
+        Jinja makes a ChainMap, which every page's context then copies (dict(), set()) and every
+        {% import %} compares with its own, key by key in Python: ~30 us a page. Jinja's own
+        advice is not to change globals once a template is loaded; the Renderer sets them all
+        before.
+        """
+        return {**self.globals, **(d or {})}
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # An environment renders one build (every build makes a Renderer, and so an environment, of its
+        # own): no need to stat each template file again on every page, for its extends and imports.
+        auto_reload=False,
+        cache_size=-1,  # a plain dict of the loaded templates, not an LRU cache with a lock: a site has a dozen
     )
+    env.template_class = Template
+    env.context_class = Context
+    return env
 
 
 class Renderer:
@@ -63,6 +147,10 @@ class Renderer:
         self.base = base_path(base_url or site.config.base_url)
         self.assets = assets or {}  # static/style.css → static/style.3f2a1b9c.css
         self.relative = relative
+        self.url_caches: dict[str, dict[str, str]] = {}  # prefix → path → url()
+        self.urls: dict[str, str] = {}
+        self.memo_caches: dict[str, dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]]] = {}  # prefix → once()
+        self.memo: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]] = {}
         self.prefix = ""  # with relative URLs: from the page being rendered to the site root, `../../`
         self.markdown_caches: dict[str, dict[str, Markup]] = {}
         self.env = make_environment(templates)
@@ -76,16 +164,34 @@ class Renderer:
             url_for=self.url_for,
             absolute_url=self.absolute_url,
             structured_data=self.structured_data,
+            once=self.once,
             sources_count=len(site.sources),
             generator=f"explainer {__version__}",
         )
+
+    @property
+    def prefix(self) -> str:
+        return self._prefix
+
+    @prefix.setter
+    def prefix(self, prefix: str) -> None:
+        self._prefix = prefix
+        self.urls = self.url_caches.setdefault(prefix, {})  # what url() made for pages at this depth
+        self.memo = self.memo_caches.setdefault(prefix, {})  # and once()
 
     def url(self, path: str = "") -> str:
         """The URL of a path relative to the site root: absolute-path, or page-relative with relative_urls.
 
         A static file's name is swapped for its fingerprinted one. Relative links to folders
         name their index.html, so the site also works opened from disk (file://).
+        Each is made once per page depth: the same links are on every page.
         """
+        known = self.urls.get(path)
+        if known is None:
+            known = self.urls[path] = self.make_url(path)
+        return known
+
+    def make_url(self, path: str) -> str:
         path, hash_mark, fragment = path.lstrip("/").partition("#")
         path = self.assets.get(path, path)
         if not self.relative:
@@ -93,6 +199,20 @@ class Renderer:
         if path == "" or path.endswith("/"):
             path += "index.html"
         return self.prefix + path + hash_mark + fragment
+
+    def once(self, macro: Callable[..., Any], *args: Any) -> Any:
+        """`{{ once(macro, args...) }}`: macro(args...) made the first time, then remembered for the build.
+
+        For macros of macros.html that many pages call with the same records (an event's dates):
+        a macro imported without context sees only its arguments and the globals, which are the
+        same all build long but for the links' prefix, and there is a memo per prefix. The
+        arguments are kept with the result, so the id() of each stays theirs.
+        """
+        key = (macro, *map(id, args))
+        known = self.memo.get(key)
+        if known is None:
+            known = self.memo[key] = (macro(*args), args)
+        return known[0]
 
     def absolute_url(self, path: str = "") -> str | None:
         """The full URL of a path, when base_url names a host; else None."""

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 from conftest import REPO
+from markupsafe import Markup, escape
 
 from explainer import hostfiles
 from explainer.dates import PartialDate, parse_date
@@ -15,8 +19,10 @@ from explainer.diagnostics import Diagnostics
 from explainer.fields import suggest_id
 from explainer.link import link
 from explainer.load import load_content
+from explainer.metadata import dumps, json_ld
 from explainer.pages import entity_url, plan
 from explainer.refs import find_refs, make_text
+from explainer.render import make_environment, output_escape
 from explainer.validate import validate
 from explainer.yamlfile import parse_yaml
 
@@ -332,3 +338,66 @@ def test_sitemap_and_feed_text_is_what_element_tree_wrote() -> None:
                 assert hostfiles.sitemap(pages, base) == _element_tree_sitemap(pages, base)
                 assert hostfiles.sitemap(pages[-1:], base) == _element_tree_sitemap(pages[-1:], base)
                 assert hostfiles.sitemap([], base) == _element_tree_sitemap([], base)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        "",
+        {"a": [], "b": {}, "c": ()},
+        {"b": {"z": 1, "a": [True, False, None, -3, 10**20]}, "a": 'x<y & \u2028é"\\\n\t\x00'},
+        {"é": "Ünïcode — “quotes”", "E": 1, "@type": "Thing", "@context": "https://schema.org"},
+        {"nested": [{"q": "1"}, [[]], [{}], [[{"deep": ["x"]}]]]},
+        ("a", ("b",)),
+    ],
+)
+def test_dumps_writes_what_json_dumps_writes(value: Any) -> None:
+    assert dumps(value) == json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+
+
+@pytest.mark.parametrize("value", [{"x": 1.5}, {1: "a"}, {"x": type("S", (str,), {})("s")}])
+def test_json_ld_falls_back_to_json_for_what_dumps_does_not_write(value: Any) -> None:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    assert json_ld(value) == f'<script type="application/ld+json">\n{text}\n</script>'
+
+
+class Html:
+    def __html__(self) -> str:
+        return "<b>safe</b>"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "plain",
+        "a<b & 'c' \"d\" >",
+        Markup("<i>x</i> &amp;"),
+        type("S", (str,), {})("<s>"),
+        3,
+        -1.5,
+        1e300,
+        float("nan"),
+        True,
+        None,
+        Html(),
+    ],
+)
+def test_output_escape_prints_what_escape_prints(value: Any) -> None:
+    assert str(output_escape(value)) == str(escape(value))
+
+
+def test_template_calls_still_pass_context_where_asked(tmp_path: Path) -> None:
+    source = "{% macro m(x, y=2) %}[{{ x }}{{ y }}]{% endmacro %}{% macro c(x) %}({{ x }}{{ caller() }}){% endmacro %}"
+    source += "{% for i in [1] %}{{ m(i) }}{{ who('hi') }}{{ shout('<a>') }}{% call c(i) %}c{% endcall %}{% endfor %}"
+    source += (
+        "{% set ns = namespace() %}{% autoescape false %}{% set ns.raw = m('<b>') %}{% endautoescape %}{{ ns.raw }}"
+    )
+    rendered = []
+    for env in make_environment(tmp_path), jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined):
+        env.globals["who"] = jinja2.pass_context(lambda context, greeting: f"{greeting} {context['name']}")
+        env.globals["shout"] = str.upper
+        rendered.append(env.from_string(source).render(name="<n>"))
+    assert rendered[0] == rendered[1] == "[12]hi &lt;n&gt;&lt;A&gt;(1c)[&amp;lt;b&amp;gt;2]"
