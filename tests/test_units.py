@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ from explainer.diagnostics import Diagnostics
 from explainer.fields import suggest_id
 from explainer.link import link
 from explainer.load import load_content
-from explainer.metadata import dumps, json_ld
 from explainer.pages import entity_url, plan
 from explainer.refs import find_refs, make_text
 from explainer.render import make_environment, output_escape
@@ -338,29 +336,6 @@ def test_sitemap_and_feed_text_is_what_element_tree_wrote() -> None:
                 assert hostfiles.sitemap(pages, base) == _element_tree_sitemap(pages, base)
                 assert hostfiles.sitemap(pages[-1:], base) == _element_tree_sitemap(pages[-1:], base)
                 assert hostfiles.sitemap([], base) == _element_tree_sitemap([], base)
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        {},
-        [],
-        "",
-        {"a": [], "b": {}, "c": ()},
-        {"b": {"z": 1, "a": [True, False, None, -3, 10**20]}, "a": 'x<y & \u2028é"\\\n\t\x00'},
-        {"é": "Ünïcode — “quotes”", "E": 1, "@type": "Thing", "@context": "https://schema.org"},
-        {"nested": [{"q": "1"}, [[]], [{}], [[{"deep": ["x"]}]]]},
-        ("a", ("b",)),
-    ],
-)
-def test_dumps_writes_what_json_dumps_writes(value: Any) -> None:
-    assert dumps(value) == json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
-
-
-@pytest.mark.parametrize("value", [{"x": 1.5}, {1: "a"}, {"x": type("S", (str,), {})("s")}])
-def test_json_ld_falls_back_to_json_for_what_dumps_does_not_write(value: Any) -> None:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
-    assert json_ld(value) == f'<script type="application/ld+json">\n{text}\n</script>'
 
 
 class Html:
