@@ -12,9 +12,10 @@ little longer and saved 30 % of rendering's CPU and 10–20 % of loading's
 
 from __future__ import annotations
 
+import ctypes
 import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 BUILD_THRESHOLDS = (50_000, 20, 50)
 
@@ -28,3 +29,14 @@ def fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
+
+
+def give_back_memory() -> None:
+    """Hand the C allocator's free pages back to the system (glibc's malloc_trim; elsewhere nothing).
+
+    Memory a build frees (the parsed documents' cache entries, the page keys' digests: ~100 MB each at
+    20,000 cards) stays resident in the process's heap. The page workers forked after would share it and
+    copy each page of it they allocate into; given back first, it costs nothing.
+    """
+    with suppress(AttributeError, OSError):  # not glibc: nothing to do
+        ctypes.CDLL(None).malloc_trim(0)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .buildcache import BuildStore, Digester, StoredMarkdown, Undigestable, digest, folder_key
 from .diagnostics import Diagnostic, Diagnostics
+from .gctune import give_back_memory
 from .link import Site
 from .pages import PageSpec
 from .prerender import FirstPass, prerender
@@ -169,7 +170,11 @@ def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags
                texts: FirstPass | None = None) -> None:  # fmt: skip
     """Every page into out: kept from the last output where the cache proves it unchanged, else rendered
     (and written unless the last output holds the same bytes); template problems go to diags. texts: the
-    Markdown first pass, if started already."""
+    Markdown first pass, if started already (every page renders then)."""
+    if texts is not None:  # finished before the page keys: their digests would be copies beside its workers
+        if jobs > 1 and len(pages) >= PARALLEL_MIN:
+            compile_templates(renderer)  # while its workers render the texts
+        texts.finish()
     keys: dict[str, bytes | None] = {}
     kept: list[str] = []
     dirty = pages
@@ -192,12 +197,12 @@ def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags
             for diagnostic in hit:
                 diags.add(diagnostic)
         digester.memo.clear()  # the records' digests (~100 MB at 20,000 cards); the Markdown keys need none of them
+        del digester
+        give_back_memory()  # before the workers fork: freed but resident memory would be theirs to copy
     out.begin(len(dirty), len(pages))
-    if jobs > 1 and len(dirty) >= PARALLEL_MIN:
-        compile_templates(renderer)  # while the first pass's workers (if any) render the texts
-    if texts is not None:
-        texts.finish()
-    elif not renderer.relative and len(dirty) == len(pages):  # every page to render: each Markdown text once, first
+    if texts is None and jobs > 1 and len(dirty) >= PARALLEL_MIN:
+        compile_templates(renderer)
+    if texts is None and not renderer.relative and len(dirty) == len(pages):  # every page: each text once, first
         prerender(renderer.markdown, renderer.site, jobs)
     if store is not None and isinstance(renderer.markdown.cache, StoredMarkdown):
         store.add_markdown(renderer.markdown.cache.take())
