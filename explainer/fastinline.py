@@ -79,15 +79,19 @@ def needed_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
 
 
 @functools.lru_cache(maxsize=512)
-def _needed_characters(expression: str, flags: int) -> frozenset[str] | None:
+def _parsed(expression: str, flags: int) -> Any:
+    """The expression's parse tree, or None: case-insensitive, or a surprise from the private parser."""
     if flags & _IGNORECASE:
         return None
     try:
-        parsed = sre_parse.parse(expression, flags)
+        return sre_parse.parse(expression, flags)
     except Exception:  # a private module: any surprise means no shortcut
         return None
-    chars = _needed_in_sequence(parsed)
-    return chars or None
+
+
+def _needed_characters(expression: str, flags: int) -> frozenset[str] | None:
+    parsed = _parsed(expression, flags)
+    return (_needed_in_sequence(parsed) or None) if parsed is not None else None
 
 
 def needed_text(pattern: re.Pattern[str]) -> str | None:
@@ -98,13 +102,9 @@ def needed_text(pattern: re.Pattern[str]) -> str | None:
 _ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
 
 
-@functools.lru_cache(maxsize=512)
 def _needed_text(expression: str, flags: int) -> str | None:
-    if flags & _IGNORECASE:
-        return None
-    try:
-        parsed = sre_parse.parse(expression, flags)
-    except Exception:  # a private module: any surprise means no shortcut
+    parsed = _parsed(expression, flags)
+    if parsed is None:
         return None
     best = run = ""
     for op, av in parsed:
