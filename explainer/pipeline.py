@@ -116,21 +116,21 @@ def render_site(
         files = render_pages(site, pages, options.templates, diags, options.base_url, assets, options.relative_urls)
     if diags.has_errors():
         return None
-    likely_mistakes(site, records, diags)
-    warn_base_url(site, base_url, diags)
-    files.update((cache.host_files if cache else host_files)(site, pages, base_url))
-    files.update(cache.view_files(site, base_url) if cache else view_files(site, base_url))
+    files.update(finish_site(site, records, pages, base_url, diags, cache))
     if options.search:
         files.update(search.search_index(files, diags, search.pagefind_executable(), options.output))
     files.update(static)
     return files, Counter(page.kind for page in pages)
 
 
-def finish_site(site: Site, records: Records, pages: list[PageSpec], base_url: str,
-                diags: Diagnostics) -> dict[str, bytes]:  # fmt: skip
-    """The advice, the host files and the views: what `build` makes while the pages render."""
+def finish_site(site: Site, records: Records, pages: list[PageSpec], base_url: str, diags: Diagnostics,
+                cache: BuildCache | None = None) -> dict[str, bytes]:  # fmt: skip
+    """After the pages have rendered: the advice warnings, the host files and the views (serve's cache keeps
+    the parts that did not change)."""
     likely_mistakes(site, records, diags)
     warn_base_url(site, base_url, diags)
+    if cache:
+        return cache.host_files(site, pages, base_url) | cache.view_files(site, base_url)
     return host_files(site, pages, base_url) | view_files(site, base_url)
 
 
