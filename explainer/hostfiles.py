@@ -30,12 +30,6 @@ def timestamp(date: PartialDate) -> str:
     return f"{day(date)}T00:00:00Z"
 
 
-def _xml(root: ET.Element) -> bytes:
-    ET.indent(root)
-    text: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return text + b"\n"
-
-
 # sitemap.xml (a line per page) and feed.xml are written as text, as ElementTree (ET.indent, then ET.tostring)
 # writes them, with its own escaping: 8,757 elements at 5,000 cards took ElementTree about 0.15 s.
 _DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"

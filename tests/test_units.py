@@ -272,6 +272,13 @@ def test_suggest_id(value: str, fixed: str | None) -> None:
 # --- sitemap.xml and feed.xml, written as text ---
 
 
+def _element_tree_xml(root: ET.Element) -> bytes:
+    """How hostfiles wrote an element tree before it wrote text."""
+    ET.indent(root)
+    text: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return text + b"\n"
+
+
 def _element_tree_sitemap(pages: list[Any], base: str) -> bytes:
     """What hostfiles.sitemap wrote with ElementTree before it wrote text: the reference."""
     ET.register_namespace("", hostfiles.SITEMAP)
@@ -283,7 +290,7 @@ def _element_tree_sitemap(pages: list[Any], base: str) -> bytes:
         ET.SubElement(url, f"{{{hostfiles.SITEMAP}}}loc").text = base + page.url
         if page.updated:
             ET.SubElement(url, f"{{{hostfiles.SITEMAP}}}lastmod").text = hostfiles.day(page.updated)
-    return hostfiles._xml(urlset)
+    return _element_tree_xml(urlset)
 
 
 def _element_tree_feed(site: Any, base: str) -> bytes:
@@ -312,7 +319,7 @@ def _element_tree_feed(site: Any, base: str) -> bytes:
         ET.SubElement(entry, f"{{{atom}}}link", href=url, rel="alternate", type="text/html")
         ET.SubElement(entry, f"{{{atom}}}updated").text = hostfiles.timestamp(updated or newest)
         ET.SubElement(entry, f"{{{atom}}}summary").text = issue.summary
-    return hostfiles._xml(feed)
+    return _element_tree_xml(feed)
 
 
 def test_sitemap_and_feed_text_is_what_element_tree_wrote() -> None:
