@@ -193,10 +193,13 @@ class Rebuilder:
         return [Reload(self.state.base + pages[0])]
 
 
-def watch(folders: list[Path], rebuild: Callable[[set[str]], list[Reload]], loop: IOLoop,
+def watch(folders: list[Path], before: Stamp, rebuild: Callable[[set[str]], list[Reload]], loop: IOLoop,
           stop: threading.Event) -> None:  # fmt: skip
-    """Poll folders; after each save (or burst of saves) rebuild, then tell the browsers."""
-    before = scan(folders)
+    """Poll folders; after each save (or burst of saves) rebuild, then tell the browsers.
+
+    before: scan(folders) taken before the build being served began, so a save made while it ran
+    (or between its end and this thread's start) is built, not taken for the starting state.
+    """
     while not stop.is_set():
         started = time.perf_counter()
         now = scan(folders)
@@ -268,7 +271,9 @@ def run(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: 
     rebuilder = Rebuilder(options, state, quiet)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, stop_on_sigterm)
+    folders = [options.content, options.templates, options.static]
     try:
+        before = scan(folders)  # before the first build: a save made while it runs is built after it
         rebuilder.build()
         gc.collect()
         gc.freeze()  # the first build's objects live on: full collections need not scan them on every save
@@ -277,8 +282,7 @@ def run(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: 
         print(f"Serving on {url} (Ctrl-C to stop)", flush=True)
         if open_browser:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-        folders = [options.content, options.templates, options.static]
-        args = (folders, rebuilder.build, IOLoop.current(), stop)
+        args = (folders, before, rebuilder.build, IOLoop.current(), stop)
         threading.Thread(target=watch, args=args, name="explainer-watch", daemon=True).start()
         IOLoop.current().start()
     except OutputRefused as refused:

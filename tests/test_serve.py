@@ -25,6 +25,7 @@ from conftest import REPO, run_build
 
 CARD = "content/issues/nato-expansion.md"
 PAGE = "issues/nato-expansion/index.html"
+BODY = "## What Russia is asking for"
 WAIT = 20.0  # seconds: generous for a loaded CI machine; tests check behaviour, not speed
 
 
@@ -170,6 +171,55 @@ def test_save_reloads_once_and_rewrites_only_what_changed(example_site: Path, se
         assert after[rel][1] == before[rel][1], f"{rel} was rewritten with the same bytes"
     assert not [rel for rel, (data, _) in after.items() if b"livereload" in data]  # the client is never on disk
     client.close()
+
+
+def test_a_save_made_while_the_first_build_runs_is_built_after_it(example_site: Path, serve: Any) -> None:
+    """Saves keep coming while the server starts; the page served at the end shows the last one."""
+    card = example_site / CARD
+    text = card.read_text(encoding="utf-8")
+    saved: list[str] = []
+    done = threading.Event()
+
+    def keep_saving() -> None:
+        while not done.is_set():
+            saved.append(f"marker-{len(saved)}-okapi")
+            card.write_text(text.replace(BODY, f"{saved[-1]}\n\n{BODY}", 1), encoding="utf-8")
+            time.sleep(0.01)
+
+    saver = threading.Thread(target=keep_saving)
+    saver.start()
+    try:
+        server = serve()
+    finally:
+        done.set()
+        saver.join()
+    deadline = time.monotonic() + WAIT
+    while saved[-1] not in (page := server.get("/issues/nato-expansion/")[2]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    shown = re.findall(r"marker-\d+", page)
+    assert saved[-1] in page, f"{len(saved)} saves; the page shows {shown}"
+
+
+def test_watch_builds_a_save_made_after_its_starting_scan(tmp_path: Path) -> None:
+    """The watcher starts from the scan taken before the first build, not from one of its own."""
+    from explainer.serve import scan, watch
+
+    (tmp_path / "a.md").write_text("one", encoding="utf-8")
+    before = scan([tmp_path])
+    (tmp_path / "a.md").write_text("two!", encoding="utf-8")  # saved while the first build ran
+    built: list[set[str]] = []
+    stop = threading.Event()
+
+    def rebuild(changed: set[str]) -> list[Any]:
+        built.append(changed)
+        stop.set()
+        return []
+
+    watcher = threading.Thread(target=watch, args=([tmp_path], before, rebuild, None, stop))
+    watcher.start()
+    watcher.join(timeout=WAIT)
+    stop.set()
+    assert built == [{str(tmp_path / "a.md")}]
 
 
 def test_broken_save_shows_errors_in_every_page_then_the_site_returns(example_site: Path, serve: Any) -> None:
@@ -418,7 +468,6 @@ VIEW_FILES = (  # the files that are not pages: feeds and JSON exports
     "feed.xml",
     "sitemap.xml",
 )
-BODY = "## What Russia is asking for"
 VIEW_EDITS = [  # (file, old text, new text): saves that change what the view files show
     (CARD, BODY, "A line about [[ukraine]] in the body.\n\n" + BODY),  # body only: in data/explainer.json
     (CARD, "status: deadlocked", "status: progress"),  # front matter
@@ -438,7 +487,7 @@ def test_view_files_served_after_saves_equal_a_clean_builds(example_site: Path, 
     for n, (rel, old, new) in enumerate(VIEW_EDITS):
         edit(example_site / rel, old, new)
         message = client.next()
-        assert message is not None and message["command"] == "reload", rel
+        assert message is not None and message["command"] == "reload", (rel, server.stderr)
         clean = tmp_path / f"clean-{n}"
         built = run_build(example_site, "--drafts", "--no-search", "--no-cache", "--output", str(clean))
         assert built.returncode == 0, built.stderr
