@@ -45,7 +45,7 @@ from markupsafe import Markup
 from . import __version__
 from .dates import PartialDate
 from .diagnostics import Diagnostic, Diagnostics
-from .load import Document, document_of, load_document
+from .load import Document, document_of, load_document, pack_document, unpack_document
 from .model import Ref, Text
 from .refs import REF_RE
 
@@ -373,9 +373,6 @@ class BuildStore:
         write_pickle(self.markdown_path, {"texts": texts})
 
 
-DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
-
-
 class StoredDocuments:
     """load.load_content's cache for `build`: each content file's Document and load diagnostics, kept under a
     digest of its kind and bytes (the name it is listed under is the key), so an unchanged file is not parsed
@@ -398,27 +395,41 @@ class StoredDocuments:
         return self._entries
 
     def load(self, kind: str, path: Path, rel: str, diags: Diagnostics) -> Document:
-        try:
-            raw = path.read_bytes()
-        except OSError:
+        found = self.lookup(kind, path, rel)
+        if found is None:
             return load_document(kind, path, rel, diags)  # which says why it cannot be read
-        key = digest(b"document", kind.encode(), raw)
-        entry = self.entries.get(rel)
-        diagnostics: list[Diagnostic]
-        if entry is None or entry[0] != key:
-            own = Diagnostics()
-            document = document_of(kind, raw, rel, own)
-            diagnostics = own.items
-            fields = tuple(getattr(document, name) for name in DOCUMENT_FIELDS)
-            entry = (key, pickle.dumps((fields, diagnostics), protocol=pickle.HIGHEST_PROTOCOL))
-            self.parsed += 1
+        entry, document, diagnostics = found
+        if document is None:
+            document, diagnostics = self.adopt(rel, entry, False)
         else:
-            fields, diagnostics = pickle.loads(entry[1])
-            document = Document(*fields)
-        self.used[rel] = entry
+            self.used[rel] = entry
+            self.parsed += 1
         for diagnostic in diagnostics:
             diags.add(diagnostic)
         return document
+
+    def lookup(self, kind: str, path: Path, rel: str) -> tuple[tuple[bytes, bytes], Document | None,
+                                                                list[Diagnostic]] | None:  # fmt: skip
+        """The file's entry (key, pickled Document and diagnostics); with the Document and its diagnostics when
+        it was parsed afresh, (entry, None, []) when stored; None when the file cannot be read."""
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        key = digest(b"document", kind.encode(), raw)
+        entry = self.entries.get(rel)
+        if entry is not None and entry[0] == key:
+            return entry, None, []
+        own = Diagnostics()
+        document = document_of(kind, raw, rel, own)
+        return (key, pack_document(document, own.items)), document, own.items
+
+    def adopt(self, rel: str, entry: tuple[bytes, bytes], parsed: bool) -> tuple[Document, list[Diagnostic]]:
+        """Keep entry as this build's for rel (parsed: afresh, by a loadpool worker); its Document and
+        diagnostics."""
+        self.used[rel] = entry
+        self.parsed += parsed
+        return unpack_document(entry[1])
 
     def save(self) -> None:
         """Keep the files of this build, if any was parsed afresh or is gone; then let go of every entry. Safe

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import dataclasses
+import pickle
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -87,6 +89,21 @@ def folder_files(kind: str, folder: Path, read: tuple[str, ...], looks_like: tup
             yield kind, path
         elif misnamed is not None and path.suffix.lower() in looks_like:
             misnamed.append((path, read[0]))
+
+
+DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
+
+
+def pack_document(document: Document, diagnostics: list[Diagnostic]) -> bytes:
+    """A Document and its load diagnostics, pickled as plain values (its fields in order: a frozen dataclass
+    would be rebuilt field by field through object.__setattr__)."""
+    fields = tuple(getattr(document, name) for name in DOCUMENT_FIELDS)
+    return pickle.dumps((fields, diagnostics), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack_document(data: bytes) -> tuple[Document, list[Diagnostic]]:
+    fields, diagnostics = pickle.loads(data)
+    return Document(*fields), diagnostics
 
 
 def read_text(path: Path, rel: str, diags: Diagnostics) -> str | None:
@@ -230,8 +247,14 @@ class DocumentCache(Protocol):
 
 def load_content(root: Path, diags: Diagnostics, cache: DocumentCache | None = None) -> list[Document]:
     """Load every content file under root; problems go to diags. A cache skips unchanged files."""
+    return load_listed(listed_files(root, diags), diags, cache)
+
+
+def load_listed(listed: list[tuple[str, Path, str, bool]], diags: Diagnostics,
+                cache: DocumentCache | None = None) -> list[Document]:  # fmt: skip
+    """load_content() of the files listed_files() gave."""
     documents = []
-    for kind, path, rel, inside in listed_files(root, diags):
+    for kind, path, rel, inside in listed:
         if not inside:
             documents.append(Document(kind, rel, None, readable=False))
         else:

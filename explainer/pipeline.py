@@ -15,7 +15,7 @@ from .diagnostics import Diagnostics
 from .gctune import fewer_collections, give_back_memory
 from .hostfiles import absolute_base, host_files
 from .link import Site, link
-from .load import load_content
+from .loadpool import load_content
 from .pages import PageSpec, plan
 from .parallel import Progress, first_pass, make_renderer, render_all
 from .render import render_pages
@@ -73,7 +73,7 @@ def render_site(
         documents = cache.load(options.content, diags)
         records = cache.validate(documents, diags)
     else:
-        documents = load_content(options.content, diags, store.documents if store else None)
+        documents = load_content(options.content, diags, store.documents if store else None, options.jobs)
         if store:
             store.documents.save()
         records = validate(documents, diags)

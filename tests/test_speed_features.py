@@ -337,3 +337,84 @@ def test_a_cache_from_another_version_is_dropped_without_a_warning(corpus_site: 
     result = run_main(corpus_site, "--no-search", "--output", "cached")
     assert result.returncode == 0 and result.stderr == ""  # an upgrade is not a corrupt cache
     assert tree(corpus_site / "cached") == clean(corpus_site)
+
+
+def broken_corpus(site: Path) -> Path:
+    """corpus_site's content with files that fail to load in each way the loader reports."""
+    content = site / "content"
+    issues = content / "issues"
+    (issues / "bad-yaml.md").write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
+    (issues / "latin1.md").write_bytes("---\ntitle: Caf\xe9\n---\n".encode("latin-1"))
+    (issues / "no-front.md").write_text("Just text.\n", encoding="utf-8")
+    (issues / "outside.md").symlink_to(site / "templates" / "base.html")
+    return content
+
+
+def test_files_loaded_across_processes_give_the_same_documents_diagnostics_and_cache(
+    corpus_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from explainer import loadpool
+    from explainer.diagnostics import Diagnostics
+    from explainer.load import load_content
+
+    monkeypatch.setattr(loadpool, "PARALLEL_MIN", 1)
+    content = broken_corpus(corpus_site)
+    one, many = Diagnostics(), Diagnostics()
+    reference = load_content(content, one)
+    assert loadpool.load_content(content, many, None, 3) == reference
+    assert many.items == one.items and len(one.items) >= 4
+    stores = []
+    for jobs in (1, 2, 2):  # the third loads from the entries the second saved
+        store = buildcache.StoredDocuments(corpus_site / f"documents-{jobs}.pickle", b"code")
+        got = Diagnostics()
+        assert loadpool.load_content(content, got, store, jobs) == reference
+        assert got.items == one.items
+        stores.append((dict(store.used), store.parsed))
+        store.save()
+    assert stores[0] == stores[1]
+    assert stores[0][1] == len(reference) - 1  # each file parsed, but the symlink out is not read
+    assert stores[2] == (stores[1][0], 0)  # nothing parsed again: every entry came from the cache
+
+
+def test_a_loading_process_that_fails_leaves_its_files_to_the_main_one(
+    corpus_site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from explainer import loadpool
+    from explainer.diagnostics import Diagnostics
+    from explainer.load import load_content
+
+    monkeypatch.setattr(loadpool, "PARALLEL_MIN", 1)
+    content = broken_corpus(corpus_site)
+    one = Diagnostics()
+    reference = load_content(content, one)
+    parent, real = os.getpid(), loadpool.load_one
+
+    def fails_in_a_child(*args: object) -> object:
+        if os.getpid() != parent:
+            os._exit(7)  # killed mid-share, as by the OOM killer
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loadpool, "load_one", fails_in_a_child)
+    got = Diagnostics()
+    assert loadpool.load_content(content, got, None, 2) == reference
+    assert got.items == one.items
+    assert capsys.readouterr().err == "warning: a loading process failed; its files are read again here\n"
+
+
+def test_a_build_whose_files_load_across_processes_is_byte_identical(
+    corpus_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from explainer import loadpool
+
+    card = corpus_site / "content" / "issues" / "issue-00003.md"
+    card.write_text(card.read_text() + "\nSee [[nobody-here]].\n")  # an error: reported the same way
+    reference = run_main(corpus_site, "--no-search", "--output", "reference", "--jobs", "1", "--no-cache")
+    assert reference.returncode == 1 and "nobody-here" in reference.stderr
+    monkeypatch.setattr(loadpool, "PARALLEL_MIN", 1)
+    for args in (("--no-cache",), ()):
+        result = run_main(corpus_site, "--no-search", "--output", "other", "--jobs", "2", *args)
+        assert (result.returncode, result.stderr) == (1, reference.stderr.replace("reference", "other"))
+    card.write_text(card.read_text().replace("\nSee [[nobody-here]].\n", ""))
+    expected = tree(build(corpus_site, "reference", "--jobs", "1", "--no-cache"))
+    for args in (("--no-cache",), (), ()):  # the last one from the cached documents
+        assert tree(build(corpus_site, "other", "--jobs", "2", *args)) == expected
