@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .dates import PartialDate
@@ -26,6 +26,7 @@ KIND_GROUPS = (
 KIND_LABELS = {"person": "Person", "country": "Country", "organization": "Organisation", "group": "Group"}
 HOME_ACTORS = 8
 HOME_EVENTS = 5
+Later = tuple[Callable[..., dict[str, Any]], tuple[Any, ...]]  # how to make a page's context, and from what
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +41,18 @@ class PageSpec:
     context: dict[str, Any]
     updated: PartialDate | None = None
     file: str | None = None  # the output file, when it is not <url>index.html
+    later: Later | None = None  # plan(lazy=True): the context is made by complete(), in the process that renders
 
     @property
     def output_path(self) -> str:
         return self.file or f"{self.url}index.html"
+
+    def complete(self) -> PageSpec:
+        """The page with its context, made now if plan(lazy=True) left it for later."""
+        if self.later is None:
+            return self
+        make, args = self.later
+        return replace(self, context=make(*args), later=None)
 
 
 def entity_url(entity: Entity) -> str:
@@ -91,7 +100,18 @@ class Planner:
     def objects(self, ids: Iterable[str]) -> list[Any]:
         return [self.site.entities[i] for i in ids if i in self.site.entities]
 
-    def issue_page(self, issue: Issue, index: int) -> PageSpec:
+    @staticmethod
+    def context(lazy: bool, make: Callable[..., dict[str, Any]], *args: Any) -> tuple[dict[str, Any], Later | None]:
+        """A page's context and PageSpec.later: the context made now, or how to make it later."""
+        return ({}, (make, args)) if lazy else (make(*args), None)
+
+    def issue_page(self, issue: Issue, index: int, lazy: bool = False) -> PageSpec:
+        context, later = self.context(lazy, self.issue_context, issue, index)
+        updated = issue.updated or self.site.config.updated
+        return PageSpec(entity_url(issue), "issue.html", "issue", issue.title, plain(issue.summary), context, updated,
+                        later=later)  # fmt: skip
+
+    def issue_context(self, issue: Issue, index: int) -> dict[str, Any]:
         before, after = neighbours(self.site.issues, index)
         get = self.site.entities.get
         positions = [(get(p.actor.id), p.text) for p in issue.positions if p.actor.id in self.site.entities]
@@ -112,10 +132,16 @@ class Planner:
             "updates": issue_updates(issue),
             "chart": chart(events),
         }
-        updated = issue.updated or self.site.config.updated
-        return PageSpec(entity_url(issue), "issue.html", "issue", issue.title, plain(issue.summary), context, updated)
+        return context
 
-    def actor_page(self, actor: Actor) -> PageSpec:
+    def actor_page(self, actor: Actor, lazy: bool = False) -> PageSpec:
+        context, later = self.context(lazy, self.actor_context, actor)
+        role = actor.role or KIND_LABELS[actor.kind]
+        description = self.plain(actor.summary) if actor.summary else f"{actor.name}: {role}"
+        return PageSpec(entity_url(actor), "actor.html", "actor", actor.name, description, context,
+                        self.site.config.updated, later=later)  # fmt: skip
+
+    def actor_context(self, actor: Actor) -> dict[str, Any]:
         issues = []
         for issue in self.objects(self.rel.actor_issues.get(actor.id, ())):
             stance = next((p.text for p in issue.positions if p.actor.id == actor.id), None)
@@ -136,13 +162,15 @@ class Planner:
             "relation_labels": RELATION_LABELS,
             "chart": chart(events),
         }
-        role = actor.role or KIND_LABELS[actor.kind]
-        description = self.plain(actor.summary) if actor.summary else f"{actor.name}: {role}"
-        return PageSpec(
-            entity_url(actor), "actor.html", "actor", actor.name, description, context, self.site.config.updated
-        )
+        return context
 
-    def event_page(self, event: Event, index: int) -> PageSpec:
+    def event_page(self, event: Event, index: int, lazy: bool = False) -> PageSpec:
+        context, later = self.context(lazy, self.event_context, event, index)
+        description = self.plain(event.summary) if event.summary else f"{event.title}, {event.date.display}"
+        return PageSpec(entity_url(event), "event.html", "event", event.title, description, context,
+                        self.site.config.updated, later=later)  # fmt: skip
+
+    def event_context(self, event: Event, index: int) -> dict[str, Any]:
         before, after = neighbours(self.site.events, index)
         context = {
             "event": event,
@@ -153,10 +181,7 @@ class Planner:
             "previous": before,
             "next": after,
         }
-        description = self.plain(event.summary) if event.summary else f"{event.title}, {event.date.display}"
-        return PageSpec(
-            entity_url(event), "event.html", "event", event.title, description, context, self.site.config.updated
-        )
+        return context
 
     def home_page(self) -> PageSpec:
         ranked = sorted(
@@ -219,18 +244,19 @@ class Planner:
         return PageSpec("404.html", "404.html", "404", "Page not found", description, {}, file="404.html")
 
 
-def plan(site: Site) -> list[PageSpec]:
-    """Every page of the site, in a stable order."""
+def plan(site: Site, lazy: bool = False) -> list[PageSpec]:
+    """Every page of the site, in a stable order. lazy: the issue, actor and event pages' contexts are left to
+    PageSpec.complete(), for the page workers to make (`build`, when every page renders)."""
     planner = Planner(site)
     return [
         planner.home_page(),
-        *(planner.issue_page(issue, n) for n, issue in enumerate(site.issues)),
+        *(planner.issue_page(issue, n, lazy) for n, issue in enumerate(site.issues)),
         planner.positions_page(),
         planner.actors_index(),
         planner.actors_map(),
-        *(planner.actor_page(actor) for actor in site.actors),
+        *(planner.actor_page(actor, lazy) for actor in site.actors),
         planner.events_index(),
-        *(planner.event_page(event, n) for n, event in enumerate(site.events)),
+        *(planner.event_page(event, n, lazy) for n, event in enumerate(site.events)),
         planner.search_page(),
         planner.not_found(),
     ]

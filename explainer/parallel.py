@@ -77,7 +77,8 @@ _JOB: tuple[Renderer, list[PageSpec], Staging, int] | None = None
 
 
 def render_run(bounds: tuple[int, int]) -> Batch:
-    """Render pages[start:stop] of the current job into the output, each with its own diagnostics."""
+    """Render pages[start:stop] of the current job into the output, each with its own diagnostics (and the
+    context of a page planned lazily made here)."""
     assert _JOB is not None
     renderer, pages, out, parent = _JOB
     if os.getpid() != parent and os.getppid() != parent:
@@ -85,6 +86,7 @@ def render_run(bounds: tuple[int, int]) -> Batch:
     done: list[tuple[str, bool, list[Diagnostic]]] = []
     problem = None
     for page in pages[bounds[0] : bounds[1]]:
+        page = page.complete()
         own = Diagnostics()
         renderer.markdown.diags = own
         try:

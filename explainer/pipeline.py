@@ -95,7 +95,9 @@ def render_site(
         renderer = make_renderer(site, options.templates, diags, options.base_url, assets, options.relative_urls,
                                  store)  # fmt: skip
         texts = first_pass(renderer, store, options.jobs)  # the Markdown texts render while the pages are planned
-        pages = plan(site)
+        # Every page renders and no page key is made: the workers make the contexts, in parallel. (The keys
+        # need the contexts in the main process: made in the workers, they cost twice as much CPU, measured.)
+        pages = plan(site, lazy=texts is not None and store is None)
         render_all(renderer, pages, options.templates, diags, options.jobs, store, out,
                    Progress(len(pages), options.progress), texts)  # fmt: skip
         if diags.has_errors():

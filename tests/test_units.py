@@ -383,3 +383,14 @@ def test_template_calls_still_pass_context_where_asked(tmp_path: Path) -> None:
         env.globals["shout"] = str.upper
         rendered.append(env.from_string(source).render(name="<n>"))
     assert rendered[0] == rendered[1] == "[12]hi &lt;n&gt;&lt;A&gt;(1c)[&amp;lt;b&amp;gt;2]"
+
+
+def test_pages_planned_lazily_complete_to_the_pages_planned_at_once() -> None:
+    diags = Diagnostics()
+    site = link(validate(load_content(REPO / "content", diags), diags), diags)
+    assert site is not None
+    eager, lazy = plan(site), plan(site, lazy=True)
+    assert [page.later is not None for page in lazy].count(True) == len(site.issues + site.actors + site.events)
+    assert all(page.context == {} for page in lazy if page.later is not None)
+    assert [page.complete() for page in lazy] == eager
+    assert all(page.complete() is page for page in eager)
