@@ -34,6 +34,7 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup
 
+from . import previewpool
 from .diagnostics import Diagnostic, Diagnostics
 from .hostfiles import host_files
 from .link import Site
@@ -182,6 +183,7 @@ class BuildCache:
         self.ref_index = RefIndex()
         self.site: Site | None = None  # the last site rendered
         self.rendered = 0  # pages rendered by the last build, for the terminal and the benchmark
+        self.jobs = 1  # processes that may render a build's pages (previewpool)
 
     def load(self, root: Path, diags: Diagnostics) -> list[Document]:
         """load_content(); when the watcher says which existing files changed, only those are looked at."""
@@ -263,7 +265,7 @@ class BuildCache:
         paths = [page.output_path for page in pages]
         dirty = [page for page, path in zip(pages, paths, strict=True) if self.is_dirty(page, path, changed)]
         reads = BodyReads(renderer)
-        fresh = self.render_dirty(renderer, dirty, diags)
+        fresh = self.render_dirty(renderer, dirty, diags, reads)
         for page in dirty:
             if page.output_path in fresh:
                 refs = self.ref_index.refs(page.context)
@@ -276,11 +278,15 @@ class BuildCache:
         self.pages = kept
         return {path: entry.html for path, entry in kept.items()}
 
-    def render_dirty(self, renderer: Renderer, pages: list[PageSpec], diags: Diagnostics) -> dict[str, bytes]:
-        """render.render_each, with compiled templates and Markdown kept from the last build."""
+    def render_dirty(self, renderer: Renderer, pages: list[PageSpec], diags: Diagnostics,
+                     reads: BodyReads) -> dict[str, bytes]:  # fmt: skip
+        """render.render_each, with compiled templates and Markdown kept from the last build; many pages (the
+        first build) over `jobs` forked workers when no other thread runs (`previewpool`)."""
         renderer.env.bytecode_cache = self.bytecode
         if not renderer.relative:  # relative links differ by page depth: the renderer keeps those itself
             renderer.markdown.cache = self.markdown
+        if previewpool.usable(pages, self.jobs):
+            return previewpool.render_forked(renderer, pages, reads, diags, self.jobs)
         return render_each(renderer, pages, diags)
 
     def is_dirty(self, page: PageSpec, path: str, changed: set[str]) -> bool:

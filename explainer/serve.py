@@ -128,6 +128,7 @@ class Rebuilder:
         self.state = state
         self.quiet = quiet
         self.cache = BuildCache()
+        self.cache.jobs = options.jobs
         self.files: dict[str, bytes] | None = None  # the last good build, as written to the output folder
         self.warnings: list[Diagnostic] = []  # printed after the last good build
 

@@ -7,6 +7,7 @@ import pickle
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
@@ -418,3 +419,47 @@ def test_a_build_whose_files_load_across_processes_is_byte_identical(
     expected = tree(build(corpus_site, "reference", "--jobs", "1", "--no-cache"))
     for args in (("--no-cache",), (), ()):  # the last one from the cached documents
         assert tree(build(corpus_site, "other", "--jobs", "2", *args)) == expected
+
+
+def test_serves_first_build_over_forked_workers_is_the_one_process_build(
+    corpus_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from explainer import previewpool
+    from explainer.diagnostics import Diagnostics
+    from explainer.incremental import BuildCache
+    from explainer.pipeline import BuildOptions, render_site
+    from explainer.serve import preview_options
+
+    card = corpus_site / "content" / "issues" / "issue-00002.md"
+    card.write_text(card.read_text() + "\nA <b>raw</b> tag.\n")  # a warning found while rendering Markdown
+    folders = (corpus_site / "content", corpus_site / "out", corpus_site / "templates", corpus_site / "static")
+    options = preview_options(BuildOptions(*folders, base_url="https://example.org/x/"))
+    monkeypatch.setattr(previewpool, "PARALLEL_MIN", 1)
+    forked: list[int] = []
+    real = previewpool.render_forked
+
+    def counted(*args: Any) -> dict[str, bytes]:
+        forked.append(len(args[1]))
+        return real(*args)
+
+    monkeypatch.setattr(previewpool, "render_forked", counted)
+    one, many = BuildCache(), BuildCache()
+    many.jobs = 3
+    results = []
+    for cache in (one, many):
+        diags = Diagnostics()
+        built = render_site(options, diags, cache)
+        assert built is not None
+        results.append((built[0], diags.items))
+    assert forked == [77]  # the first build of `many` went through the workers, every page
+    assert results[0] == results[1] and any("raw HTML" in d.message for d in results[0][1])
+    assert {p: e.bodies for p, e in one.pages.items()} == {p: e.bodies for p, e in many.pages.items()}
+    assert set(one.markdown) == set(many.markdown)
+    text = card.read_text()
+    card.write_text(text.replace("## What is at stake", "## What is at stake now", 1))  # a body-only save
+    clean = render_site(options, Diagnostics())
+    assert clean is not None
+    for cache in (one, many):
+        again = render_site(options, Diagnostics(), cache)
+        assert again is not None and again[0] == clean[0]
+        assert cache.rendered == 1  # the card's page: the workers' record of which bodies each page read holds
