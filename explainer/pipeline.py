@@ -19,6 +19,7 @@ from .loadpool import load_content
 from .pages import PageSpec, plan
 from .parallel import Progress, first_pass, make_renderer, render_all
 from .render import render_pages
+from .sidewrite import issue_feeds_aside
 from .validate import Records, validate
 from .views import search
 from .views.files import view_files
@@ -104,9 +105,12 @@ def render_site(
             return None
         # Made after the page workers are gone, not while they run: the main process touching every record
         # then would copy the memory it shares with them (measured: +50 MiB at 5,000 cards, +300 at 20,000).
-        files = finish_site(site, records, pages, base_url, diags)
+        feeds = issue_feeds_aside(site, absolute_base(base_url), out, options.jobs)  # a child writes those
+        files = finish_site(site, records, pages, base_url, diags, issue_feeds=feeds is None)
         for path in sorted(files):
             out.add(path, files.pop(path))  # written at once: data/explainer.json is ~130 MB at 20,000 cards
+        if feeds is not None:
+            feeds()
         write_rest(options, static, out, diags)
         return {}, Counter(page.kind for page in pages)
     pages = cache.relink.plan(site) if cache else plan(site)
@@ -126,14 +130,14 @@ def render_site(
 
 
 def finish_site(site: Site, records: Records, pages: list[PageSpec], base_url: str, diags: Diagnostics,
-                cache: BuildCache | None = None) -> dict[str, bytes]:  # fmt: skip
+                cache: BuildCache | None = None, issue_feeds: bool = True) -> dict[str, bytes]:  # fmt: skip
     """After the pages have rendered: the advice warnings, the host files and the views (serve's cache keeps
-    the parts that did not change)."""
+    the parts that did not change; issue_feeds=False leaves out each issue's feed, written by sidewrite)."""
     likely_mistakes(site, records, diags)
     warn_base_url(site, base_url, diags)
     if cache:
         return cache.host_files(site, pages, base_url) | cache.view_files(site, base_url)
-    return host_files(site, pages, base_url) | view_files(site, base_url)
+    return host_files(site, pages, base_url) | view_files(site, base_url, issue_feeds)
 
 
 def warn_base_url(site: Site, base_url: str, diags: Diagnostics) -> None:

@@ -463,3 +463,54 @@ def test_serves_first_build_over_forked_workers_is_the_one_process_build(
         again = render_site(options, Diagnostics(), cache)
         assert again is not None and again[0] == clean[0]
         assert cache.rendered == 1  # the card's page: the workers' record of which bodies each page read holds
+
+
+def test_issue_feeds_written_by_a_child_are_the_bytes_of_the_main_process(
+    corpus_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from explainer import sidewrite
+
+    expected = tree(build(corpus_site, "reference", "--jobs", "1", "--no-cache"))
+    assert sum(path.endswith("/feed.xml") for path in expected) == 40
+    monkeypatch.setattr(sidewrite, "PARALLEL_MIN", 1)
+    started: list[int] = []
+    real = sidewrite.issue_feeds_aside
+
+    def counted(*args: Any) -> Any:
+        finish = real(*args)
+        started.append(finish is not None)
+        return finish
+
+    from explainer import pipeline
+
+    monkeypatch.setattr(pipeline, "issue_feeds_aside", counted)
+    for args in (("--no-cache",), (), ()):  # fresh, an empty cache, then every file kept
+        assert tree(build(corpus_site, "other", "--jobs", "2", *args)) == expected
+    assert started == [True, True]  # the third build wrote nothing: the cache said nothing changed
+    card = corpus_site / "content" / "issues" / "issue-00004.md"
+    text = card.read_text()
+    assert "\ntitle: " in text
+    card.write_text(text.replace("\ntitle: ", "\ntitle: Edited ", 1))  # shown in the issue's feed
+    shutil.rmtree(corpus_site / "reference")
+    edited = tree(build(corpus_site, "reference", "--jobs", "1", "--no-cache"))
+    assert edited["issues/issue-00004/feed.xml"] != expected["issues/issue-00004/feed.xml"]
+    assert tree(build(corpus_site, "other", "--jobs", "2")) == edited  # rewritten by the child, from the cache
+    assert started == [True, True, False, True]  # the one-process reference after the edit starts no child
+
+
+def die() -> None:
+    os._exit(9)
+
+
+def test_a_feed_child_that_dies_leaves_the_feeds_to_the_main_process(
+    corpus_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from explainer import sidewrite
+
+    expected = tree(build(corpus_site, "reference", "--jobs", "1", "--no-cache"))
+    monkeypatch.setattr(sidewrite, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(sidewrite, "child", die)  # killed before writing a feed
+    result = run_main(corpus_site, "--no-search", "--output", "other", "--jobs", "2", "--no-cache")
+    assert result.returncode == 0
+    assert "the process writing the issue feeds failed" in result.stderr
+    assert tree(corpus_site / "other") == expected

@@ -8,7 +8,7 @@ from typing import Any
 from ..hostfiles import absolute_base
 from ..link import Site
 from .export import data_export, previews
-from .feeds import feeds
+from .feeds import feeds, updates_feed
 from .matrix import markdown_plain
 from .timeline import timelinejs
 
@@ -50,8 +50,9 @@ def previews_file(site: Site) -> bytes:
     return previews(site, url, lambda source: markdown_plain(source, name))
 
 
-def view_files(site: Site, base_url: str) -> dict[str, bytes]:
-    """events/timeline.json, data/explainer.json, data/previews.json, and (with a full base_url) the update feeds.
+def view_files(site: Site, base_url: str, issue_feeds: bool = True) -> dict[str, bytes]:
+    """events/timeline.json, data/explainer.json, data/previews.json, and (with a full base_url) the update feeds
+    (each issue's only with issue_feeds: `build` may write those from a child, `sidewrite.py`).
 
     serve keeps these between saves, each remade only when what it is made from changed (`views/kept.py`).
     """
@@ -62,5 +63,8 @@ def view_files(site: Site, base_url: str) -> dict[str, bytes]:
     }
     base = absolute_base(base_url)
     if base:
-        files.update(feeds(site.config, site.issues, base))
+        if issue_feeds:
+            files.update(feeds(site.config, site.issues, base))
+        else:
+            files["updates.xml"] = updates_feed(site.config, site.issues, base)
     return files

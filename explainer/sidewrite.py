@@ -1,0 +1,73 @@
+"""`build`'s last serial step, split: each issue's feed made and written by a forked child while the main
+process makes the advice, the sitemap and the exports.
+
+After the page workers, the main process made the host and view files alone
+(~1 s at 5,000 cards) and wrote them (~0.9 s, mostly the 5,001 feed files:
+one system call after another). A feed per issue depends on the issue, the
+site's settings and the base URL only, so a child forked then makes and
+writes them (into the staged output, as the page workers do) and hands back
+which it wrote; the bytes are those `views.feeds.feeds` makes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from .link import Site
+from .views.feeds import issue_feed, issue_feed_path
+from .write import Staging
+
+PARALLEL_MIN = 300  # fewer issues than this: their feeds are made in the main process with the rest
+# More than this, and the memory the two processes then copy (the main process touches every record while
+# making the exports) outweighs the time: at 20,000 cards an empty-cache build's peak went 900 → 1,076 MiB,
+# over the 1 GiB target, for ~3 % of its time.
+PARALLEL_MAX = 10_000
+
+_JOB: tuple[Site, str, Staging] | None = None  # for the forked child to read
+
+
+def write_feeds(site: Site, base: str, out: Staging) -> list[tuple[str, bool]]:
+    """Each issue's feed written into out; (path, whether written) for each."""
+    done = []
+    for issue in site.issues:
+        path = issue_feed_path(issue)
+        done.append((path, out.put(path, issue_feed(site.config, issue, base))))
+    return done
+
+
+def child() -> list[tuple[str, bool]]:
+    assert _JOB is not None
+    return write_feeds(*_JOB)
+
+
+def issue_feeds_aside(site: Site, base: str | None, out: Staging, jobs: int) -> Callable[[], None] | None:
+    """Start writing each issue's feed in a forked child; a function that waits for it and notes its files in
+    out (a child that died leaves them to the main process). None, nothing started, with one job, few or very
+    many issues, no full base URL or no fork."""
+    global _JOB
+    if base is None or jobs <= 1 or not PARALLEL_MIN <= len(site.issues) <= PARALLEL_MAX:
+        return None
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    _JOB = (site, base, out)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    pending = pool.submit(child)
+
+    def finish() -> None:
+        global _JOB
+        try:
+            done = pending.result()
+        except BrokenProcessPool:  # killed: the main process writes them
+            print("warning: the process writing the issue feeds failed; they are written here", file=sys.stderr)
+            done = write_feeds(site, base, out)
+        finally:
+            pool.shutdown()
+            _JOB = None
+        for path, written in done:
+            out.note(path, written)
+
+    return finish
