@@ -106,11 +106,16 @@ def render_site(
         # Made after the page workers are gone, not while they run: the main process touching every record
         # then would copy the memory it shares with them (measured: +50 MiB at 5,000 cards, +300 at 20,000).
         feeds = issue_feeds_aside(site, absolute_base(base_url), out, options.jobs)  # a child writes those
-        files = finish_site(site, records, pages, base_url, diags, issue_feeds=feeds is None)
-        for path in sorted(files):
-            out.add(path, files.pop(path))  # written at once: data/explainer.json is ~130 MB at 20,000 cards
+        try:
+            files = finish_site(site, records, pages, base_url, diags, issue_feeds=feeds is None)
+            for path in sorted(files):
+                out.add(path, files.pop(path))  # written at once: data/explainer.json is ~130 MB at 20,000 cards
+        except BaseException:
+            if feeds is not None:
+                feeds.stop()
+            raise
         if feeds is not None:
-            feeds()
+            feeds.finish()
         write_rest(options, static, out, diags)
         return {}, Counter(page.kind for page in pages)
     pages = cache.relink.plan(site) if cache else plan(site)

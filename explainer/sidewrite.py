@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -44,30 +43,40 @@ def child() -> list[tuple[str, bool]]:
     return write_feeds(*_JOB)
 
 
-def issue_feeds_aside(site: Site, base: str | None, out: Staging, jobs: int) -> Callable[[], None] | None:
-    """Start writing each issue's feed in a forked child; a function that waits for it and notes its files in
-    out (a child that died leaves them to the main process). None, nothing started, with one job, few or very
-    many issues, no full base URL or no fork."""
-    global _JOB
+class FeedChild:
+    """The forked child writing each issue's feed: `finish()` waits for it and notes its files in the output (a
+    child that died leaves them to the main process); `stop()`, when the build fails before that, only waits,
+    so nothing is written into a tree being removed."""
+
+    def __init__(self, site: Site, base: str, out: Staging):
+        global _JOB
+        self.site, self.base, self.out = site, base, out
+        _JOB = (site, base, out)
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        self.pending = self.pool.submit(child)
+
+    def finish(self) -> None:
+        try:
+            done = self.pending.result()
+        except BrokenProcessPool:  # killed: the main process writes them
+            print("warning: the process writing the issue feeds failed; they are written here", file=sys.stderr)
+            done = write_feeds(self.site, self.base, self.out)
+        finally:
+            self.stop()
+        for path, written in done:
+            self.out.note(path, written)
+
+    def stop(self) -> None:
+        global _JOB
+        self.pool.shutdown()
+        _JOB = None
+
+
+def issue_feeds_aside(site: Site, base: str | None, out: Staging, jobs: int) -> FeedChild | None:
+    """Start writing each issue's feed in a forked child; None, nothing started, with one job, few or very many
+    issues, no full base URL or no fork (the main process then makes them with the other view files)."""
     if base is None or jobs <= 1 or not PARALLEL_MIN <= len(site.issues) <= PARALLEL_MAX:
         return None
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    _JOB = (site, base, out)
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    pending = pool.submit(child)
-
-    def finish() -> None:
-        global _JOB
-        try:
-            done = pending.result()
-        except BrokenProcessPool:  # killed: the main process writes them
-            print("warning: the process writing the issue feeds failed; they are written here", file=sys.stderr)
-            done = write_feeds(site, base, out)
-        finally:
-            pool.shutdown()
-            _JOB = None
-        for path, written in done:
-            out.note(path, written)
-
-    return finish
+    return FeedChild(site, base, out)

@@ -477,9 +477,9 @@ def test_issue_feeds_written_by_a_child_are_the_bytes_of_the_main_process(
     real = sidewrite.issue_feeds_aside
 
     def counted(*args: Any) -> Any:
-        finish = real(*args)
-        started.append(finish is not None)
-        return finish
+        child = real(*args)
+        started.append(child is not None)
+        return child
 
     from explainer import pipeline
 
@@ -514,3 +514,20 @@ def test_a_feed_child_that_dies_leaves_the_feeds_to_the_main_process(
     assert result.returncode == 0
     assert "the process writing the issue feeds failed" in result.stderr
     assert tree(corpus_site / "other") == expected
+
+
+def test_a_build_failing_beside_the_feed_child_leaves_nothing_behind(
+    corpus_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from explainer import pipeline, sidewrite
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug while making the exports")
+
+    monkeypatch.setattr(sidewrite, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(pipeline, "finish_site", broken)
+    before = sorted(path.name for path in corpus_site.iterdir())
+    result = run_main(corpus_site, "--no-search", "--output", "other", "--jobs", "2", "--no-cache")
+    assert result.returncode == 3 and "a bug while making the exports" in result.stderr
+    left = sorted(path.name for path in corpus_site.iterdir() if path.name != ".other.lock")  # the lock stays
+    assert left == before  # no output folder, no staged tree
