@@ -17,7 +17,8 @@ Four things are kept, each under a key that holds everything its value depends o
 - each content file's parsed `Document` and load diagnostics
   (`StoredDocuments`): a digest of its kind and bytes, in a file keyed on the
   code, so an unchanged file is not parsed again (not its size or mtime: an
-  edit that keeps both is still read).
+  edit that keeps both is still read). The bytes' digest is the one taken for
+  the whole build's key, so an unchanged file is read once per build.
 
 A value whose key differs is never used, so a stale cache cannot change the
 output; a corrupt or unreadable file is dropped with one line on stderr.
@@ -68,8 +69,8 @@ def code_key() -> bytes:
     return digest(*(part.encode() for part in parts), *hashed)
 
 
-def folder_key(folder: Path) -> bytes:
-    """Every file's path and bytes under folder."""
+def folder_key(folder: Path, seen: dict[str, bytes] | None = None) -> bytes:
+    """Every file's path and bytes under folder; seen gets each file's digest of its bytes, by its path."""
     if not folder.is_dir():
         return digest(b"absent")
     entries = []
@@ -77,7 +78,10 @@ def folder_key(folder: Path) -> bytes:
         dirs.sort()
         for name in sorted(names):
             path = Path(parent, name)
-            entries.append(digest(path.relative_to(folder).as_posix().encode(), path.read_bytes()))
+            content = digest(path.read_bytes())
+            if seen is not None:
+                seen[str(path)] = content
+            entries.append(digest(path.relative_to(folder).as_posix().encode(), content))
     return digest(*entries)
 
 
@@ -303,7 +307,10 @@ class BuildStore:
     # the whole build
 
     def inputs_key(self, settings: object, folders: Iterable[Path]) -> bytes:
-        return digest(self.code, repr(settings).encode(), *(folder_key(f) for f in folders))
+        """The whole build's key; each file's digest is kept for the documents' cache, which then need not read
+        an unchanged file again."""
+        seen = self.documents.known
+        return digest(self.code, repr(settings).encode(), *(folder_key(f, seen) for f in folders))
 
     def unchanged(self, inputs: bytes) -> bool:
         """True when the last build had these very inputs and its output is as it left it."""
@@ -384,6 +391,7 @@ class StoredDocuments:
         self.code = code
         self._entries: dict[str, tuple[bytes, bytes]] | None = None
         self.used: dict[str, tuple[bytes, bytes]] = {}  # name → (key, pickled (Document's fields, diagnostics))
+        self.known: dict[str, bytes] = {}  # path → digest of its bytes, read for the build's inputs key
         self.parsed = 0  # files parsed afresh by this build
 
     @property
@@ -412,12 +420,15 @@ class StoredDocuments:
                                                                 list[Diagnostic]] | None:  # fmt: skip
         """The file's entry (key, pickled Document and diagnostics); with the Document and its diagnostics when
         it was parsed afresh, (entry, None, []) when stored; None when the file cannot be read."""
+        entry = self.entries.get(rel)
+        known = self.known.get(str(path))  # its bytes' digest from this build's inputs key: not read again
+        if entry is not None and known is not None and entry[0] == digest(b"document", kind.encode(), known):
+            return entry, None, []
         try:
             raw = path.read_bytes()
         except OSError:
             return None
-        key = digest(b"document", kind.encode(), raw)
-        entry = self.entries.get(rel)
+        key = digest(b"document", kind.encode(), digest(raw))
         if entry is not None and entry[0] == key:
             return entry, None, []
         own = Diagnostics()
@@ -437,7 +448,7 @@ class StoredDocuments:
         the pickled entries (~130 MB at 20,000 cards) are then not held while the pages render."""
         if self.used and (self.parsed or len(self.used) != len(self.entries)):
             write_pickle(self.path, {"code": self.code, "documents": self.used})
-        self.used, self._entries, self.parsed = {}, None, 0
+        self.used, self._entries, self.parsed, self.known = {}, None, 0, {}
 
 
 class StoredMarkdown(dict[str, Markup]):

@@ -531,3 +531,24 @@ def test_a_build_failing_beside_the_feed_child_leaves_nothing_behind(
     assert result.returncode == 3 and "a bug while making the exports" in result.stderr
     left = sorted(path.name for path in corpus_site.iterdir() if path.name != ".other.lock")  # the lock stays
     assert left == before  # no output folder, no staged tree
+
+
+def test_a_cached_build_reads_each_unchanged_content_file_once(
+    corpus_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(corpus_site, "cached")  # fills the cache
+    card = corpus_site / "content" / "issues" / "issue-00003.md"
+    card.write_text(card.read_text().replace("## What is at stake", "## What is at stake now", 1))
+    expected = clean(corpus_site)
+    reads: list[str] = []
+    real = Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        if "content" in self.parts:
+            reads.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    assert tree(build(corpus_site, "cached", "--jobs", "1")) == expected
+    assert reads.count("issue-00003.md") >= 2  # the edited card: for the inputs' key, then to parse it
+    assert reads.count("issue-00004.md") == 1  # an unchanged one: for the inputs' key only
