@@ -4,6 +4,7 @@ so no page's bytes travel back or wait in memory; each page's bytes are a one-pr
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -11,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from multiprocessing.pool import Pool
 from pathlib import Path
 
 from .buildcache import BuildStore, Digester, StoredMarkdown, Undigestable, digest, folder_key
@@ -115,13 +117,23 @@ def batches(renderer: Renderer, pages: list[PageSpec], out: Staging, jobs: int) 
             _JOB = None
         return
     _JOB = (renderer, pages, out, os.getpid())
-    gc.collect()
-    gc.freeze()  # the workers' collections then leave the site's objects (and their pages of memory) alone
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=RUNS_PER_WORKER) as pool:
+        with forked_pool(jobs) as pool:
             yield from pool.imap(render_run, runs(len(pages), jobs))
     finally:
         _JOB = None
+
+
+@contextlib.contextmanager
+def forked_pool(jobs: int) -> Iterator[Pool]:
+    """A pool of jobs forked page workers, each replaced after RUNS_PER_WORKER runs; the objects alive now are
+    frozen for its lifetime, so the workers' collections leave them (and their pages of memory) alone."""
+    gc.collect()
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=RUNS_PER_WORKER) as pool:
+            yield pool
+    finally:
         gc.unfreeze()
 
 

@@ -17,7 +17,6 @@ rebuild runs in the watcher's thread and renders in it.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import multiprocessing
 import threading
@@ -27,7 +26,7 @@ from markupsafe import Markup
 
 from .diagnostics import Diagnostic, Diagnostics
 from .pages import PageSpec
-from .parallel import RUNS_PER_WORKER, runs
+from .parallel import forked_pool, runs
 from .render import Renderer, TemplateProblem
 
 if TYPE_CHECKING:
@@ -78,10 +77,8 @@ def render_forked(renderer: Renderer, pages: list[PageSpec], reads: BodyReads, d
     _JOB = (renderer, pages, reads)
     files: dict[str, bytes] = {}
     markdown = renderer.markdown
-    gc.collect()
-    gc.freeze()  # the workers' collections leave the site's objects (and their pages of memory) alone
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=RUNS_PER_WORKER) as pool:
+        with forked_pool(jobs) as pool:
             for done, problem, texts in pool.imap(render_run, runs(len(pages), jobs)):
                 for path, html, bodies, items in done:
                     files[path] = html
@@ -95,5 +92,4 @@ def render_forked(renderer: Renderer, pages: list[PageSpec], reads: BodyReads, d
                     break  # one broken template breaks every page that uses it: say it once
     finally:
         _JOB = None
-        gc.unfreeze()
     return files

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from .link import Site
-from .views.feeds import issue_feed, issue_feed_path
+from .views.feeds import issue_feeds
 from .write import Staging
 
 PARALLEL_MIN = 300  # fewer issues than this: their feeds are made in the main process with the rest
@@ -31,11 +31,7 @@ _JOB: tuple[Site, str, Staging] | None = None  # for the forked child to read
 
 def write_feeds(site: Site, base: str, out: Staging) -> list[tuple[str, bool]]:
     """Each issue's feed written into out; (path, whether written) for each."""
-    done = []
-    for issue in site.issues:
-        path = issue_feed_path(issue)
-        done.append((path, out.put(path, issue_feed(site.config, issue, base))))
-    return done
+    return [(path, out.put(path, data)) for path, data in issue_feeds(site.config, site.issues, base)]
 
 
 def child() -> list[tuple[str, bool]]:

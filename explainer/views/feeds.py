@@ -6,7 +6,7 @@ feeds at a thousand issues, and string formatting is ten times faster.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from ..dates import PartialDate
@@ -60,9 +60,12 @@ def issue_feed_path(issue: Issue) -> str:
     return f"issues/{issue.id}/feed.xml"
 
 
+def issue_feeds(config: SiteConfig, issues: Sequence[Issue], base: str) -> Iterator[tuple[str, bytes]]:
+    """(/issues/<id>/feed.xml, its bytes) for each issue, one made at a time."""
+    for issue in issues:
+        yield issue_feed_path(issue), issue_feed(config, issue, base)
+
+
 def feeds(config: SiteConfig, issues: Sequence[Issue], base: str) -> dict[str, bytes]:
     """/updates.xml with every change, and /issues/<id>/feed.xml for each issue."""
-    files = {"updates.xml": updates_feed(config, issues, base)}
-    for issue in issues:
-        files[issue_feed_path(issue)] = issue_feed(config, issue, base)
-    return files
+    return {"updates.xml": updates_feed(config, issues, base), **dict(issue_feeds(config, issues, base))}

@@ -7,8 +7,9 @@ from typing import Any
 
 from ..hostfiles import absolute_base
 from ..link import Site
+from . import feeds
 from .export import data_export, previews
-from .feeds import feeds, updates_feed
+from .feeds import updates_feed
 from .matrix import markdown_plain
 from .timeline import timelinejs
 
@@ -63,8 +64,7 @@ def view_files(site: Site, base_url: str, issue_feeds: bool = True) -> dict[str,
     }
     base = absolute_base(base_url)
     if base:
+        files["updates.xml"] = updates_feed(site.config, site.issues, base)
         if issue_feeds:
-            files.update(feeds(site.config, site.issues, base))
-        else:
-            files["updates.xml"] = updates_feed(site.config, site.issues, base)
+            files.update(feeds.issue_feeds(site.config, site.issues, base))
     return files
