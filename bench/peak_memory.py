@@ -21,14 +21,15 @@ from run import REPO, timed
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
+    parser.add_argument("--work", type=Path, default=None, help="build in a folder made here (e.g. /dev/shm)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="explainer-mem-") as temp:
+    with tempfile.TemporaryDirectory(prefix="explainer-mem-", dir=args.work) as temp:
         output, cache = Path(temp) / "out", Path(temp) / "cache"
         for label, extra in (("clean --no-cache", ["--no-cache"]), ("clean, empty cache", ["--cache-dir", str(cache)])):
             shutil.rmtree(output, ignore_errors=True)
             shutil.rmtree(cache, ignore_errors=True)
             command = [sys.executable, str(REPO / "build.py"), "--content", str(args.corpus), "--no-search"]
-            run = timed([*command, "--output", str(output), *extra])
+            run = timed([*command, "--output", str(output), *extra], sample=True)
             load = Path("/proc/loadavg").read_text().split()[0]
             print(f"{label}: {run.seconds:.1f} s, peak {run.peak_mib:,.0f} MiB (load {load})", flush=True)
 

@@ -8,6 +8,15 @@ package `hugo`, see bench/requirements.txt), the plain script
 median of the runs, ratios to Hugo, pages per second, peak memory of the whole
 process tree (sum of every process's PSS, sampled every 100 ms) and the load
 average, as a Markdown table.
+
+The times come from runs nobody watches: sampling PSS costs the machine CPU in
+proportion to the processes sampled (it slowed explainer's three processes by
+up to half against Hugo's one), so each figure's peak memory is taken in one
+more run of its own. The header names the work folder's file system: on this
+VM's ext4 disk, creating files soon after deleting many (every clean build
+here) costs each tool seconds of kernel time in ext4's inode allocator
+(`recently_deleted`), more with each run; `--work /dev/shm/...` (tmpfs) leaves
+that out and measures the tools' own work (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -23,6 +33,7 @@ import sysconfig
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,14 +71,15 @@ def tree_memory(process: psutil.Process) -> int:
 SAMPLE_EVERY = 0.1
 
 
-def timed(command: list[str], cwd: Path | None = None) -> Run:
-    """Run command; its wall time and the peak RSS of it and all its children together."""
+def timed(command: list[str], cwd: Path | None = None, sample: bool = False) -> Run:
+    """Run command; its wall time, and with sample the peak memory of it and all its children together
+    (0 without: the sampling slows the run)."""
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
     done = threading.Event()
 
-    def sample() -> None:
+    def sample_memory() -> None:
         nonlocal peak
         process = psutil.Process(child.pid)
         while not done.is_set():
@@ -77,12 +89,14 @@ def timed(command: list[str], cwd: Path | None = None) -> Run:
                 return
             done.wait(SAMPLE_EVERY)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    sampler = threading.Thread(target=sample_memory, daemon=True)
+    if sample:
+        sampler.start()
     out, err = child.communicate()
     seconds = time.perf_counter() - started
     done.set()
-    sampler.join()
+    if sample:
+        sampler.join()
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{err}")
     return Run(seconds, peak / 2**20, out + err)
@@ -98,15 +112,36 @@ def load() -> str:
     return f"{os.getloadavg()[0]:.1f}"
 
 
-def median(runs: list[Run]) -> Run:
-    ordered = sorted(runs, key=lambda r: r.seconds)
-    return Run(statistics.median(r.seconds for r in runs), max(r.peak_mib for r in runs), ordered[0].stdout)
-
-
-def edit_card(corpus: Path, n: int) -> None:
+def edit_card(corpus: Path, n: int | None) -> None:
+    """Change one heading of one card (n: None puts it back as make_corpus wrote it)."""
     card = corpus / "issues" / "issue-00001.md"
     text = card.read_text(encoding="utf-8")
-    card.write_text(text.replace("## What is at stake", f"## What is at stake (edit {n})", 1), encoding="utf-8")
+    heading = "## What is at stake" + (f" (edit {n})" if n is not None else "")
+    card.write_text(re.sub(r"## What is at stake(?: \(edit \d+\))?", heading, text, count=1), encoding="utf-8")
+
+
+def measure(command: list[str], repeat: int, prepare: Callable[[], None] = lambda: None) -> Run:
+    """The median time of repeat runs of command (prepare called before each) and the peak memory of one more,
+    sampled, run."""
+    runs = []
+    for _ in range(repeat):
+        prepare()
+        runs.append(timed(command))
+    prepare()
+    sampled = timed(command, sample=True)
+    return Run(statistics.median(r.seconds for r in runs), sampled.peak_mib, runs[0].stdout)
+
+
+def file_system(path: Path) -> str:
+    """The type of the file system path is on (/proc/mounts' longest mount point above it)."""
+    found, best = "unknown", ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/mounts").read_text().splitlines():
+            fields = line.split()
+            point = fields[1]
+            if (str(path) + "/").startswith(point.rstrip("/") + "/") and len(point) >= len(best):
+                found, best = fields[2], point
+    return found
 
 
 def bench_size(count: int, repeat: int, work: Path, jobs: int | None) -> list[tuple[str, Run, str, int]]:
@@ -121,52 +156,36 @@ def bench_size(count: int, repeat: int, work: Path, jobs: int | None) -> list[tu
     output, cache = work / f"out-{count}", work / f"cache-{count}"
     build += ["--output", str(output), "--cache-dir", str(cache)]
 
+    def remove(*folders: Path) -> Callable[[], None]:
+        return lambda: [shutil.rmtree(folder, ignore_errors=True) for folder in folders] and None
+
     hugo = hugo_binary()
     if hugo:
         site = work / f"hugo-{count}"
         if not site.exists():
             make_site(corpus, site)
-        runs = []
-        for _ in range(repeat):
-            shutil.rmtree(site / "public", ignore_errors=True)
-            shutil.rmtree(site / "resources", ignore_errors=True)
-            runs.append(timed([hugo, "--quiet", "--source", str(site), "--destination", "public"]))
-        rows.append(("Hugo, clean", median(runs), load(), pages))
+        command = [hugo, "--quiet", "--source", str(site), "--destination", "public"]
+        clean = measure(command, repeat, remove(site / "public", site / "resources"))
+        rows.append(("Hugo, clean", clean, load(), pages))
 
-    runs = []
-    for _ in range(repeat):
-        shutil.rmtree(work / "plain", ignore_errors=True)
-        runs.append(timed([python, str(BENCH / "plain_script.py"), str(corpus), str(work / "plain")]))
-    rows.append(("plain script (2 processes), clean", median(runs), load(), pages))
+    command = [python, str(BENCH / "plain_script.py"), str(corpus), str(work / "plain")]
+    rows.append(("plain script (2 processes), clean", measure(command, repeat, remove(work / "plain")), load(), pages))
 
-    for label, extra in (
-        ("explainer, clean (no output, no cache)", []),
-        ("explainer, clean --no-cache", ["--no-cache"]),
-    ):
-        runs = []
-        for _ in range(repeat if not extra else 1):
-            shutil.rmtree(output, ignore_errors=True)
-            shutil.rmtree(cache, ignore_errors=True)
-            runs.append(timed(build + extra))
-        rows.append((label, median(runs), load(), pages))
+    clean = measure(build, repeat, remove(output, cache))
+    rows.append(("explainer, clean (no output, no cache)", clean, load(), pages))
+    rows.append(("explainer, clean --no-cache", measure([*build, "--no-cache"], 1, remove(output, cache)), load(),
+                 pages))  # fmt: skip
 
-    shutil.rmtree(output, ignore_errors=True)
-    shutil.rmtree(cache, ignore_errors=True)
+    remove(output, cache)()
     timed(build)
-    runs = [timed(build) for _ in range(repeat)]
-    assert all(" 0 written" in run.stdout for run in runs), runs[0].stdout
-    rows.append(("explainer, warm (nothing changed)", median(runs), load(), pages))
+    warm = measure(build, repeat)
+    assert " 0 written" in warm.stdout, warm.stdout
+    rows.append(("explainer, warm (nothing changed)", warm, load(), pages))
 
-    runs = []
-    for n in range(repeat):
-        edit_card(corpus, n)
-        runs.append(timed(build))
-    rows.append(("explainer, one card edited", median(runs), load(), pages))
-    card = corpus / "issues" / "issue-00001.md"  # put the corpus back as make_corpus wrote it
-    card.write_text(
-        card.read_text(encoding="utf-8").replace(f"## What is at stake (edit {repeat - 1})", "## What is at stake"),
-        encoding="utf-8",
-    )
+    edits = iter(range(repeat + 1))
+    rows.append(("explainer, one card edited", measure(build, repeat, lambda: edit_card(corpus, next(edits))), load(),
+                 pages))  # fmt: skip
+    edit_card(corpus, None)
     return rows
 
 
@@ -181,7 +200,8 @@ def main() -> None:
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="explainer-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, work in {work}")
+    print(f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"work in {work} ({file_system(work.resolve())})")  # fmt: skip
     print("| cards | what | time | × Hugo | pages/s | ms per page | peak memory (all processes, PSS) | load |")
     print("|---|---|---|---|---|---|---|---|")
     for count in args.sizes:

@@ -96,9 +96,10 @@ def render_site(
         renderer = make_renderer(site, options.templates, diags, options.base_url, assets, options.relative_urls,
                                  store)  # fmt: skip
         texts = first_pass(renderer, store, options.jobs)  # the Markdown texts render while the pages are planned
-        # Every page renders and no page key is made: the workers make the contexts, in parallel. (The keys
-        # need the contexts in the main process: made in the workers, they cost twice as much CPU, measured.)
-        pages = plan(site, lazy=texts is not None and store is None)
+        # Without the cache, each page's context is made by the page worker rendering it; with a cache that may
+        # keep pages, by the workers making the page keys (parallel.page_keys). A first build into the output
+        # makes them here, while the Markdown first pass runs, for the keys made here and for the pages.
+        pages = plan(site, lazy=store is None or bool(store.pages))
         render_all(renderer, pages, options.templates, diags, options.jobs, store, out,
                    Progress(len(pages), options.progress), texts)  # fmt: skip
         if diags.has_errors():

@@ -552,3 +552,29 @@ def test_a_cached_build_reads_each_unchanged_content_file_once(
     assert tree(build(corpus_site, "cached", "--jobs", "1")) == expected
     assert reads.count("issue-00003.md") >= 2  # the edited card: for the inputs' key, then to parse it
     assert reads.count("issue-00004.md") == 1  # an unchanged one: for the inputs' key only
+
+
+def test_page_keys_made_by_forked_workers_are_the_main_processs(corpus_site: Path) -> None:
+    """A cached build's page keys come from forked workers that make the contexts of lazily planned pages
+    themselves: the keys must be the ones one process makes from pages planned in full."""
+    from explainer import parallel
+    from explainer.diagnostics import Diagnostics
+    from explainer.link import link
+    from explainer.load import load_content
+    from explainer.pages import plan
+    from explainer.render import Renderer
+    from explainer.validate import validate
+
+    diags = Diagnostics()
+    site = link(validate(load_content(corpus_site / "content", diags), diags), diags)
+    assert site is not None and not diags.has_errors()
+    renderer = Renderer(site, corpus_site / "templates", None, {}, False, diags)
+    full, lazy = plan(site), plan(site, lazy=True)
+    assert all(page.later is not None for page in lazy if page.kind in ("issue", "actor", "event"))
+    one = parallel.page_keys(full, parallel.PageKeys(renderer, b"common"), 1)
+    forked = parallel.page_keys(lazy, parallel.PageKeys(renderer, b"common"), 2)
+    assert len(forked) == len(full) == 77 and None not in forked
+    assert forked == one
+    assert len(set(forked)) == len(forked)  # a key per page
+    other = parallel.page_keys(full, parallel.PageKeys(renderer, b"other templates"), 2)
+    assert not set(other) & set(one)  # the render key is in every page's key
