@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=None, help="build into this folder (default: a new one)")
     args = parser.parse_args()
     stages = ("load_content", "validate", "link", "plan", "render_all", "finish_site", "write_rest")
+    timed(parallel, "page_keys")
     for name in stages:
         timed(pipeline, name)
     timed(parallel, "compile_templates")

@@ -176,9 +176,10 @@ def compile_templates(renderer: Renderer) -> None:
             continue
 
 
-# At most this many pages, a first build makes the page keys while the page workers render (beyond, the main
-# process's copies of the memory it shares with them would take a 20,000-card build past 1 GiB).
-KEYS_BESIDE_MAX = 17_500
+# Beyond this many pages, the page keys are made by the main process alone, before any worker forks: a process
+# making every key touches every record, and beside forked workers each touch copies the memory page it is on
+# (at 20,000 cards, 35,007 pages, two key workers took a one-card rebuild to 1,230 MiB, past the 1 GiB target).
+KEYS_FORKED_MAX = 17_500
 KEY_RUN = 512  # pages per run of page_keys: the workers' digests of records are kept across runs, not pages
 
 
@@ -197,7 +198,7 @@ def page_keys(pages: list[PageSpec], keys: PageKeys, jobs: int) -> list[bytes | 
     bounds = [(start, min(start + KEY_RUN, len(pages))) for start in range(0, len(pages), KEY_RUN)]
     _KEYS = (pages, keys)
     try:
-        if not forking(jobs, len(pages)):
+        if not forking(jobs, len(pages)) or len(pages) > KEYS_FORKED_MAX:
             found = [key for run in map(key_run, bounds) for key in run]
             keys.release()
             return found
@@ -274,8 +275,8 @@ def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags
         give_back_memory()  # before the workers fork: freed but resident memory would be theirs to copy
     # Every page renders (the first build into this output): its keys are made here, while the workers render
     # the pages if they fork and the main process may touch every record beside them (its copies of their
-    # shared memory: +50 MiB at 5,000 cards), else first.
-    beside = maker is not None and forking(jobs, len(dirty)) and len(pages) <= KEYS_BESIDE_MAX
+    # shared memory: +50 MiB at 5,000 cards; KEYS_FORKED_MAX), else first.
+    beside = maker is not None and forking(jobs, len(dirty)) and len(pages) <= KEYS_FORKED_MAX
     if maker is not None and not beside:
         keys = {page.output_path: maker(page) for page in pages}
         maker.release()
