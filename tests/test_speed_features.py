@@ -578,3 +578,36 @@ def test_page_keys_made_by_forked_workers_are_the_main_processs(corpus_site: Pat
     assert len(set(forked)) == len(forked)  # a key per page
     other = parallel.page_keys(full, parallel.PageKeys(renderer, b"other templates"), 2)
     assert not set(other) & set(one)  # the render key is in every page's key
+
+
+@pytest.mark.parametrize("forked_max", [10_000, 10])
+def test_a_first_builds_keys_keep_every_page_on_the_next_build(
+    corpus_site: Path, monkeypatch: pytest.MonkeyPatch, forked_max: int
+) -> None:
+    """A first build makes its page keys beside the page workers (a small site) or before they fork (a big one,
+    here monkeypatched to be 10 pages); the next build makes them in forked key workers, or (big) in the main
+    process. Every key must agree: the next build, with nothing changed but the output's bytes checked again,
+    renders only the touched page; after an edit, only the pages that show the card."""
+    from explainer import parallel
+
+    monkeypatch.setattr(parallel, "KEYS_FORKED_MAX", forked_max)
+    where = parallel.keys_where(2, 77)
+    assert where == ("beside" if forked_max > 77 else "first")
+    reference = clean(corpus_site)
+    assert tree(build(corpus_site, "cached", "--jobs", "2")) == reference
+    rendered: list[int] = []
+    real = parallel.batches
+
+    def counted(renderer: Any, pages: list[Any], *args: Any) -> Any:
+        rendered.append(len(pages))
+        return real(renderer, pages, *args)
+
+    monkeypatch.setattr(parallel, "batches", counted)
+    (corpus_site / "cached" / "index.html").touch()  # the output no longer proves itself: every key is compared
+    assert tree(build(corpus_site, "cached", "--jobs", "2")) == reference
+    assert rendered == [1]  # the touched page only
+    card = corpus_site / "content" / "issues" / "issue-00003.md"
+    card.write_text(card.read_text().replace("## What is at stake", "## What is at stake today", 1))
+    built = tree(build(corpus_site, "cached", "--jobs", "2"))
+    assert 1 < rendered[-1] < 20  # the card's page and the pages that list it
+    assert built == clean(corpus_site)
