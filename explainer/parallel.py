@@ -96,6 +96,12 @@ class PageKeys:
     def release(self) -> None:
         self.digester = None  # the records' digests (~100 MB at 20,000 cards)
 
+    def of_all(self, pages: list[PageSpec]) -> dict[str, bytes | None]:
+        """Every page's key, by its output path, made in this process; then the digests are let go."""
+        found = {page.output_path: self(page) for page in pages}
+        self.release()
+        return found
+
 
 # The renderer, the pages and the output of the running build, and the process that started it, for the
 # forked workers to read: a fork copies them for free, where sending a Site to each worker would pickle it whole.
@@ -213,13 +219,8 @@ def page_keys(pages: list[PageSpec], keys: PageKeys, jobs: int) -> list[bytes | 
             found = [key for run in map(key_run, bounds) for key in run]
             keys.release()
             return found
-        gc.collect()
-        gc.freeze()
-        try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                return [key for run in pool.imap(key_run, bounds) for key in run]
-        finally:
-            gc.unfreeze()
+        with forked_pool(jobs) as pool:
+            return [key for run in pool.imap(key_run, bounds) for key in run]
     finally:
         _KEYS = None
 
@@ -287,8 +288,7 @@ def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags
     # Every page renders (the first build into this output): where its key is made, keys_where() says.
     where = keys_where(jobs, len(pages)) if maker is not None else None
     if maker is not None and where == "first":
-        keys = {page.output_path: maker(page) for page in pages}
-        maker.release()
+        keys = maker.of_all(pages)
         give_back_memory()
     out.begin(len(dirty), len(pages))
     if texts is None and jobs > 1 and len(dirty) >= PARALLEL_MIN:
@@ -303,8 +303,7 @@ def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags
     stream = batches(renderer, dirty, out, jobs)
     if maker is not None and where == "beside":
         first = next(stream, None)  # the pool runs: the keys are made while it renders the rest
-        keys = {page.output_path: maker(page) for page in pages}
-        maker.release()
+        keys = maker.of_all(pages)
         stream = itertools.chain([first] if first else [], stream)
     for batch in stream:
         for path, written, page_diags in batch.pages:
