@@ -50,7 +50,8 @@ from .load import Document, document_of, load_document, pack_document, unpack_do
 from .model import Ref, Text
 from .refs import REF_RE
 
-FORMAT = 2  # bump when what is stored changes shape
+FORMAT = 3  # bump when what is stored changes shape
+EDITS_MAX = 100  # StoredDocuments.earlier() answers for at most this many changed files
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -274,10 +275,16 @@ def write_pickle(path: Path, value: dict[str, Any]) -> None:
         )
 
 
+# The key of a page rendered without its key being made (parallel.unchanged_pages): no key made equals it, so
+# the page is kept only by a build that knows its context unchanged without making its key.
+UNMADE = b""
+
+
 @dataclasses.dataclass(slots=True)
 class PageEntry:
     key: bytes
     diagnostics: tuple[Diagnostic, ...]
+    issues: frozenset[str] | None = None  # the ids of the issues its context holds (None: unknown)
 
 
 class BuildStore:
@@ -298,6 +305,12 @@ class BuildStore:
         self.manifest: dict[str, Stamp] = state.get("manifest", {})
         self.pages: dict[str, PageEntry] = state.get("pages", {})
         self.summary: tuple[dict[str, int], list[Diagnostic]] | None = state.get("summary")
+        self.last_documents: bytes | None = state.get("documents")  # files_key() of the files it read
+        self.last_settings: str | None = state.get("settings")
+        self.last_common: bytes | None = state.get("common")  # its pages' render_key
+        self.settings = ""  # this build's (set by pipeline.build)
+        self.common = b""  # this build's render_key (set by parallel.render_all)
+        self.read_documents: bytes | None = None  # files_key() of this build's files, once loaded
         self.new_pages: dict[str, PageEntry] = {}
         self._markdown: dict[bytes, Stored] | None = None
         self.markdown_used: dict[bytes, Stored] = {}
@@ -332,6 +345,9 @@ class BuildStore:
             "manifest": manifest if manifest is not None else output_manifest(self.output),
             "pages": self.new_pages,
             "summary": (pages, diagnostics),
+            "documents": self.read_documents,
+            "settings": self.settings,
+            "common": self.common,
         }
         write_pickle(self.state_path, state)
         self.save_markdown()
@@ -351,8 +367,9 @@ class BuildStore:
         self.new_pages[path] = entry
         return entry.diagnostics
 
-    def rendered_page(self, path: str, key: bytes, diagnostics: Iterable[Diagnostic]) -> None:
-        self.new_pages[path] = PageEntry(key, tuple(diagnostics))
+    def rendered_page(self, path: str, key: bytes, diagnostics: Iterable[Diagnostic],
+                      issues: frozenset[str] | None = None) -> None:  # fmt: skip
+        self.new_pages[path] = PageEntry(key, tuple(diagnostics), issues)
 
     # Markdown
 
@@ -378,6 +395,11 @@ class BuildStore:
         if not self.partial and len(texts) > 2 * len(self.markdown_used) + 1000:
             texts = self.markdown_used
         write_pickle(self.markdown_path, {"texts": texts})
+
+
+def files_key(entries: dict[str, tuple[bytes, bytes]]) -> bytes:
+    """The names and keys of StoredDocuments entries: which files, with which bytes."""
+    return digest(*(rel.encode() + b"\x00" + key for rel, (key, _) in sorted(entries.items())))
 
 
 class StoredDocuments:
@@ -441,6 +463,18 @@ class StoredDocuments:
         self.used[rel] = entry
         self.parsed += parsed
         return unpack_document(entry[1])
+
+    def earlier(self) -> tuple[bytes, dict[str, Document]] | None:
+        """Between loading and save(): the files_key() of the stored files (the ones the build that saved
+        them read) and each file's Document then, for the files this build read with other bytes; None when a
+        file was added or removed since."""
+        before = self.entries
+        if before.keys() != self.used.keys():
+            return None
+        changed = [rel for rel, (key, _) in self.used.items() if before[rel][0] != key]
+        if len(changed) > EDITS_MAX:
+            return None
+        return files_key(before), {rel: unpack_document(before[rel][1])[0] for rel in changed}
 
     def save(self) -> None:
         """Keep the files of this build, if any was parsed afresh or is gone; then let go of every entry. Safe

@@ -5,6 +5,7 @@ so no page's bytes travel back or wait in memory; each page's bytes are a one-pr
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import itertools
 import multiprocessing
@@ -16,15 +17,17 @@ from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from pathlib import Path
 
-from .buildcache import BuildStore, Digester, StoredMarkdown, Undigestable, digest, folder_key
+from .buildcache import UNMADE, BuildStore, Digester, StoredMarkdown, Undigestable, digest, folder_key
 from .diagnostics import Diagnostic, Diagnostics
 from .gctune import give_back_memory
 from .link import Site
 from .pages import PageSpec
 from .prerender import FirstPass, prerender
+from .relink import issue_ids
 from .render import Renderer, TemplateProblem
 from .write import Staging
 
+PAGE_FIELDS = tuple(field.name for field in dataclasses.fields(PageSpec))
 PARALLEL_MIN = 48  # fewer pages than this render faster in one process than a pool starts
 PROGRESS_AFTER = 2.0  # seconds before the progress line appears
 # A worker is replaced by a fresh fork after this many runs (about 1,000 pages): what it grows while it renders
@@ -74,10 +77,14 @@ class Batch:
     texts: list[tuple[bytes, bytes, list[tuple[int, str]]]]
 
 
+Key = tuple[bytes | None, frozenset[str] | None]  # a page's key (None: always rendered) and the issues it holds
+
+
 class PageKeys:
     """Each page's key for the build cache: a digest of `common` (render_key) and of its PageSpec, context and
-    all (made now for a page planned lazily); one Digester per process, so a record met by many pages is
-    digested once there."""
+    all (made now for a page planned lazily), with the ids of the issues its context holds (`relink.issue_ids`:
+    a later build whose only changes are issue bodies keeps the key of a page holding none of them); one
+    Digester per process, so a record met by many pages is digested once there."""
 
     def __init__(self, renderer: Renderer, common: bytes):
         self.resolve = renderer.resolve
@@ -85,18 +92,20 @@ class PageKeys:
         self.digester: Digester | None = None
         self.owner = 0  # the process the digester belongs to: a forked worker starts its own
 
-    def __call__(self, page: PageSpec) -> bytes | None:
+    def __call__(self, page: PageSpec) -> Key:
         if self.digester is None or self.owner != os.getpid():
             self.digester, self.owner = Digester(self.resolve), os.getpid()
+        page = page.complete()
         try:
-            return digest(self.common, self.digester(page.complete()))
+            key = digest(self.common, self.digester(page))
         except Undigestable:
-            return None  # always rendered
+            return None, None  # always rendered
+        return key, issue_ids([getattr(page, name) for name in PAGE_FIELDS])
 
     def release(self) -> None:
         self.digester = None  # the records' digests (~100 MB at 20,000 cards)
 
-    def of_all(self, pages: list[PageSpec]) -> dict[str, bytes | None]:
+    def of_all(self, pages: list[PageSpec]) -> dict[str, Key]:
         """Every page's key, by its output path, made in this process; then the digests are let go."""
         found = {page.output_path: self(page) for page in pages}
         self.release()
@@ -189,7 +198,7 @@ KEYS_FORKED_MAX = 17_500
 KEY_RUN = 512  # pages per run of page_keys: the workers' digests of records are kept across runs, not pages
 
 
-def key_run(bounds: tuple[int, int]) -> list[bytes | None]:
+def key_run(bounds: tuple[int, int]) -> list[Key]:
     assert _KEYS is not None
     pages, keys = _KEYS
     return [keys(page) for page in pages[bounds[0] : bounds[1]]]
@@ -206,7 +215,7 @@ def keys_where(jobs: int, count: int) -> str:
     return "beside" if forking(jobs, count) and count <= KEYS_FORKED_MAX else "first"
 
 
-def page_keys(pages: list[PageSpec], keys: PageKeys, jobs: int) -> list[bytes | None]:
+def page_keys(pages: list[PageSpec], keys: PageKeys, jobs: int) -> list[Key]:
     """Every page's key, in order; made by jobs forked workers (which make the contexts of pages planned
     lazily: the main process never holds them all), each keeping its digests of the records for all its runs.
     Measured at 5,000 cards: 1.3 s of wall time against 2.3 s making every context and key in the main
@@ -223,6 +232,27 @@ def page_keys(pages: list[PageSpec], keys: PageKeys, jobs: int) -> list[bytes | 
             return [key for run in pool.imap(key_run, bounds) for key in run]
     finally:
         _KEYS = None
+
+
+def unchanged_pages(store: BuildStore, pages: list[PageSpec], common: bytes,
+                    edits: frozenset[str] | None) -> tuple[dict[str, Key], dict[str, Key]]:  # fmt: skip
+    """When the only changes since the last build are the bodies of the issues in edits (bodyedits.py) and the
+    render key is the same, the pages whose key is the one the cache holds, known without making it (every
+    page whose context holds none of them), and the pages that hold one, which render without a key being
+    made (their contexts hold every digest the edited issues change, the home page's all 5,000 cards'): the
+    cache keeps them under UNMADE with the issues they hold. Else two empty dicts: every page is keyed."""
+    same: dict[str, Key] = {}
+    holding: dict[str, Key] = {}
+    if edits is None or common != store.last_common:
+        return same, holding
+    for page in pages:
+        entry = store.pages.get(page.output_path)
+        if entry is not None and entry.issues is not None:
+            if entry.issues.isdisjoint(edits):
+                same[page.output_path] = (entry.key, entry.issues)
+            else:
+                holding[page.output_path] = (UNMADE, entry.issues)
+    return same, holding
 
 
 def render_key(renderer: Renderer, templates: Path, store: BuildStore) -> bytes:
@@ -259,28 +289,35 @@ def first_pass(renderer: Renderer, store: BuildStore | None, jobs: int) -> First
 
 def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags: Diagnostics, jobs: int,
                store: BuildStore | None, out: Staging, progress: Progress,
-               texts: FirstPass | None = None) -> None:  # fmt: skip
+               texts: FirstPass | None = None, edits: frozenset[str] | None = None) -> None:  # fmt: skip
     """Every page into out: kept from the last output where the cache proves it unchanged, else rendered
     (and written unless the last output holds the same bytes); template problems go to diags. texts: the
-    Markdown first pass, if started already (every page renders then)."""
+    Markdown first pass, if started already (every page renders then); edits: bodyedits.body_edits()."""
     if texts is not None:  # finished before the page keys: their digests would be copies beside its workers
         if jobs > 1 and len(pages) >= PARALLEL_MIN:
             compile_templates(renderer)  # while its workers render the texts
         texts.finish()
-    keys: dict[str, bytes | None] = {}
+    keys: dict[str, Key] = {}
     kept: list[str] = []
     dirty = pages
     maker = PageKeys(renderer, render_key(renderer, templates, store)) if store is not None else None
+    if store is not None and maker is not None:
+        store.common = maker.common
     if store is not None and maker is not None and store.pages:  # a page may be kept: its key decides
         dirty = []
-        for page, key in zip(pages, page_keys(pages, maker, jobs), strict=True):
-            keys[page.output_path] = key
-            hit = store.cached_page(page.output_path, key, out.intact) if key else None
+        same, holding = unchanged_pages(store, pages, maker.common, edits)
+        made = iter(page_keys([p for p in pages if p.output_path not in same and p.output_path not in holding],
+                              maker, jobs))  # fmt: skip
+        for page in pages:
+            path = page.output_path
+            key = same.get(path) or holding.get(path) or next(made)
+            keys[path] = key
+            hit = store.cached_page(path, key[0], out.intact) if key[0] is not None and path not in holding else None
             if hit is None:
                 dirty.append(page)
                 continue
             store.partial = True
-            kept.append(page.output_path)
+            kept.append(path)
             for diagnostic in hit:
                 diags.add(diagnostic)
         maker = None
@@ -310,9 +347,9 @@ def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags
             out.note(path, written)
             for diagnostic in page_diags:
                 diags.add(diagnostic)
-            key = keys.get(path)
-            if store is not None and key is not None:
-                store.rendered_page(path, key, page_diags)
+            made_key, issues = keys.get(path, (None, None))
+            if store is not None and made_key is not None:
+                store.rendered_page(path, made_key, page_diags, issues)
         if store is not None:
             store.add_markdown(batch.texts)
         progress.add(len(batch.pages))

@@ -10,19 +10,22 @@ from typing import TYPE_CHECKING
 
 from .advice import likely_mistakes
 from .assets import fingerprint
-from .buildcache import BuildStore
+from .bodyedits import body_edits
+from .buildcache import BuildStore, files_key
 from .diagnostics import Diagnostics
 from .gctune import fewer_collections, give_back_memory
 from .hostfiles import absolute_base, host_files
 from .link import Site, link
 from .loadpool import load_content
+from .model import Issue
 from .pages import PageSpec, plan
 from .parallel import Progress, first_pass, make_renderer, render_all
 from .render import render_pages
 from .sidewrite import issue_feeds_aside
 from .validate import Records, validate
 from .views import search
-from .views.files import view_files
+from .views.files import bodiless_views, view_files
+from .views.spliced import spliced_export
 from .write import Staging, WriteStats, collect_static
 
 if TYPE_CHECKING:
@@ -70,12 +73,15 @@ def render_site(
 ) -> tuple[dict[str, bytes], Counter[str]] | None:
     """Every output file, by path, and the pages by kind; None after errors. `serve` passes a cache; `build`
     passes out, the output being written, which gets every file as it is made (the dict is then empty)."""
+    earlier = None  # build, with the cache: the files changed since the last build, as they were then
     if cache:
         documents = cache.load(options.content, diags)
         records = cache.validate(documents, diags)
     else:
         documents = load_content(options.content, diags, store.documents if store else None, options.jobs)
         if store:
+            earlier = store.documents.earlier()
+            store.read_documents = files_key(store.documents.used)
             store.documents.save()
         records = validate(documents, diags)
         del documents  # each file's text, data and lines (~200 MB at 20,000 cards): the records hold what is kept
@@ -100,10 +106,22 @@ def render_site(
         # keep pages, by the workers making the page keys (parallel.page_keys). A first build into the output
         # makes them here, while the Markdown first pass runs, for the keys made here and for the pages.
         pages = plan(site, lazy=store is None or bool(store.pages))
+        edits = body_edits(store, earlier, records, diags) if store and store.pages else None
+        edited = None if edits is None else frozenset(edits)
         render_all(renderer, pages, options.templates, diags, options.jobs, store, out,
-                   Progress(len(pages), options.progress), texts)  # fmt: skip
+                   Progress(len(pages), options.progress), texts, edited)  # fmt: skip
         if diags.has_errors():
             return None
+        spliced = edited_views(site, edits, base_url, out)
+        if spliced is not None:  # only bodies changed: the view files that show none are the last build's
+            kept, files = spliced
+            for path in kept:
+                out.keep(path)
+            files |= finish_site(site, records, pages, base_url, diags, views=False)
+            for path in sorted(files):
+                out.add(path, files.pop(path))
+            write_rest(options, static, out, diags)
+            return {}, Counter(page.kind for page in pages)
         # Made after the page workers are gone, not while they run: the main process touching every record
         # then would copy the memory it shares with them (measured: +50 MiB at 5,000 cards, +300 at 20,000).
         feeds = issue_feeds_aside(site, absolute_base(base_url), out, options.jobs)  # a child writes those
@@ -136,14 +154,33 @@ def render_site(
 
 
 def finish_site(site: Site, records: Records, pages: list[PageSpec], base_url: str, diags: Diagnostics,
-                cache: BuildCache | None = None, issue_feeds: bool = True) -> dict[str, bytes]:  # fmt: skip
+                cache: BuildCache | None = None, issue_feeds: bool = True,
+                views: bool = True) -> dict[str, bytes]:  # fmt: skip
     """After the pages have rendered: the advice warnings, the host files and the views (serve's cache keeps
-    the parts that did not change; issue_feeds=False leaves out each issue's feed, written by sidewrite)."""
+    the parts that did not change; issue_feeds=False leaves out each issue's feed, written by sidewrite;
+    views=False all the views)."""
     likely_mistakes(site, records, diags)
     warn_base_url(site, base_url, diags)
+    if not views:
+        return host_files(site, pages, base_url)
     if cache:
         return cache.host_files(site, pages, base_url) | cache.view_files(site, base_url)
     return host_files(site, pages, base_url) | view_files(site, base_url, issue_feeds)
+
+
+def edited_views(site: Site, edits: dict[str, Issue] | None, base_url: str,
+                 out: Staging) -> tuple[list[str], dict[str, bytes]] | None:  # fmt: skip
+    """When only the bodies of edits (the issues as they were: bodyedits.py) changed since the last build and
+    the output is as that build left it: the view files to keep (none shows a body) and data/explainer.json
+    with their entries replaced (views/spliced.py). None: make every view file."""
+    if not edits or not out.intact:
+        return None
+    try:
+        old = (out.output / "data" / "explainer.json").read_bytes()
+    except OSError:
+        return None
+    data = spliced_export(site, edits, old)
+    return None if data is None else (bodiless_views(site, base_url), {"data/explainer.json": data})
 
 
 def warn_base_url(site: Site, base_url: str, diags: Diagnostics) -> None:
@@ -179,6 +216,7 @@ def build(options: BuildOptions) -> BuildResult:
         settings = (options.base_url, options.drafts, options.relative_urls, options.fingerprint_assets,
                     options.search and search.pagefind_executable())  # fmt: skip
         inputs = store.inputs_key(settings, (options.content, options.templates, options.static))
+        store.settings = repr(settings)
         if store.unchanged(inputs) and store.summary:  # the same inputs as the last build, whose output is intact
             kinds, diagnostics = store.summary
             for diagnostic in diagnostics:

@@ -91,12 +91,12 @@ SKIPPED = frozenset((*LEAVES, *RECORDS))  # exact types issues_in() need not cal
 FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass type → its fields' names
 
 
-def issues_in(value: Any, found: set[int]) -> None:
-    """Add the ids of the Issue objects inside value (not looking inside records) to found."""
+def issues_in(value: Any, found: dict[int, Issue]) -> None:
+    """Add the Issue objects inside value (not looking inside records) to found, by their id()."""
     kind = type(value)
     items: Any
     if kind is Issue:
-        found.add(id(value))
+        found[id(value)] = value
         return
     if kind in (list, tuple, set, frozenset):
         items = value
@@ -113,7 +113,7 @@ def issues_in(value: Any, found: set[int]) -> None:
         raise Unsure(kind.__name__)
     for item in items:
         if type(item) is Issue:
-            found.add(id(item))
+            found[id(item)] = item
         elif type(item) not in SKIPPED:
             issues_in(item, found)
 
@@ -122,7 +122,7 @@ def issues_by_page(pages: list[PageSpec]) -> dict[int, list[tuple[int, str]]]:
     """id(issue) → (the index of a page whose context holds it, the key of the context value that holds it)."""
     where: dict[int, list[tuple[int, str]]] = {}
     for index, page in enumerate(pages):
-        found: set[int] = set()
+        found: dict[int, Issue] = {}
         issues_in([getattr(page, f.name) for f in dataclasses.fields(page) if f.name != "context"], found)
         if found:
             raise Unsure("an issue outside a page's context")
@@ -132,6 +132,17 @@ def issues_by_page(pages: list[PageSpec]) -> dict[int, list[tuple[int, str]]]:
                 where.setdefault(key, []).append((index, name))
             found.clear()
     return where
+
+
+def issue_ids(context: Any) -> frozenset[str] | None:
+    """The ids of the issues a page's context holds (as records; an id named in text does not count), or None
+    when it holds a value of a kind issues_in() does not know."""
+    found: dict[int, Issue] = {}
+    try:
+        issues_in(context, found)
+    except Unsure:
+        return None
+    return frozenset(issue.id for issue in found.values())
 
 
 class Relinker:
