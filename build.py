@@ -1,8 +1,6 @@
 """Build the explainer site: `python build.py --help`."""
 
-import sys
-
-from explainer.cli import main
+from explainer.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
 import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__, check
 from .diagnostics import Diagnostic
@@ -240,6 +242,18 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception:
         return report_bug()
+
+
+def run() -> NoReturn:
+    """build.py and the `explainer` command: main(), then exit at once, as mypy does (util.hard_exit). A build
+    ends with its records (~280,000 objects at 5,000 cards) left for the garbage collector, which the
+    interpreter's teardown would walk for nothing (0.2 s of a 2-second build): everything is written and
+    every child process joined by then, so only the output streams need flushing."""
+    status = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`): nothing more can be said
+            stream.flush()
+    os._exit(status)
 
 
 def run_command(argv: list[str]) -> int:
