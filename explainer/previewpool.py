@@ -30,7 +30,7 @@ from .parallel import forked_pool, runs
 from .render import Renderer, TemplateProblem
 
 if TYPE_CHECKING:
-    from .incremental import BodyReads
+    from .bodyreads import BodyReads
 
 PARALLEL_MIN = 200  # fewer pages than this render faster in one process than a pool starts
 

@@ -606,8 +606,8 @@ def test_a_first_builds_keys_keep_every_page_on_the_next_build(
     (corpus_site / "cached" / "index.html").touch()  # the output no longer proves itself: every key is compared
     assert tree(build(corpus_site, "cached", "--jobs", "2")) == reference
     assert rendered == [1]  # the touched page only
-    card = corpus_site / "content" / "issues" / "issue-00003.md"
-    card.write_text(card.read_text().replace("## What is at stake", "## What is at stake today", 1))
+    card = corpus_site / "content" / "issues" / "issue-00003.md"  # its summary: every page's key is made again
+    card.write_text(card.read_text().replace("summary: >-\n  ", "summary: >-\n  Edited. ", 1))
     built = tree(build(corpus_site, "cached", "--jobs", "2"))
     assert 1 < rendered[-1] < 20  # the card's page and the pages that list it
     assert built == clean(corpus_site)
