@@ -7,7 +7,10 @@ Four things are kept, each under a key that holds everything its value depends o
   output: the next build writes nothing and replays its diagnostics.
 - each page: a digest of its `PageSpec` (the whole context, record by record),
   of the link every `[[ref]]` in it renders to, and of the templates, settings
-  and code (`render_key`). The HTML itself is not stored: the output folder
+  and code (`render_key`), with the ids of the issues its context holds and of
+  those whose body its templates read (for a build whose only changes are
+  issue bodies, bodyedits.py: a page that read none of the edited bodies keeps
+  its key without it being made again). The HTML itself is not stored: the output folder
   holds it, and the build keeps that file (hard-linked into the new tree, or
   left where it is) only if its size, mtime and inode are the ones this cache
   saw after writing it; it is never read back.
