@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import os
 import pickle
 import re
 from collections.abc import Iterator
@@ -63,32 +64,38 @@ def is_ignored(name: str) -> bool:
     return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak")) or name.isdigit()
 
 
-def content_files(root: Path, misnamed: list[tuple[Path, str]] | None = None) -> Iterator[tuple[str, Path]]:
-    """Yield (kind, path) for every content file under root, in a stable order. Files in the same folders
-    that look like content but are not read (`x.markdown`, `x.MD`) go to misnamed, with the suffix wanted."""
+def content_files(root: Path, misnamed: list[tuple[Path, str]] | None = None) -> Iterator[tuple[str, Path, bool]]:
+    """Yield (kind, path, is a symlink) for every content file under root, in a stable order. Files in the same
+    folders that look like content but are not read (`x.markdown`, `x.MD`) go to misnamed, with the suffix
+    wanted."""
     site = root / "site.yaml"
     if site.is_file():
-        yield "site", site
+        yield "site", site, site.is_symlink()
     yield from folder_files("issue", root / "issues", (".md",), (*MARKDOWN_LIKE, ".md"), misnamed)
     for kind in FACT_KINDS:
         for suffix in YAML_SUFFIXES:
             single = root / f"{kind}{suffix}"
             if single.is_file():
-                yield kind, single
+                yield kind, single, single.is_symlink()
         yield from folder_files(kind, root / kind, YAML_SUFFIXES, YAML_SUFFIXES, misnamed)
 
 
 def folder_files(kind: str, folder: Path, read: tuple[str, ...], looks_like: tuple[str, ...],
-                 misnamed: list[tuple[Path, str]] | None) -> Iterator[tuple[str, Path]]:  # fmt: skip
-    if not folder.is_dir():
+                 misnamed: list[tuple[Path, str]] | None) -> Iterator[tuple[str, Path, bool]]:  # fmt: skip
+    try:
+        with os.scandir(folder) as scan:  # DirEntry: its type without a stat per file (20,000 cards: 0.1 s)
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except (FileNotFoundError, NotADirectoryError):
         return
-    for path in sorted(folder.iterdir()):
-        if is_ignored(path.name) or not path.is_file():
+    for entry in entries:
+        name = entry.name
+        if is_ignored(name) or not entry.is_file():
             continue
-        if path.suffix in read:
-            yield kind, path
-        elif misnamed is not None and path.suffix.lower() in looks_like:
-            misnamed.append((path, read[0]))
+        suffix = os.path.splitext(name)[1]
+        if suffix in read:
+            yield kind, folder / name, entry.is_symlink()
+        elif misnamed is not None and suffix.lower() in looks_like:
+            misnamed.append((folder / name, read[0]))
 
 
 DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
@@ -218,11 +225,11 @@ def listed_files(root: Path, diags: Diagnostics) -> list[tuple[str, Path, str, b
     resolved_root = root.resolve()
     folders: dict[Path, bool] = {}  # a file that is not a symlink is inside if its folder is
     listed = []
-    for kind, path in files:
+    for kind, path, symlink in files:
         inside = folders.get(path.parent)
         if inside is None:
             inside = folders[path.parent] = path.parent.resolve().is_relative_to(resolved_root)
-        if inside and path.is_symlink():
+        if inside and symlink:
             inside = path.resolve().is_relative_to(resolved_root)
         if not inside:
             rel = path.as_posix()

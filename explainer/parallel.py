@@ -84,7 +84,8 @@ Key = tuple[bytes | None, frozenset[str] | None]  # a page's key (None: always r
 class PageKeys:
     """Each page's key for the build cache: a digest of `common` (render_key) and of its PageSpec, context and
     all (made now for a page planned lazily), with the ids of the issues its context holds (`relink.issue_ids`:
-    a later build whose only changes are issue bodies keeps the key of a page holding none of them); one
+    a later build whose only changes are what issue cards show of themselves keeps the key of a page holding
+    none of them, cardedits.py); one
     Digester per process, so a record met by many pages is digested once there."""
 
     def __init__(self, renderer: Renderer, common: bytes):
@@ -237,16 +238,17 @@ def page_keys(pages: list[PageSpec], keys: PageKeys, jobs: int) -> list[Key]:
         _KEYS = None
 
 
-def unchanged_pages(store: BuildStore, pages: list[PageSpec], common: bytes,
-                    edits: frozenset[str] | None) -> tuple[dict[str, Key], dict[str, Key]]:  # fmt: skip
-    """When the only changes since the last build are the bodies of the issues in edits (bodyedits.py) and the
-    render key is the same: the pages kept with the key the cache holds, known without making it, and the
-    pages that render without a key being made. A page whose context holds none of the edited issues has the
-    same context, so the same key. One that holds one, but whose templates read none of their bodies when it
-    rendered (BodyReads), takes the same path through them to the same bytes: its stored key, a digest of a
-    context that renders to them, still says what the file is. The rest (the card's own page) render: their
-    contexts hold every digest the edits change (the home page's, all 5,000 cards' at 5,000), so no key is
-    made for them; the cache keeps them under UNMADE. Else two empty dicts: every page is keyed."""
+def unchanged_pages(store: BuildStore, pages: list[PageSpec], common: bytes, edits: frozenset[str] | None,
+                    bodies_only: bool = False) -> tuple[dict[str, Key], dict[str, Key]]:  # fmt: skip
+    """When the only changes since the last build are what the issues in edits show of themselves
+    (cardedits.py) and the render key is the same: the pages kept with the key the cache holds, known without
+    making it, and the pages that render without a key being made. A page whose context holds none of the
+    edited issues has the same context, so the same key. When only their bodies changed (bodies_only), one that
+    holds one, but whose templates read none of their bodies when it rendered (BodyReads), takes the same path
+    through them to the same bytes: its stored key, a digest of a context that renders to them, still says what
+    the file is. The rest (the card's own page, the home page ...) render: their contexts hold every digest the
+    edits change (the home page's, all 5,000 cards' at 5,000), so no key is made for them; the cache keeps them
+    under UNMADE. Else two empty dicts: every page is keyed."""
     same: dict[str, Key] = {}
     holding: dict[str, Key] = {}
     if edits is None or common != store.last_common:
@@ -254,7 +256,8 @@ def unchanged_pages(store: BuildStore, pages: list[PageSpec], common: bytes,
     for page in pages:
         entry = store.pages.get(page.output_path)
         if entry is not None and entry.issues is not None:
-            if entry.issues.isdisjoint(edits) or (entry.bodies is not None and entry.bodies.isdisjoint(edits)):
+            unread = bodies_only and entry.bodies is not None and entry.bodies.isdisjoint(edits)
+            if unread or entry.issues.isdisjoint(edits):
                 same[page.output_path] = (entry.key, entry.issues)
             else:
                 holding[page.output_path] = (UNMADE, entry.issues)
@@ -295,10 +298,12 @@ def first_pass(renderer: Renderer, store: BuildStore | None, jobs: int) -> First
 
 def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags: Diagnostics, jobs: int,
                store: BuildStore | None, out: Staging, progress: Progress,
-               texts: FirstPass | None = None, edits: frozenset[str] | None = None) -> None:  # fmt: skip
+               texts: FirstPass | None = None, edits: frozenset[str] | None = None,
+               bodies_only: bool = False) -> None:  # fmt: skip
     """Every page into out: kept from the last output where the cache proves it unchanged, else rendered
     (and written unless the last output holds the same bytes); template problems go to diags. texts: the
-    Markdown first pass, if started already (every page renders then); edits: bodyedits.body_edits()."""
+    Markdown first pass, if started already (every page renders then); edits: the ids of
+    cardedits.card_edits(), bodies_only: whether only their bodies changed."""
     if texts is not None:  # finished before the page keys: their digests would be copies beside its workers
         if jobs > 1 and len(pages) >= PARALLEL_MIN:
             compile_templates(renderer)  # while its workers render the texts
@@ -311,7 +316,7 @@ def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags
         store.common = maker.common
     if store is not None and maker is not None and store.pages:  # a page may be kept: its key decides
         dirty = []
-        same, holding = unchanged_pages(store, pages, maker.common, edits)
+        same, holding = unchanged_pages(store, pages, maker.common, edits, bodies_only)
         made = iter(page_keys([p for p in pages if p.output_path not in same and p.output_path not in holding],
                               maker, jobs))  # fmt: skip
         for page in pages:

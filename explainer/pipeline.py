@@ -10,22 +10,21 @@ from typing import TYPE_CHECKING
 
 from .advice import likely_mistakes
 from .assets import fingerprint
-from .bodyedits import body_edits
 from .buildcache import BuildStore, files_key
+from .cardedits import Edit, card_edits
 from .diagnostics import Diagnostics
 from .gctune import fewer_collections, give_back_memory
 from .hostfiles import absolute_base, host_files
 from .link import Site, link
 from .loadpool import load_content
-from .model import Issue
 from .pages import PageSpec, plan
 from .parallel import Progress, first_pass, make_renderer, render_all
 from .render import render_pages
 from .sidewrite import issue_feeds_aside
 from .validate import Records, validate
 from .views import search
-from .views.files import bodiless_views, view_files
-from .views.spliced import spliced_export
+from .views.files import view_files
+from .views.spliced import edited_views
 from .write import Staging, WriteStats, collect_static
 
 if TYPE_CHECKING:
@@ -106,14 +105,15 @@ def render_site(
         # keep pages, by the workers making the page keys (parallel.page_keys). A first build into the output
         # makes them here, while the Markdown first pass runs, for the keys made here and for the pages.
         pages = plan(site, lazy=store is None or bool(store.pages))
-        edits = body_edits(store, earlier, records, diags) if store and store.pages else None
+        edits = card_edits(store, earlier, records, diags) if store and store.pages else None
         edited = None if edits is None else frozenset(edits)
+        bodies = edits is not None and all(edit.body_only for edit in edits.values())
         render_all(renderer, pages, options.templates, diags, options.jobs, store, out,
-                   Progress(len(pages), options.progress), texts, edited)  # fmt: skip
+                   Progress(len(pages), options.progress), texts, edited, bodies)  # fmt: skip
         if diags.has_errors():
             return None
-        spliced = edited_views(site, edits, base_url, out)
-        if spliced is not None:  # only bodies changed: the view files that show none are the last build's
+        spliced = kept_views(site, edits, base_url, out)
+        if spliced is not None:  # only what cards show of themselves changed: the view files showing none are kept
             kept, files = spliced
             for path in kept:
                 out.keep(path)
@@ -168,19 +168,18 @@ def finish_site(site: Site, records: Records, pages: list[PageSpec], base_url: s
     return host_files(site, pages, base_url) | view_files(site, base_url, issue_feeds)
 
 
-def edited_views(site: Site, edits: dict[str, Issue] | None, base_url: str,
-                 out: Staging) -> tuple[list[str], dict[str, bytes]] | None:  # fmt: skip
-    """When only the bodies of edits (the issues as they were: bodyedits.py) changed since the last build and
-    the output is as that build left it: the view files to keep (none shows a body) and data/explainer.json
-    with their entries replaced (views/spliced.py). None: make every view file."""
+def kept_views(site: Site, edits: dict[str, Edit] | None, base_url: str,
+               out: Staging) -> tuple[list[str], dict[str, bytes]] | None:  # fmt: skip
+    """When the only changes since the last build are what the edited issues show of themselves (cardedits.py)
+    and the output is as that build left it: the view files to keep and the others, made again or spliced
+    (views/spliced.py). None: make every view file."""
     if not edits or not out.intact:
         return None
     try:
         old = (out.output / "data" / "explainer.json").read_bytes()
     except OSError:
         return None
-    data = spliced_export(site, edits, old)
-    return None if data is None else (bodiless_views(site, base_url), {"data/explainer.json": data})
+    return edited_views(site, {issue_id: edit.before for issue_id, edit in edits.items()}, base_url, old)
 
 
 def warn_base_url(site: Site, base_url: str, diags: Diagnostics) -> None:

@@ -19,8 +19,8 @@ from typing import Any
 
 from .dates import PartialDate
 from .diagnostics import Diagnostic, Diagnostics
-from .link import Relations, Site, link
-from .model import Actor, Event, Issue, Ref, Source, Text
+from .link import Relations, Site, link, texts_of
+from .model import Actor, Event, Figure, Issue, Position, Quote, Ref, Source, Text
 from .pages import PageSpec, plan
 from .validate import Records
 
@@ -40,6 +40,43 @@ def body_only(old: Any, new: Any) -> bool:
         and dataclasses.replace(old, body=new.body) == new
         and {ref.id for ref in old.body.refs} == {ref.id for ref in new.body.refs}
     )
+
+
+def shape(issue: Issue) -> tuple[Any, ...]:
+    """What link() and plan() read of an issue beyond the Issue object they pass on: its id, file, title, order
+    and draft flag, the ids it names in each list (in order) and the ids its texts link to. A Ref's line is not
+    in it: it only places a diagnostic, and a card with any is not edited this way (cardedits.py)."""
+    return (
+        issue.id,
+        issue.path,
+        issue.line,
+        issue.title,
+        issue.order,
+        issue.draft,
+        [ref.id for ref in issue.actors],
+        [ref.id for ref in issue.events],
+        [ref.id for ref in issue.sources],
+        [position.actor.id for position in issue.positions],
+        [(quote.by.id, quote.source.id if quote.source else None) for quote in issue.quotes],
+        [figure.source.id if figure.source else None for figure in issue.figures],
+        {ref.id for text in texts_of(issue) for ref in text.refs},
+    )
+
+
+# The fields shape() leaves out: what only the pages holding the issue show (tests/test_card_edits.py checks
+# that these and the fields shape() reads are every field of Issue and of what it holds).
+SHOWN_ONLY = {
+    Issue: ("summary", "body", "status", "updated", "changes"),
+    Position: ("text",),
+    Quote: ("text", "date", "context"),
+    Figure: ("value", "label"),
+}
+
+
+def shown_only(old: Any, new: Any) -> bool:
+    """new is old with other values in fields only pages holding the Issue object show (SHOWN_ONLY): link()
+    relates it as before and plan() makes every other page from the same values."""
+    return type(old) is Issue and type(new) is Issue and shape(old) == shape(new)
 
 
 class Swapper:

@@ -548,7 +548,13 @@ def test_a_cached_build_reads_each_unchanged_content_file_once(
             reads.append(self.name)
         return real(self)
 
+    def opened(file: str, *args: Any, **kwargs: Any) -> Any:  # how buildcache.folder_key reads each input file
+        if "content" in Path(file).parts:
+            reads.append(Path(file).name)
+        return open(file, *args, **kwargs)
+
     monkeypatch.setattr(Path, "read_bytes", counted)
+    monkeypatch.setattr(buildcache, "open", opened, raising=False)
     assert tree(build(corpus_site, "cached", "--jobs", "1")) == expected
     assert reads.count("issue-00003.md") >= 2  # the edited card: for the inputs' key, then to parse it
     assert reads.count("issue-00004.md") == 1  # an unchanged one: for the inputs' key only

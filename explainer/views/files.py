@@ -70,9 +70,9 @@ def view_files(site: Site, base_url: str, issue_feeds: bool = True) -> dict[str,
     return files
 
 
-def bodiless_views(site: Site, base_url: str) -> list[str]:
-    """The files view_files() writes that show no issue's body: all but data/explainer.json (views/kept.py
-    says what each reads). tests/test_speed_features.py checks this list against view_files()."""
+def views_but_export(site: Site, base_url: str) -> list[str]:
+    """The files view_files() writes but data/explainer.json, the only one that shows issues' bodies
+    (views/kept.py says what each reads). tests/test_card_edits.py checks this list against view_files()."""
     paths = ["events/timeline.json", "data/previews.json"]
     if absolute_base(base_url):
         paths += ["updates.xml", *(feeds.issue_feed_path(issue) for issue in site.issues)]

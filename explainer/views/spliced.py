@@ -1,21 +1,24 @@
-"""data/explainer.json after a build whose only changes are issue bodies (bodyedits.py): the last build's
-file with each edited issue's entry replaced, instead of every record dumped again (0.3 to 0.6 s at 5,000
-cards).
+"""The view files after a build whose only changes are what issue cards show of themselves (cardedits.py):
+data/explainer.json is the last build's file with each edited issue's entry replaced, instead of every record
+dumped again (0.3 to 0.6 s at 5,000 cards), and each other view file is the last build's unless it shows what
+changed (views/kept.py says what each reads).
 
 An entry is compact JSON of one record, holding its id: it occurs once in the file, and never inside a JSON
 string, whose quotes are escaped. Its bytes before the edit are made again from the issue as it was (the
-relations and URLs it shows are unchanged: only bodies changed), found in the old file and replaced. If an
-entry is not found exactly once, the file is made in full.
+relations and URLs it shows are unchanged: its links are), found in the old file and replaced. If an entry is
+not found exactly once, the file is made in full.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..hostfiles import absolute_base
 from ..link import Site
 from ..model import Issue
 from .export import Exporter, encoded
-from .files import url
+from .feeds import issue_feed, issue_feed_path, updates_feed
+from .files import previews_file, url, views_but_export
 
 
 def spliced_export(site: Site, before: Mapping[str, Issue], old: bytes) -> bytes | None:
@@ -32,3 +35,24 @@ def spliced_export(site: Site, before: Mapping[str, Issue], old: bytes) -> bytes
             return None
         data = data[:at] + new + data[at + len(was) :]
     return data
+
+
+def edited_views(site: Site, before: Mapping[str, Issue], base_url: str,
+                 old_export: bytes) -> tuple[list[str], dict[str, bytes]] | None:  # fmt: skip
+    """The view files to keep from the last build, and the others made again, when the issues in before (by id,
+    as they were) changed only in what they show of themselves; None when the export cannot be spliced."""
+    export = spliced_export(site, before, old_export)
+    if export is None:
+        return None
+    made = {"data/explainer.json": export}
+    now = [issue for issue in site.issues if issue.id in before]
+    if any(issue.summary != before[issue.id].summary for issue in now):  # with the title, what a hover card shows
+        made["data/previews.json"] = previews_file(site)
+    base = absolute_base(base_url)
+    fed = [issue for issue in now if (issue.changes, issue.updated) != (before[issue.id].changes,
+                                                                         before[issue.id].updated)]  # fmt: skip
+    if base and fed:  # with the title, all a feed shows of an issue
+        made["updates.xml"] = updates_feed(site.config, site.issues, base)
+        for issue in fed:
+            made[issue_feed_path(issue)] = issue_feed(site.config, issue, base)
+    return [path for path in views_but_export(site, base_url) if path not in made], made

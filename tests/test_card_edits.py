@@ -1,0 +1,276 @@
+"""Issue 6: a cached build whose only changes are what issue cards show of themselves (cardedits.py: a body, a
+summary, a position, a quote ...) makes no page key, renders the pages that hold those cards (of those, for a
+body, only the ones that read it), keeps the view files that show none of it and splices data/explainer.json;
+its output is always a clean build's, and any other change keys every page as before."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO
+from test_speed_features import build, clean, corpus_site, tree
+
+from explainer import parallel
+
+__all__ = ["corpus_site"]  # the fixture, imported for the tests here
+
+PAGES = 77  # of the 40-card corpus
+
+
+class Spy:
+    """How many pages each build hands to page_keys, and to the page workers."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.keyed: list[int] = []
+        self.rendered: list[int] = []
+        keys, batches = parallel.page_keys, parallel.batches
+
+        def page_keys(pages: list[Any], *args: Any) -> Any:
+            self.keyed.append(len(pages))
+            return keys(pages, *args)
+
+        def counted(renderer: Any, pages: list[Any], *args: Any) -> Any:
+            self.rendered.append(len(pages))
+            return batches(renderer, pages, *args)
+
+        monkeypatch.setattr(parallel, "page_keys", page_keys)
+        monkeypatch.setattr(parallel, "batches", counted)
+
+
+def edit(site: Path, card: str, old: str, new: str) -> None:
+    path = site / "content" / "issues" / f"{card}.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_body_edit_keys_no_page_and_renders_the_pages_holding_the_card(
+    corpus_site: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    build(corpus_site, "cached", "--jobs", jobs)
+    spy = Spy(monkeypatch)
+    edit(corpus_site, "issue-00003", "## What is at stake", "## What is at stake today")
+    built = tree(build(corpus_site, "cached", "--jobs", jobs))
+    # No page key made; of the pages that hold the card (its own, the home page, its actors' ...), only the one
+    # whose templates read its body renders: its own.
+    assert (spy.keyed, spy.rendered) == ([0], [1])
+    assert built == clean(corpus_site)
+    assert b"What is at stake today" in built["issues/issue-00003/index.html"]
+    assert b"What is at stake today" in built["data/explainer.json"]  # spliced in
+    edit(corpus_site, "issue-00007", "## What is at stake", "## What is at stake now")
+    built = tree(build(corpus_site, "cached", "--jobs", jobs))
+    assert spy.keyed[-1] == 0
+    assert built == clean(corpus_site)
+    # A new title keys every page again (it orders lists); the pages kept without a key render again.
+    edit(corpus_site, "issue-00007", "title: Issue 7 ", "title: Issue 7 edited ")
+    built = tree(build(corpus_site, "cached", "--jobs", jobs))
+    assert spy.keyed[-1] == PAGES
+    assert built == clean(corpus_site)
+
+
+def test_a_page_whose_templates_read_another_cards_body_renders_again(
+    corpus_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The templates are the writer's: a home page that shows each card's length reads every body."""
+    home = corpus_site / "templates" / "home.html"
+    loop = "{% for issue in issues %}"
+    home.write_text(home.read_text().replace(loop, loop + "{{ issue.body.source|wordcount }}", 1))
+    build(corpus_site, "cached")
+    spy = Spy(monkeypatch)
+    edit(corpus_site, "issue-00003", "## What is at stake", "## What is at stake today and tomorrow")
+    built = tree(build(corpus_site, "cached"))
+    assert (spy.keyed, spy.rendered) == ([0], [2])  # the card's page and the home page
+    assert built == clean(corpus_site)
+
+
+def test_a_failed_build_between_never_lets_a_body_edit_keep_stale_pages(corpus_site: Path) -> None:
+    """The parsed-files cache is saved as soon as a build has loaded, even one that then fails: an edit checked
+    against it alone would compare with the failed build's files, not with those the output shows."""
+    from conftest import run_main
+
+    build(corpus_site, "cached")
+    base = corpus_site / "templates" / "base.html"
+    good = base.read_text()
+    edit(corpus_site, "issue-00003", "title: Issue 3 ", "title: Issue 3 renamed ")
+    base.write_text(good.replace("</footer>", "{% if %}</footer>", 1))
+    failed = run_main(corpus_site, "--no-search", "--output", "cached")
+    assert failed.returncode == 1 and "base.html" in failed.stderr
+    base.write_text(good)
+    edit(corpus_site, "issue-00003", "## What is at stake", "## What is at stake today")  # the body only, now
+    built = tree(build(corpus_site, "cached"))
+    assert built == clean(corpus_site)
+    assert b"Issue 3 renamed" in built["index.html"]
+
+
+@pytest.mark.parametrize("change", ["a new link", "a template", "a touched export"])
+def test_a_body_edit_beside_another_change_keys_every_page(
+    corpus_site: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    build(corpus_site, "cached")
+    spy = Spy(monkeypatch)
+    if change == "a new link":  # the body now links to another id: relations may change
+        text = (corpus_site / "content" / "issues" / "issue-00003.md").read_text()
+        other = next(f"actor-{n:05d}" for n in range(10) if f"actor-{n:05d}" not in text)
+        edit(corpus_site, "issue-00003", "## What is at stake\n", f"## What is at stake\n\nSee [[{other}]].\n")
+    else:
+        edit(corpus_site, "issue-00003", "## What is at stake", "## What is at stake today")
+    if change == "a template":
+        footer = corpus_site / "templates" / "base.html"
+        footer.write_text(footer.read_text().replace("</footer>", "<p>Edited.</p></footer>", 1))
+    if change == "a touched export":  # the output is no longer as the cache left it: made in full
+        export = corpus_site / "cached" / "data" / "explainer.json"
+        export.write_bytes(export.read_bytes().replace(b'"schema"', b'"schema" ', 1))
+    built = tree(build(corpus_site, "cached"))
+    keyed = list(spy.keyed)
+    assert built == clean(corpus_site)
+    spy.keyed = keyed
+    if change == "a touched export":
+        assert spy.keyed == [0]  # still only bodies changed: the pages are as quick, the views made in full
+    else:
+        assert spy.keyed == [PAGES]
+
+
+@pytest.fixture
+def example_site(tmp_path: Path) -> Path:
+    """The example explainer (quotes, figures, change notes, feeds: its base_url is a full URL)."""
+    for name in ("content", "templates", "static"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    return tmp_path
+
+
+EXAMPLE_PAGES = 43
+
+SHOWN = {  # what an issue card shows of itself: (card, old, new)
+    "summary": ("arms-control", "summary: >-\n  Possibly.", "summary: >-\n  Perhaps,\n  on balance."),
+    "position": ("arms-control", "Makes the same offer as Washington", "Makes the very same offer as Washington"),
+    "quote": ("nato-expansion", "text: red line", "text: a red line"),
+    "quote context": ("nato-expansion", "how he has described the prospect", "how he has put the prospect"),
+    "figure": ("missile-deployments", 'value: "5 minutes"', 'value: "five minutes"'),
+    "figure label": ("missile-deployments", "label: time Putin says", "label: the time Putin says"),
+    "change note": ("arms-control", "Brought up to date as the talks", "Updated as the talks"),
+    "updated": ("arms-control", "updated: 2022-01-10", "updated: 2022-01-11"),
+    "updated, no change notes": ("troop-buildup", "updated: 2022-01-10", "updated: 2022-01-12"),  # its feed's date
+    "status": ("arms-control", "status: open to talks", "status: in talks"),
+    "body": ("arms-control", "## The conditions", "## The conditions set"),
+}
+
+
+@pytest.mark.parametrize("what", list(SHOWN))
+def test_an_edit_to_what_a_card_shows_of_itself_keys_no_page(
+    example_site: Path, monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
+    card, old, new = SHOWN[what]
+    build(example_site, "cached")
+    spy = Spy(monkeypatch)
+    edit(example_site, card, old, new)
+    built = tree(build(example_site, "cached"))
+    assert spy.keyed == [0]
+    assert 1 <= spy.rendered[0] < EXAMPLE_PAGES  # its own page, the home page, its actors' ...; not the rest
+    assert built == clean(example_site)
+    assert new.split()[-1].strip('"').encode() in built[f"issues/{card}/index.html"]
+    # and again, on top of the pages it rendered without a key (the cache holds them under UNMADE)
+    edit(example_site, card, new, old)
+    assert tree(build(example_site, "cached")) == clean(example_site)
+    assert spy.keyed[-1] == 0
+
+
+NOT_SHOWN = {  # changes that other pages read: every page is keyed
+    "title": ("arms-control", "title: Is there room", "title: Is there still room"),
+    "order": ("arms-control", "order: 7", "order: 1"),
+    "an actor named": ("arms-control", "actors: [united-states, nato, russia", "actors: [united-states, russia"),
+    "a quote's speaker": ("nato-expansion", "  - by: ryabkov", "  - by: putin"),
+    "a figure's source": ("missile-deployments", "    source: ap-explainer\nsources", "sources"),
+    "a new link in a position": (
+        "arms-control",
+        "Makes the same offer as Washington",
+        "Makes the same offer as [[putin]]",
+    ),
+}
+
+
+@pytest.mark.parametrize("what", list(NOT_SHOWN))
+def test_an_edit_other_pages_read_keys_every_page(example_site: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  what: str) -> None:  # fmt: skip
+    card, old, new = NOT_SHOWN[what]
+    build(example_site, "cached")
+    spy = Spy(monkeypatch)
+    edit(example_site, card, old, new)
+    built = tree(build(example_site, "cached"))
+    assert spy.keyed == [EXAMPLE_PAGES]
+    assert built == clean(example_site)
+
+
+def test_what_link_and_plan_read_of_an_issue_is_every_field_but_those_shown_only() -> None:
+    """relink.shape() and SHOWN_ONLY between them name every field of an Issue and of what it holds: a new
+    field must be placed in one or the other (a value other pages read, left out of shape(), would let a card
+    edit keep pages that show it)."""
+    import dataclasses
+
+    from explainer.dates import parse_date
+    from explainer.model import Change, Figure, Issue, Position, Quote, Ref, Text
+    from explainer.relink import SHOWN_ONLY, shape, shown_only
+
+    def ref(name: str) -> Ref:
+        return Ref(name, "issues/a.md", 3)
+
+    def text(source: str, *refs: str) -> Text:
+        return Text(source, "issues/a.md", 4, tuple(ref(r) for r in refs))
+
+    position, quote, figure = Position(ref("x"), text("p")), Quote(ref("x"), text("q")), Figure("1", "one")
+    issue = Issue("a", "issues/a.md", 1, "A", "S", text("body", "y"), actors=(ref("x"),), positions=(position,),
+                  quotes=(quote,), figures=(figure,))  # fmt: skip
+    other = {  # a different value for each field
+        str: lambda v: (v or "") + "!",
+        int: lambda v: (v or 0) + 1,
+        bool: lambda v: not v,
+    }
+    changed: dict[str, Any] = {
+        "body": text("body!", "y"), "order": 3, "status": "agreed", "updated": parse_date("2022-01-02"),
+        "actors": (ref("z"),), "events": (ref("e"),), "sources": (ref("s"),), "draft": True,
+        "positions": (Position(ref("w"), text("p")),), "quotes": (Quote(ref("w"), text("q")),),
+        "figures": (Figure("1", "one", ref("s")),), "changes": (Change(parse_date("2022-01-02"), "c"),),
+    }  # fmt: skip
+    for field in dataclasses.fields(Issue):
+        value = changed.get(field.name) or other[type(getattr(issue, field.name))](getattr(issue, field.name))
+        new = dataclasses.replace(issue, **{field.name: value})
+        assert shown_only(issue, new) == (field.name in SHOWN_ONLY[Issue]), field.name
+    for kind, held, nested in ((Position, "positions", position), (Quote, "quotes", quote),
+                               (Figure, "figures", figure)):  # fmt: skip
+        for field in dataclasses.fields(kind):
+            value = getattr(nested, field.name)
+            if isinstance(value, Ref):
+                value = ref(value.id + "!")
+            elif isinstance(value, Text):
+                value = text(value.source + "!")
+            elif value is None:
+                value = (
+                    parse_date("2022-01-02") if field.name == "date" else ref("s") if field.name == "source" else "c"
+                )
+            else:
+                value = other[type(value)](value)
+            new = dataclasses.replace(issue, **{held: (dataclasses.replace(nested, **{field.name: value}),)})
+            assert shape(new) != shape(issue) or field.name in SHOWN_ONLY[kind], f"{kind.__name__}.{field.name}"
+            assert shape(new) == shape(issue) or field.name not in SHOWN_ONLY[kind], f"{kind.__name__}.{field.name}"
+    # a text that links to another id is not shown only: the relations change
+    assert not shown_only(issue, dataclasses.replace(issue, body=text("body", "z")))
+
+
+def test_the_views_kept_after_a_body_edit_are_every_view_file_but_the_export(tmp_path: Path) -> None:
+    from explainer.diagnostics import Diagnostics
+    from explainer.link import link
+    from explainer.load import load_content
+    from explainer.validate import validate
+    from explainer.views.files import view_files, views_but_export
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    diags = Diagnostics()
+    site = link(validate(load_content(tmp_path / "content", diags), diags), diags, include_drafts=False)
+    assert site is not None
+    for base in ("https://example.org/explainer/", "/"):
+        made = set(view_files(site, base))
+        assert set(views_but_export(site, base)) == made - {"data/explainer.json"}
+        assert any(path.endswith("feed.xml") for path in made) == base.startswith("https")
