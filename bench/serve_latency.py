@@ -2,9 +2,11 @@
 
     python bench/serve_latency.py                 # the example site and a generated 5,000-issue site
     python bench/serve_latency.py --issues 0      # the example site only
+    python bench/serve_latency.py --edit summary  # each save changes the card's summary (front matter)
 
 For each site: start the server, connect to ws://…/livereload (hello + info,
-as livereload.js does), then save one issue card 20 times. For each save it
+as livereload.js does), then save one issue card 20 times (by default adding a
+line to its Markdown body; with --edit summary, changing its summary). For each save it
 records the time from the save to the `reload` message and to the first GET
 of the card's page that returns the new text. Prints median and worst.
 """
@@ -72,7 +74,15 @@ def poll_page(port: int, path: str, marker: str, saved: float, out: queue.Queue[
     out.put(time.perf_counter() - saved)
 
 
-def measure(site: Path, card: str, saves: int) -> dict[str, float]:
+def edited(original: str, marker: str, what: str) -> str:
+    """The card with marker in its body (what="body") or at the start of its summary ("summary")."""
+    if what == "body":
+        return f"{original}\nSaved for the benchmark: {marker}.\n"
+    assert "summary: >-\n  " in original
+    return original.replace("summary: >-\n  ", f"summary: >-\n  {marker} ", 1)
+
+
+def measure(site: Path, card: str, saves: int, what: str = "body") -> dict[str, float]:
     port = free_port()
     server, startup = start(site, port)
     try:
@@ -83,7 +93,7 @@ def measure(site: Path, card: str, saves: int) -> dict[str, float]:
         for n in range(saves):
             time.sleep(0.5)  # let the previous save settle; unlike python-livereload, 3 s are not needed
             marker = f"bench-marker-{n}-{time.time_ns()}"
-            (site / card).write_text(f"{original}\nSaved for the benchmark: {marker}.\n", encoding="utf-8")
+            (site / card).write_text(edited(original, marker, what), encoding="utf-8")
             saved = time.perf_counter()
             served: queue.Queue[float] = queue.Queue()
             threading.Thread(target=poll_page, args=(port, path, marker, saved, served), daemon=True).start()
@@ -119,6 +129,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--issues", type=int, default=5000, help="size of the generated site (0: example only)")
     parser.add_argument("--saves", type=int, default=20)
+    parser.add_argument("--edit", choices=("body", "summary"), default="body", help="what each save changes")
     args = parser.parse_args()
     print("| site | start-up (first build) | save → reload, median | worst | save → new HTML, median | worst |")
     print("|---|---|---|---|---|---|")
@@ -126,14 +137,14 @@ def main() -> None:
         example = Path(tmp) / "example"
         for name in ("content", "templates", "static"):
             shutil.copytree(REPO / name, example / name)
-        report("example (9 issues)", measure(example, "content/issues/nato-expansion.md", args.saves))
+        report("example (9 issues)", measure(example, "content/issues/nato-expansion.md", args.saves, args.edit))
         if args.issues:
             big = Path(tmp) / "big"
             make_corpus(args.issues, big / "content")
             for name in ("templates", "static"):
                 shutil.copytree(REPO / name, big / name)
             card = f"content/issues/issue-{args.issues // 2:05d}.md"
-            report(f"generated ({args.issues} issues)", measure(big, card, args.saves))
+            report(f"generated ({args.issues} issues)", measure(big, card, args.saves, args.edit))
 
 
 if __name__ == "__main__":
