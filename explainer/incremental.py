@@ -7,7 +7,9 @@ the same objects or equal values as last time:
   and when the watcher names the changed files (all already known) the folder is not listed;
 - validate: a Document that is the same object as last time keeps its records;
 - link, plan: when only issue bodies changed, the last Site and pages are
-  reused with the new issues swapped in (`relink.py`); sitemap.xml and
+  reused with the new issues swapped in (`relink.py`); when other values only
+  those cards show changed too (summary, positions, quotes ...), the Site is
+  reused and only the pages holding them are planned again; sitemap.xml and
   feed.xml are kept while the pages' URLs and dates and the issues' titles,
   summaries and dates are equal;
 - view files: each feed and JSON export, and each record's entry in

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -244,19 +245,36 @@ class Planner:
         return PageSpec("404.html", "404.html", "404", "Page not found", description, {}, file="404.html")
 
 
+def page_makers(planner: Planner, lazy: bool) -> list[Callable[[], PageSpec]]:
+    """How to make each page of the site, in plan()'s order."""
+    site = planner.site
+    return [
+        planner.home_page,
+        *(functools.partial(planner.issue_page, issue, n, lazy) for n, issue in enumerate(site.issues)),
+        planner.positions_page,
+        planner.actors_index,
+        planner.actors_map,
+        *(functools.partial(planner.actor_page, actor, lazy) for actor in site.actors),
+        planner.events_index,
+        *(functools.partial(planner.event_page, event, n, lazy) for n, event in enumerate(site.events)),
+        planner.search_page,
+        planner.not_found,
+    ]
+
+
 def plan(site: Site, lazy: bool = False) -> list[PageSpec]:
     """Every page of the site, in a stable order. lazy: the issue, actor and event pages' contexts are left to
     PageSpec.complete(), for the page workers to make (`build`, when every page renders)."""
-    planner = Planner(site)
-    return [
-        planner.home_page(),
-        *(planner.issue_page(issue, n, lazy) for n, issue in enumerate(site.issues)),
-        planner.positions_page(),
-        planner.actors_index(),
-        planner.actors_map(),
-        *(planner.actor_page(actor, lazy) for actor in site.actors),
-        planner.events_index(),
-        *(planner.event_page(event, n, lazy) for n, event in enumerate(site.events)),
-        planner.search_page(),
-        planner.not_found(),
-    ]
+    return [make() for make in page_makers(Planner(site), lazy)]
+
+
+def replan(site: Site, pages: list[PageSpec], indices: Iterable[int]) -> list[PageSpec]:
+    """pages, planned from another site with the same pages in the same order (relink.py: only what some issues
+    show of themselves differs), with those at indices planned again from site."""
+    makers = page_makers(Planner(site), False)
+    if len(makers) != len(pages):
+        raise ValueError("not the same pages")
+    fresh = list(pages)
+    for index in indices:
+        fresh[index] = makers[index]()
+    return fresh

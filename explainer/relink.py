@@ -1,12 +1,15 @@
-"""Link and plan again only when a save changed more than the text of issue cards.
+"""Link and plan again only when a save changed more than what issue cards show of themselves.
 
 Editing a card's Markdown body is the commonest save. When the new card equals
 the old one in every field but its body, and the body links to the same ids,
 no relation changes and the planner has nothing new to read: the last `Site`
 and pages are reused with the new `Issue` objects swapped in for the old ones.
-Anything else (front matter, facts, a new or deleted file, diagnostics from
-that card) links and plans in full. tests/test_serve.py checks that the output
-equals a clean build's.
+When other values only the card shows changed too (its summary, a position, a
+quote ...: `shown_only`), the `Site` is reused the same way and the pages
+holding an edited issue are planned again (`pages.replan`): plan() copies
+those values into their contexts and specs. Anything else (a title, a list of
+ids, facts, a new or deleted file, diagnostics from that card) links and plans
+in full. tests/test_serve.py checks that the output equals a clean build's.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from .dates import PartialDate
 from .diagnostics import Diagnostic, Diagnostics
 from .link import Relations, Site, link, texts_of
 from .model import Actor, Event, Figure, Issue, Position, Quote, Ref, Source, Text
-from .pages import PageSpec, plan
+from .pages import PageSpec, plan, replan
 from .validate import Records
 
 LEAVES = (str, int, float, bool, type(None), Text, Ref, PartialDate, Relations)  # hold no records
@@ -191,17 +194,19 @@ class Relinker:
         self.site: Site | None = None
         self.pages: list[PageSpec] | None = None
         self.diagnostics: list[Diagnostic] = []
-        self.reused = False  # whether the last link() was a swap
+        self.reused = False  # whether the last link() swapped in issues whose bodies alone changed
+        self.in_full = False  # whether the last link() linked and planned in full (else it swapped)
         self.swapped: frozenset[str] = frozenset()  # the ids of the issues it swapped in (bodies changed)
         self.links = 0  # link() calls so far: a page rendered at the last one differs from this one's only by swaps
         self.where: dict[int, list[tuple[int, str]]] | None = None  # id(issue) → the pages and context keys holding it
 
-    def swaps(self, records: Records, drafts: bool) -> dict[int, Any] | None:
-        """id(old record) → new record, if only issue bodies changed since the last link; else None."""
+    def swaps(self, records: Records, drafts: bool) -> list[tuple[Any, Any]] | None:
+        """(old record, new record) for each record that is a new object since the last link, if only what issues
+        show of themselves changed; else None."""
         old = self.records
         if old is None or self.site is None or drafts != self.drafts:
             return None
-        replace: dict[int, Any] = {}
+        pairs: list[tuple[Any, Any]] = []
         for field in dataclasses.fields(Records):
             before, after = getattr(old, field.name), getattr(records, field.name)
             if not isinstance(after, list):
@@ -212,36 +217,51 @@ class Relinker:
                 return None
             for a, b in zip(before, after, strict=True):
                 if a is not b:
-                    if not (a == b or body_only(a, b)):
+                    if not (a == b or shown_only(a, b)):
                         return None
-                    replace[id(a)] = b
-        changed = {b.path for b in replace.values()}
+                    pairs.append((a, b))
+        changed = {b.path for _, b in pairs}
         if any(d.path in changed for d in self.diagnostics):
             return None
-        return replace
+        return pairs
 
     def link(self, records: Records, diags: Diagnostics, include_drafts: bool) -> Site | None:
         self.links += 1
-        replace = self.swaps(records, include_drafts)
-        if replace is not None and self.site is not None:
+        pairs = self.swaps(records, include_drafts)
+        if pairs is not None and self.site is not None:
+            replace = {id(a): b for a, b in pairs}
             everything = {id(r) for f in dataclasses.fields(Records) if isinstance(v := getattr(records, f.name), list)
                           for r in v}  # fmt: skip
             swapper = Swapper(replace, everything)
+            bodies = all(a == b or body_only(a, b) for a, b in pairs)
             try:
-                site, pages = swapper.swap(self.site), self.swap_pages(swapper, replace)
-            except Unsure:
+                site = swapper.swap(self.site)
+                pages = self.swap_pages(swapper, replace) if bodies else self.replan_pages(site, replace)
+            except (Unsure, ValueError):
                 pass
             else:
-                self.records, self.site, self.pages, self.reused = records, site, pages, True
-                self.swapped = frozenset(r.id for r in replace.values() if type(r) is Issue)
+                self.records, self.site, self.pages, self.reused, self.in_full = records, site, pages, bodies, False
+                self.swapped = frozenset(b.id for _, b in pairs if type(b) is Issue) if bodies else frozenset()
                 diags.items.extend(self.diagnostics)
                 return site  # type: ignore[no-any-return]
         own = Diagnostics()
         site = link(records, own, include_drafts=include_drafts)
         diags.items.extend(own.items)
         self.records, self.drafts, self.site, self.pages, self.where = records, include_drafts, site, None, None
-        self.diagnostics, self.reused, self.swapped = own.items, False, frozenset()
+        self.diagnostics, self.reused, self.swapped, self.in_full = own.items, False, frozenset(), True
         return site
+
+    def replan_pages(self, site: Site, replace: dict[int, Any]) -> list[PageSpec] | None:
+        """The last pages, those holding a replaced issue planned again from site."""
+        if self.pages is None:
+            return None
+        if self.where is None:
+            raise Unsure("pages of unknown kinds")
+        indices = sorted({index for old in replace for index, _name in self.where.get(old, [])})
+        pages = replan(site, self.pages, indices)
+        for old, new in replace.items():
+            self.where[id(new)] = self.where.pop(old, [])
+        return pages
 
     def swap_pages(self, swapper: Swapper, replace: dict[int, Any]) -> list[PageSpec] | None:
         """The last pages with the new issues in; only the context values that hold a replaced issue are copied."""

@@ -204,6 +204,29 @@ def test_an_edit_other_pages_read_keys_every_page(example_site: Path, monkeypatc
     assert built == clean(example_site)
 
 
+def test_serve_links_and_plans_again_only_when_a_save_changes_more_than_what_cards_show(example_site: Path) -> None:
+    """serve (relink.Relinker): a shown-only save reuses the linked site and plans again only the pages holding
+    the card; every save gives a clean build's files."""
+    from explainer.diagnostics import Diagnostics
+    from explainer.incremental import BuildCache
+    from explainer.pipeline import BuildOptions, render_site
+    from explainer.serve import preview_options
+
+    folders = (example_site / "content", example_site / "out", example_site / "templates", example_site / "static")
+    options = preview_options(BuildOptions(*folders))
+    cache = BuildCache()
+    assert render_site(options, Diagnostics(), cache) is not None
+    saves = [(what, *SHOWN[what], False) for what in SHOWN] + [(what, *NOT_SHOWN[what], True) for what in NOT_SHOWN]
+    for what, card, old, new, in_full in saves:
+        for before, after in ((old, new), (new, old)):  # the save, then its undo
+            edit(example_site, card, before, after)
+            cached = render_site(options, Diagnostics(), cache)
+            clean = render_site(options, Diagnostics())
+            assert cached is not None and clean is not None and cached[0] == clean[0], what
+            assert cache.relink.in_full == in_full, what
+            assert cache.rendered < EXAMPLE_PAGES or in_full, what
+
+
 def test_what_link_and_plan_read_of_an_issue_is_every_field_but_those_shown_only() -> None:
     """relink.shape() and SHOWN_ONLY between them name every field of an Issue and of what it holds: a new
     field must be placed in one or the other (a value other pages read, left out of shape(), would let a card
