@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__, check
+from .childsignals import stop_pools
 from .diagnostics import Diagnostic
 from .parallel import default_jobs
 from .pipeline import BuildOptions, BuildResult, build
@@ -238,10 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run_command(argv)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        pass
     except Exception:
         return report_bug()
+    stop_pools()  # run() exits without the interpreter's teardown, which would stop them
+    print("interrupted", file=sys.stderr)
+    return 130
 
 
 def run() -> NoReturn:

@@ -20,6 +20,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .childsignals import quiet_child, signals_held
 from .diagnostics import Diagnostic, Diagnostics
 from .load import Document, DocumentCache, listed_files, load_document, load_listed, pack_document, unpack_document
 
@@ -60,12 +61,15 @@ def load_one(kind: str, path: Path, rel: str, store: StoredDocuments | None) -> 
 
 def child(conn: Connection, files: list[File], share: list[int], store: StoredDocuments | None) -> None:
     """A forked child: its share of the files, pickled into conn (None if it failed)."""
+    quiet_child()
     try:
         found: list[Loaded] | None = [load_one(*files[i], store) for i in share]
     except Exception:  # the main process parses the share itself and reports what is wrong
         found = None
     try:
         conn.send_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # the main process is gone (Ctrl-C): there is no one to tell
     finally:
         conn.close()
 
@@ -85,7 +89,8 @@ def load_content(root: Path, diags: Diagnostics, cache: DocumentCache | None = N
     for share in split[1:]:
         reader, writer = context.Pipe(duplex=False)
         process = context.Process(target=child, args=(writer, files, share, store), daemon=True)
-        process.start()
+        with signals_held():
+            process.start()
         writer.close()
         children.append((share, reader, process))
     mine: dict[int, tuple[Document, list[Diagnostic]]] = {}

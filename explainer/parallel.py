@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .bodyreads import BodyReads
 from .buildcache import UNMADE, BuildStore, Digester, StoredMarkdown, Undigestable, digest, folder_key
+from .childsignals import quiet_child, signals_held
 from .diagnostics import Diagnostic, Diagnostics
 from .gctune import give_back_memory
 from .link import Site
@@ -179,7 +180,9 @@ def forked_pool(jobs: int) -> Iterator[Pool]:
     gc.collect()
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=RUNS_PER_WORKER) as pool:
+        with signals_held():
+            pool = multiprocessing.get_context("fork").Pool(jobs, quiet_child, maxtasksperchild=RUNS_PER_WORKER)
+        with pool:
             yield pool
     finally:
         gc.unfreeze()

@@ -19,6 +19,7 @@ from multiprocessing.pool import Pool
 
 from markupsafe import Markup
 
+from .childsignals import quiet_child, signals_held
 from .link import Site, texts_of
 from .markdown_ext import MarkdownRenderer
 from .model import Issue
@@ -74,7 +75,9 @@ class FirstPass:
         global _JOB
         if self.runs:
             _JOB = (self.markdown, self.sources)
-            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)  # the workers copy _JOB as they fork
+            # the workers copy _JOB as they fork
+            with signals_held():
+                self.pool = multiprocessing.get_context("fork").Pool(self.jobs, quiet_child)
             self.results = self.pool.imap(render_run, self.runs)
         return self
 

@@ -16,6 +16,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from .childsignals import quiet_child, signals_held
 from .link import Site
 from .views.feeds import issue_feeds
 from .write import Staging
@@ -48,8 +49,9 @@ class FeedChild:
         global _JOB
         self.site, self.base, self.out = site, base, out
         _JOB = (site, base, out)
-        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        self.pending = self.pool.submit(child)
+        with signals_held():  # its process forks on submit()
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=quiet_child)
+            self.pending = self.pool.submit(child)
 
     def finish(self) -> None:
         try:
