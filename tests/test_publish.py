@@ -600,3 +600,18 @@ def test_an_in_place_commit_that_fails_midway_keeps_the_journal_for_the_next_bui
         staging.add("b.html", b"b")
         assert staging.commit() == write.WriteStats(written=1, unchanged=1, removed=0)
     assert contents(output) == {".explainer-output": write.MARKER_TEXT, "a.html": b"A", "b.html": b"b"}
+
+
+def test_the_pages_workflow_keeps_the_build_cache_where_build_py_keeps_it(example_site: Path) -> None:
+    """.github/workflows/pages.yml restores and saves .cache/explainer/ between runs: the folder a build of
+    content/ at the repository's root writes its cache to."""
+    import yaml
+
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    names = [step.get("uses", step.get("name")) for step in steps]
+    cache = next(step for step in steps if str(step.get("uses", "")).startswith("actions/cache@"))
+    assert names.index(cache["uses"]) < names.index("Build")  # restored before the build
+    built = run_build(example_site, "--no-search")
+    assert built.returncode == 0, built.stderr
+    assert sorted(p.name for p in (example_site / cache["with"]["path"]).iterdir())  # the cache is there
