@@ -178,6 +178,22 @@ def test_an_edit_to_what_a_card_shows_of_itself_keys_no_page(
     assert spy.keyed[-1] == 0
 
 
+def test_a_run_of_edits_of_every_kind_always_builds_a_clean_builds_files(
+    example_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Edits one after another, each on top of the last (pages rendered without a key by one shown-only build
+    are kept or rendered again by the next, and every page is keyed again after another kind of edit), then
+    undone in reverse."""
+    build(example_site, "cached")
+    spy = Spy(monkeypatch)
+    shown = [SHOWN[what] for what in ("summary", "quote", "body", "figure", "change note")]
+    steps = [*shown[:3], NOT_SHOWN["title"], *shown[3:], NOT_SHOWN["an actor named"]]
+    for card, old, new in [*steps, *((card, new, old) for card, old, new in reversed(steps))]:
+        edit(example_site, card, old, new)
+        assert tree(build(example_site, "cached")) == clean(example_site), (card, new)
+    assert spy.keyed.count(0) == 2 * len(shown) and spy.keyed.count(EXAMPLE_PAGES) == 4
+
+
 NOT_SHOWN = {  # changes that other pages read: every page is keyed
     "title": ("arms-control", "title: Is there room", "title: Is there still room"),
     "order": ("arms-control", "order: 7", "order: 1"),
