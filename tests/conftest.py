@@ -58,6 +58,17 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+def generated_site(root: Path, cards: int) -> Path:
+    """A generated explainer of cards issue cards (bench/make_corpus.py) with the default theme, in root."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from make_corpus import make_corpus
+
+    make_corpus(cards, root / "content")
+    for name in ("templates", "static"):
+        shutil.copytree(REPO / name, root / name)
+    return root
+
+
 @pytest.fixture
 def example_site(tmp_path: Path) -> Path:
     """A copy of the repo's example content, templates and static files."""

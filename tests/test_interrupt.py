@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -13,10 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO
-
-sys.path.insert(0, str(REPO / "bench"))
-from make_corpus import make_corpus
+from conftest import REPO, generated_site
 
 
 def children(pid: int) -> set[int]:
@@ -72,10 +68,7 @@ def when_forked(process: subprocess.Popen[str], timeout: float = 60) -> set[int]
 @pytest.fixture
 def big_site(tmp_path: Path) -> Path:
     """Big enough that loading, the Markdown first pass and rendering each run in forked workers."""
-    make_corpus(400, tmp_path / "content")
-    for name in ("templates", "static"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    return tmp_path
+    return generated_site(tmp_path, 400)
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc for the workers")

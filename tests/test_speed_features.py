@@ -11,13 +11,12 @@ from typing import Any
 
 import markdown
 import pytest
-from conftest import REPO, run_build, run_main
+from conftest import REPO, generated_site, run_build, run_main
 
 from explainer import buildcache, render
 from explainer.fastinline import needed_characters, speed_up
 
 sys.path.insert(0, str(REPO / "bench"))
-from make_corpus import make_corpus
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -27,10 +26,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def corpus_site(tmp_path: Path) -> Path:
     """A generated explainer big enough (40 cards, 77 pages) for the worker pool, with the default theme."""
-    make_corpus(40, tmp_path / "content")
-    for name in ("templates", "static"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    return tmp_path
+    return generated_site(tmp_path, 40)
 
 
 def build(site: Path, output: str, *args: str) -> Path:
