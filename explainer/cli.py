@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import dataclasses
 import os
+import shlex
 import sys
 import tempfile
 import traceback
@@ -17,12 +18,12 @@ from .childsignals import stop_pools
 from .diagnostics import Diagnostic
 from .parallel import default_jobs
 from .pipeline import BuildOptions, BuildResult, build
-from .scaffold import SKELETONS, ScaffoldError, create
+from .scaffold import SKELETONS, ScaffoldError, create, init
 from .write import OutputRefused
 
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
-COMMANDS = ("build", "new", "check", "serve")
+COMMANDS = ("build", "new", "init", "check", "serve")
 PLURAL = {"home": "home", "issue": "issues", "actor": "actors", "event": "events", "actors": "index", "events": "index"}
 
 
@@ -77,7 +78,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py",
         description="Build a news explainer site from content/ into output/.",
-        epilog="Commands: build (the default), new, check and serve. 'python build.py new --help' for more.",
+        epilog="Commands: build (the default), new, init, check and serve. 'python build.py new --help' for more.",
     )
     parser.add_argument("--version", action="version", version=f"explainer {__version__}")
     add_build_options(parser)
@@ -86,7 +87,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 def make_new_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="build.py new", description="Write a skeleton issue card, actor or event to fill in."
+        prog="build.py new", description="Write a skeleton issue card, actor, event or source to fill in."
     )
     parser.add_argument("kind", choices=sorted(SKELETONS), help="what to create")
     parser.add_argument("id", help="its id: lower-case words joined by hyphens, e.g. nato-expansion")
@@ -164,8 +165,44 @@ def run_new(argv: list[str]) -> int:
     except ScaffoldError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"Wrote {path.as_posix()}: fill it in, then run python build.py")
+    again = ["python", "build.py", *(["--content", str(args.content)] if args.content else [])]
+    print(f"Wrote {path.as_posix()}: fill it in, then run {shlex.join(again)}")
     return EXIT_OK
+
+
+def make_init_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py init",
+        description="Start a new explainer: content/ with site.yaml, empty actors, events and sources files, "
+        "and one sample issue card.",
+    )
+    parser.add_argument("dir", nargs="?", type=Path, default=Path(), help="where (default: the current folder)")
+    return parser
+
+
+def run_init(argv: list[str]) -> int:
+    folder = make_init_parser().parse_args(argv).dir
+    try:
+        written = init(folder)
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"Started a new explainer in {folder.as_posix()}:")
+    for path in written:
+        print(f"  {path.as_posix()}")
+    print(f"Replace the placeholder texts (the build warns of each one left), then run: {init_next(folder)}")
+    return EXIT_OK
+
+
+def init_next(folder: Path) -> str:
+    """The command that previews the new explainer, from the folder it is in (the tool is run from there, as it
+    was now: build.py by its path, or the installed `explainer`)."""
+    tool = ["explainer"]
+    if Path(sys.argv[0]).name == "build.py":
+        script = Path(sys.argv[0]).resolve()
+        tool = ["python", min(os.path.relpath(script, folder.resolve()), str(script), key=len)]
+    serve = shlex.join([*tool, "serve"])
+    return serve if folder.resolve() == Path().resolve() else f"cd {shlex.quote(folder.as_posix())} && {serve}"
 
 
 def make_check_parser() -> argparse.ArgumentParser:
@@ -262,6 +299,8 @@ def run() -> NoReturn:
 def run_command(argv: list[str]) -> int:
     if argv and argv[0] == "new":
         return run_new(argv[1:])
+    if argv and argv[0] == "init":
+        return run_init(argv[1:])
     if argv and argv[0] == "serve":
         return run_serve(argv[1:])
     if argv and argv[0] == "check":

@@ -100,7 +100,13 @@ class Fields:
         return value
 
     def date(self, key: str, required: bool = False) -> PartialDate | None:
-        value = self.raw(key, required)
+        value = self.raw(key, False)
+        if required and (value is None or value == ""):  # `date:` as a skeleton leaves it, or left out
+            where = self.line(key) if key in self.data else self.line()
+            self.diags.error(
+                self.doc.path, where, f"{self.what} has no {key}: write it as YYYY-MM-DD (or YYYY-MM, or YYYY)"
+            )
+            return None
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int):

@@ -1,9 +1,10 @@
-"""`python build.py new issue|actor|event ID`: a valid skeleton to fill in."""
+"""`python build.py new issue|actor|event|source ID`: a skeleton to fill in; `init [DIR]`: a new explainer."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from . import placeholders as stock
 from .diagnostics import Diagnostics
 from .fields import suggest_id
 from .load import load_content
@@ -11,51 +12,117 @@ from .model import Entity
 from .refs import ID_RE
 from .validate import validate
 
+# The stock texts come from placeholders.py, which warns of each one a writer leaves in.
 ISSUE = """\
 ---
 title: {title}
-summary: One or two plain sentences that answer the question.
+summary: {summary}
 status: open
-draft: true  # remove this line to publish the card
-actors: []
+{draft}actors: []
 events: []
 positions: {{}}
 quotes: []
 sources: []
 ---
-Write the explainer here, in Markdown. Link to actors, events and other
+{body} Link to actors, events and other
 issues with `[[id]]` or `[[id|label]]`.
 """
+
+DRAFT = "draft: true  # remove this line to publish the card\n"
 
 ACTOR = """\
 {id}:
   name: {title}
   kind: person  # person, country, organization or group
-  role: What they are, in a few words
+  role: {role}
   member_of: []
-  summary: One or two sentences about who they are.
+  summary: {summary}
 """
 
 EVENT = """\
 {id}:
   title: {title}
-  date: 2022-01-10  # YYYY, YYYY-MM or YYYY-MM-DD
-  place: Where it happened
+  date:  # when it happened: YYYY-MM-DD, YYYY-MM or YYYY (required)
+  place: {place}
   actors: []
   issues: []
-  summary: What happened, in a sentence or two.
+  summary: {summary}
   sources: []
+"""
+
+SOURCE = """\
+{id}:
+  title: {title}
+  publisher: {publisher}
+  url:  # where readers find it: https://...
+  date:  # when it was published: YYYY-MM-DD, YYYY-MM or YYYY
 """
 
 SKELETONS = {
     "issue": ("issues", ".md", ISSUE),
     "actor": ("actors", ".yaml", ACTOR),
     "event": ("events", ".yaml", EVENT),
+    "source": ("sources", ".yaml", SOURCE),
 }
+
+STOCK = {
+    "issue": {"summary": stock.ISSUE_SUMMARY, "body": stock.ISSUE_BODY, "draft": DRAFT},
+    "actor": {"role": stock.ACTOR_ROLE, "summary": stock.ACTOR_SUMMARY},
+    "event": {"place": stock.EVENT_PLACE, "summary": stock.EVENT_SUMMARY},
+    "source": {"publisher": stock.SOURCE_PUBLISHER},
+}
+
+SITE = f"""\
+# The explainer's settings; every field: docs/content-format.md
+title: {stock.SITE_TITLE}
+description: {stock.SITE_DESCRIPTION}
+language: en
+# Where the site will live; sitemap.xml, the feeds and canonical links need it:
+# base_url: https://example.org/explainer/
+"""
+
+FACTS = {
+    "actors": """\
+# People, countries, organisations and groups, by id (docs/content-format.md).
+# `python build.py new actor ID` writes one to fill in, or add them here:
+#
+# putin:
+#   name: Vladimir Putin
+#   kind: person  # person, country, organization or group
+#   role: President of Russia
+#   member_of: [russia]
+#   summary: Russia's president since 2012.
+""",
+    "events": """\
+# Dated events, by id (docs/content-format.md).
+# `python build.py new event ID` writes one to fill in, or add them here:
+#
+# geneva-talks:
+#   title: Russia and the US meet in Geneva
+#   date: 2022-01-10  # YYYY-MM-DD, YYYY-MM or YYYY
+#   place: Geneva
+#   actors: [russia, usa]
+#   issues: [nato-expansion]
+#   summary: Eight hours of talks, no breakthrough.
+#   sources: [ap-explainer]
+""",
+    "sources": """\
+# The sources the explainer cites, by id (docs/content-format.md).
+# `python build.py new source ID` writes one to fill in, or add them here:
+#
+# ap-explainer:
+#   title: "Main issues at Russia-US security talks"
+#   publisher: The Associated Press
+#   url: https://apnews.com/article/...
+#   date: 2022-01-10
+""",
+}
+
+SAMPLE_ID = "sample-issue"
 
 
 class ScaffoldError(Exception):
-    """The skeleton cannot be written (bad id, taken id, existing file)."""
+    """The skeleton or the new explainer cannot be written (bad id, taken id, existing file)."""
 
 
 def existing_ids(content: Path) -> dict[str, str]:
@@ -81,5 +148,31 @@ def create(content: Path, kind: str, new_id: str) -> Path:
         raise ScaffoldError(f"the id '{new_id}' is already used in {taken[new_id]}")
     title = new_id.replace("-", " ").capitalize()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(template.format(id=new_id, title=title), encoding="utf-8")
+    path.write_text(template.format(id=new_id, title=title, **STOCK[kind]), encoding="utf-8")
     return path
+
+
+def starter_files() -> dict[str, str]:
+    """What `init` writes, by path under the new folder: settings, empty facts files and one sample card,
+    published (not a draft) so the first build shows a page, its stock texts warned of until replaced."""
+    card = ISSUE.format(title=stock.ISSUE_TITLE, summary=stock.ISSUE_SUMMARY, body=stock.ISSUE_BODY, draft="")
+    return {
+        "content/site.yaml": SITE,
+        **{f"content/{kind}.yaml": text for kind, text in FACTS.items()},
+        f"content/issues/{SAMPLE_ID}.md": card,
+    }
+
+
+def init(folder: Path) -> list[Path]:
+    """Start a new explainer in folder; return the files written. Writes nothing if any of them exists."""
+    files = {folder / rel: text for rel, text in starter_files().items()}
+    taken = [path.as_posix() for path in files if path.exists()]
+    if taken:
+        raise ScaffoldError(f"not overwriting {', '.join(taken)}: start the new explainer in another folder")
+    for path, text in files.items():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:  # DIR is a file, or not writable: the user's to fix, not a bug
+            raise ScaffoldError(f"cannot write {path.as_posix()}: {error.strerror}") from None
+    return list(files)

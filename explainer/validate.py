@@ -8,6 +8,7 @@ from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields, check_id, describe
 from .load import Document
 from .model import ACTOR_KINDS, Actor, Change, Entity, Event, Figure, Issue, Position, Quote, Ref, SiteConfig, Source
+from .placeholders import placeholder_warnings
 from .refs import make_text
 
 SITE_FIELDS = (
@@ -280,4 +281,6 @@ def validate(documents: list[Document], diags: Diagnostics) -> Records:
                 records.issues.append(issue)
         else:
             validate_facts(doc, diags, records)
+        if doc.readable:
+            placeholder_warnings(doc, diags)
     return records
