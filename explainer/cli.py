@@ -187,14 +187,15 @@ def run_init(argv: list[str]) -> int:
     except ScaffoldError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONTENT
-    print(f"Started a new explainer in {folder.as_posix()}:")
+    here = folder.resolve() == Path().resolve()
+    print(f"Started a new explainer {'here' if here else 'in ' + folder.as_posix()}:")
     for path in written:
         print(f"  {path.as_posix()}")
-    print(f"Replace the placeholder texts (the build warns of each one left), then run: {init_next(folder)}")
+    print(f"Replace the placeholder texts (the build warns of each one left), then run: {init_next(folder, here)}")
     return EXIT_OK
 
 
-def init_next(folder: Path) -> str:
+def init_next(folder: Path, here: bool) -> str:
     """The command that previews the new explainer, from the folder it is in (the tool is run from there, as it
     was now: build.py by its path, or the installed `explainer`)."""
     tool = ["explainer"]
@@ -202,7 +203,7 @@ def init_next(folder: Path) -> str:
         script = Path(sys.argv[0]).resolve()
         tool = ["python", min(os.path.relpath(script, folder.resolve()), str(script), key=len)]
     serve = shlex.join([*tool, "serve"])
-    return serve if folder.resolve() == Path().resolve() else f"cd {shlex.quote(folder.as_posix())} && {serve}"
+    return serve if here else f"cd {shlex.quote(folder.as_posix())} && {serve}"
 
 
 def make_check_parser() -> argparse.ArgumentParser:

@@ -143,7 +143,15 @@ CASES: dict[str, tuple[list[Breakage], list[str]]] = {
     ),
     "event-without-date": (
         [change(EVENTS, "  date: 2021-11\n", "")],
-        [f"{EVENTS}:6: error: event 'buildup' needs a 'date'"],
+        [f"{EVENTS}:6: error: event 'buildup' has no date: write it as YYYY-MM-DD (or YYYY-MM, or YYYY)"],
+    ),
+    "event-with-an-empty-date": (
+        [change(EVENTS, "  date: 2021-11\n", "  date:  # YYYY-MM-DD\n")],
+        [f"{EVENTS}:8: error: event 'buildup' has no date: write it as YYYY-MM-DD (or YYYY-MM, or YYYY)"],
+    ),
+    "event-with-an-empty-quoted-date": (
+        [change(EVENTS, "  date: 2021-11\n", '  date: ""\n')],
+        [f"{EVENTS}:8: error: event 'buildup' has no date: write it as YYYY-MM-DD (or YYYY-MM, or YYYY)"],
     ),
     "event-without-title": (
         [change(EVENTS, "  title: Geneva talks\n", "")],
