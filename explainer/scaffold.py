@@ -147,9 +147,16 @@ def create(content: Path, kind: str, new_id: str) -> Path:
     if new_id in taken:
         raise ScaffoldError(f"the id '{new_id}' is already used in {taken[new_id]}")
     title = new_id.replace("-", " ").capitalize()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(template.format(id=new_id, title=title, **STOCK[kind]), encoding="utf-8")
+    write_file(path, template.format(id=new_id, title=title, **STOCK[kind]))
     return path
+
+
+def write_file(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:  # a folder that is a file, or not writable: the user's to fix, not a bug
+        raise ScaffoldError(f"cannot write {path.as_posix()}: {error.strerror}") from None
 
 
 def starter_files() -> dict[str, str]:
@@ -170,9 +177,5 @@ def init(folder: Path) -> list[Path]:
     if taken:
         raise ScaffoldError(f"not overwriting {', '.join(taken)}: start the new explainer in another folder")
     for path, text in files.items():
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        except OSError as error:  # DIR is a file, or not writable: the user's to fix, not a bug
-            raise ScaffoldError(f"cannot write {path.as_posix()}: {error.strerror}") from None
+        write_file(path, text)
     return list(files)
