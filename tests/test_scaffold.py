@@ -166,4 +166,7 @@ def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
 def test_init_into_a_file_is_one_line_of_error_not_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
     result = run_main(tmp_path, "init", "notes.txt")
-    assert (result.returncode, result.stderr) == (1, "error: cannot write notes.txt/content/site.yaml: Not a directory\n")
+    assert (result.returncode, result.stderr) == (
+        1,
+        "error: cannot write notes.txt/content/site.yaml: Not a directory\n",
+    )
