@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conftest import run_build, soup, write_site
+from conftest import edit, run_build, run_main, snapshot, soup, write_site
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -264,4 +264,125 @@ def test_site_with_every_kind_of_actor_json_ld_is_schema_org_correct(tmp_path: P
     output = tmp_path / "output"
     assert schema_errors(output) == []
     actors = {page for page, _ in json_ld_blocks(output) if page.startswith("actors/")}
-    assert actors == {f"actors/{id}/index.html" for id in ("russia", "putin", "nato", "ukraine", "csto")}
+    assert actors == {f"actors/{id}/index.html" for id in ("russia", "putin", "nato", "ukraine", "csto", "west")}
+
+
+# --- the article: dates, author and publisher ---
+
+
+def article_block(output: Path, issue: str) -> dict[str, Any]:
+    blocks = [block for page, block in json_ld_blocks(output) if page == f"issues/{issue}/index.html"]
+    assert len(blocks) == 1
+    assert blocks[0]["@type"] == "BackgroundNewsArticle"
+    return dict(blocks[0])
+
+
+def test_article_names_dates_authors_and_publisher_from_the_content(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    edit(tmp_path, "content/site.yaml", "updated: 2022-01\n", SITE_PARTIES)
+    edit(tmp_path, "content/issues/nato-expansion.md", "updated: 2022-01-10\n", "updated: 2022-01-10\npublished: 2021-12-20\n")
+    edit(tmp_path, "content/issues/missiles.md", "actors: [russia]\n", MISSILES_CHANGES)
+    result = run_build(tmp_path, "--no-search")
+    assert result.returncode == 0, result.stderr
+    output = tmp_path / "output"
+    assert schema_errors(output) == []
+    authors = [
+        {"@type": "Person", "name": "Ann Reporter"},
+        {"@type": "Organization", "name": "Explainer desk", "url": "https://news.example/desk/"},
+    ]
+    publisher = {"@type": "Organization", "name": "Example News", "url": "https://news.example/",
+                 "logo": "https://news.example/logo.png"}  # fmt: skip
+    nato = article_block(output, "nato-expansion")
+    assert (nato["datePublished"], nato["dateModified"]) == ("2021-12-20", "2022-01-10")
+    assert (nato["author"], nato["publisher"]) == (authors, publisher)
+    missiles = article_block(output, "missiles")  # no `published`: its first change; modified: its last
+    assert (missiles["datePublished"], missiles["dateModified"]) == ("2021-11-02", "2022-01-12")
+    troops = article_block(output, "troops")  # neither: the site's `updated`
+    assert (troops["datePublished"], troops["dateModified"]) == ("2022-01", "2022-01")
+    footer = soup(output / "index.html").find("footer")
+    assert footer is not None and "By Ann Reporter, Explainer desk" in footer.get_text()
+
+
+def test_article_without_authors_or_publisher_is_by_the_site(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    result = run_build(tmp_path, "--no-search")
+    assert result.returncode == 0, result.stderr
+    nato = article_block(tmp_path / "output", "nato-expansion")
+    site = {"@type": "Organization", "name": "Test explainer", "url": "https://example.org/"}
+    assert (nato["author"], nato["publisher"]) == ([site], site)
+    assert (nato["datePublished"], nato["dateModified"]) == ("2022-01-10", "2022-01-10")
+
+
+def test_a_cached_build_follows_an_edited_publication_date(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    assert run_build(tmp_path, "--no-search").returncode == 0
+    edit(tmp_path, "content/issues/nato-expansion.md", "updated: 2022-01-10\n", "updated: 2022-01-10\npublished: 2021-12-20\n")
+    assert run_build(tmp_path, "--no-search").returncode == 0
+    cached = snapshot(tmp_path / "output")
+    assert article_block(tmp_path / "output", "nato-expansion")["datePublished"] == "2021-12-20"
+    assert run_build(tmp_path, "--no-search", "--no-cache").returncode == 0
+    assert {path: data for path, (data, _) in cached.items()} == {
+        path: data for path, (data, _) in snapshot(tmp_path / "output").items()
+    }
+
+
+def test_bad_authors_publisher_and_published_are_errors_at_their_lines(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    edit(tmp_path, "content/site.yaml", "updated: 2022-01\n", BAD_PARTIES)
+    edit(tmp_path, "content/issues/troops.md", "order: 1\n", "order: 1\npublished: 2022-02-30\n")
+    result = run_main(tmp_path, "--no-search")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/issues/troops.md:5: error: bad date in 'published': '2022-02-30' is not a day: February 2022 has 28 days",
+        "content/site.yaml:6: error: each of 'authors' must be a name or a mapping with a 'name', not a list",
+        "content/site.yaml:7: error: author 2 needs a 'name'",
+        "content/site.yaml:9: error: unknown author kind 'organisation' (one of person, organization)"
+        " — did you mean 'organization'?",
+        "content/site.yaml:10: error: 'url' must be a full web address such as https://example.org/, not 'desk/'",
+        "content/site.yaml:11: warning: unknown field 'email' in author 3 is ignored",
+        "content/site.yaml:14: error: 'logo' must be a full web address such as https://example.org/,"
+        " not 'static/logo.png'",
+        "6 errors; nothing was written to output",
+    ]
+
+
+def test_a_publisher_that_is_not_a_name_or_mapping_is_an_error(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    edit(tmp_path, "content/site.yaml", "updated: 2022-01\n", "updated: 2022-01\npublisher: [a, b]\n")
+    result = run_main(tmp_path, "--no-search")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "content/site.yaml:5: error: 'publisher' must be a name or a mapping with a 'name', not a list"
+    )
+
+
+SITE_PARTIES = """updated: 2022-01
+authors:
+  - Ann Reporter
+  - name: Explainer desk
+    kind: organization
+    url: https://news.example/desk/
+publisher:
+  name: Example News
+  url: https://news.example/
+  logo: https://news.example/logo.png
+"""
+BAD_PARTIES = """updated: 2022-01
+authors:
+  - [Ann]
+  - kind: person
+  - name: Desk
+    kind: organisation
+    url: desk/
+    email: desk@news.example
+publisher:
+  name: Example News
+  logo: static/logo.png
+"""
+MISSILES_CHANGES = """actors: [russia]
+changes:
+  - date: 2022-01-12
+    text: Talks began.
+  - date: 2021-11-02
+    text: First written.
+"""
