@@ -45,7 +45,8 @@ def author(fields: Fields, value: Any, *key: Any) -> Party | None:
     entry.check_known(AUTHOR_FIELDS)
     kind = entry.text("kind") or "person"
     if kind not in PARTY_KINDS:
-        entry.error("kind", f"unknown author kind '{kind}' (one of person, organization){did_you_mean(kind, PARTY_KINDS)}")
+        hint = did_you_mean(kind, PARTY_KINDS)
+        entry.error("kind", f"unknown author kind '{kind}' (one of person, organization){hint}")
         kind = "person"
     name = entry.text("name", required=True)
     url = web_address(entry, "url")

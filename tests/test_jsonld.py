@@ -31,17 +31,6 @@ class Vocabulary:
     domains: dict[str, frozenset[str]]
     ranges: dict[str, frozenset[str]]
 
-    @functools.cache  # noqa: B019 (one vocabulary, kept for the session)
-    def ancestors(self, name: str) -> frozenset[str]:
-        """name and every class it is a subclass of."""
-        found = {name}
-        for parent in self.parents.get(name, ()):
-            found |= self.ancestors(parent)
-        return frozenset(found)
-
-    def __hash__(self) -> int:
-        return id(self)
-
 
 def schema_ids(value: Any) -> tuple[str, ...]:
     """The schema.org names among one `{"@id": ...}` or a list of them."""
@@ -66,6 +55,15 @@ def vocabulary() -> Vocabulary:
             domains[name] = frozenset(schema_ids(node.get("schema:domainIncludes")))
             ranges[name] = frozenset(schema_ids(node.get("schema:rangeIncludes")))
     return Vocabulary(parents, domains, ranges)
+
+
+@functools.cache
+def ancestors(name: str) -> frozenset[str]:
+    """name and every class it is a subclass of."""
+    found = {name}
+    for parent in vocabulary().parents.get(name, ()):
+        found |= ancestors(parent)
+    return frozenset(found)
 
 
 def is_date(text: str) -> bool:
@@ -109,7 +107,7 @@ def check_node(node: Any, where: str, errors: list[str], top: bool = False) -> N
     for name in types:
         if name not in vocab.parents:
             errors.append(f"{where}: {name!r} is not a schema.org type")
-        known |= vocab.ancestors(name)
+        known |= ancestors(name)
     for key, value in node.items():
         if key == "@context":
             if not top or value != "https://schema.org":
@@ -132,11 +130,11 @@ def check_value(key: str, value: Any, where: str, errors: list[str]) -> None:
     allowed = vocab.ranges[key]
     if isinstance(value, dict):
         types = as_list(value.get("@type", []))
-        if not any(vocab.ancestors(name) & allowed for name in types):
+        if not any(ancestors(name) & allowed for name in types):
             errors.append(f"{where}: a {'/'.join(types) or 'untyped node'} where {key} takes {sorted(allowed)}")
         check_node(value, where, errors)
     elif isinstance(value, str):
-        fits = [name for name, test in LITERALS.items() if vocab.ancestors(name) & allowed and test(value)]
+        fits = [name for name, test in LITERALS.items() if ancestors(name) & allowed and test(value)]
         if not fits:
             errors.append(f"{where}: text {value!r} where {key} takes {sorted(allowed)}")
     else:
@@ -162,8 +160,8 @@ def schema_errors(output: Path) -> list[str]:
 
 def test_checker_knows_schema_org() -> None:
     vocab = vocabulary()
-    assert "Place" in vocab.ancestors("Country") and "Organization" not in vocab.ancestors("Country")
-    assert "Organization" in vocab.ancestors("GovernmentOrganization")
+    assert "Place" in ancestors("Country") and "Organization" not in ancestors("Country")
+    assert "Organization" in ancestors("GovernmentOrganization")
     assert vocab.ranges["attendee"] == {"Person", "Organization"}
     errors: list[str] = []
     check_node(
@@ -280,7 +278,7 @@ def article_block(output: Path, issue: str) -> dict[str, Any]:
 def test_article_names_dates_authors_and_publisher_from_the_content(tmp_path: Path) -> None:
     write_site(tmp_path)
     edit(tmp_path, "content/site.yaml", "updated: 2022-01\n", SITE_PARTIES)
-    edit(tmp_path, "content/issues/nato-expansion.md", "updated: 2022-01-10\n", "updated: 2022-01-10\npublished: 2021-12-20\n")
+    edit(tmp_path, "content/issues/nato-expansion.md", *PUBLISHED)
     edit(tmp_path, "content/issues/missiles.md", "actors: [russia]\n", MISSILES_CHANGES)
     result = run_build(tmp_path, "--no-search")
     assert result.returncode == 0, result.stderr
@@ -316,7 +314,7 @@ def test_article_without_authors_or_publisher_is_by_the_site(tmp_path: Path) -> 
 def test_a_cached_build_follows_an_edited_publication_date(tmp_path: Path) -> None:
     write_site(tmp_path)
     assert run_build(tmp_path, "--no-search").returncode == 0
-    edit(tmp_path, "content/issues/nato-expansion.md", "updated: 2022-01-10\n", "updated: 2022-01-10\npublished: 2021-12-20\n")
+    edit(tmp_path, "content/issues/nato-expansion.md", *PUBLISHED)
     assert run_build(tmp_path, "--no-search").returncode == 0
     cached = snapshot(tmp_path / "output")
     assert article_block(tmp_path / "output", "nato-expansion")["datePublished"] == "2021-12-20"
@@ -333,7 +331,8 @@ def test_bad_authors_publisher_and_published_are_errors_at_their_lines(tmp_path:
     result = run_main(tmp_path, "--no-search")
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "content/issues/troops.md:5: error: bad date in 'published': '2022-02-30' is not a day: February 2022 has 28 days",
+        "content/issues/troops.md:5: error: bad date in 'published': '2022-02-30' is not a day:"
+        " February 2022 has 28 days",
         "content/site.yaml:6: error: each of 'authors' must be a name or a mapping with a 'name', not a list",
         "content/site.yaml:7: error: author 2 needs a 'name'",
         "content/site.yaml:9: error: unknown author kind 'organisation' (one of person, organization)"
@@ -356,6 +355,7 @@ def test_a_publisher_that_is_not_a_name_or_mapping_is_an_error(tmp_path: Path) -
     )
 
 
+PUBLISHED = ("updated: 2022-01-10\n", "updated: 2022-01-10\npublished: 2021-12-20\n")
 SITE_PARTIES = """updated: 2022-01
 authors:
   - Ann Reporter
