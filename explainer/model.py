@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .dates import PartialDate
 
 ACTOR_KINDS = ("person", "country", "organization", "group")
+PARTY_KINDS = ("person", "organization")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,16 @@ class Text:
 
 
 @dataclass(frozen=True, slots=True)
+class Party:
+    """Who writes or publishes the explainer (site.yaml `authors`, `publisher`), as the pages' metadata names them."""
+
+    name: str
+    kind: str = "person"  # one of PARTY_KINDS
+    url: str | None = None
+    logo: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     path: str
     title: str
@@ -37,9 +48,11 @@ class SiteConfig:
     language: str = "en"
     base_url: str = "/"
     updated: PartialDate | None = None
-    authors: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()  # the names of bylines, as the footer and feeds show them
     smart_quotes: bool = True
     allow_html: bool = False
+    bylines: tuple[Party, ...] = ()  # the authors, each a person or an organization
+    publisher: Party | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +105,7 @@ class Issue:
     updated: PartialDate | None = None
     draft: bool = False
     changes: tuple[Change, ...] = ()  # as written; views sort them
+    published: PartialDate | None = None
 
     section = "issues"
 

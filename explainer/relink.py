@@ -69,7 +69,7 @@ def shape(issue: Issue) -> tuple[Any, ...]:
 # The fields shape() leaves out: what only the pages holding the issue show (tests/test_card_edits.py checks
 # that these and the fields shape() reads are every field of Issue and of what it holds).
 SHOWN_ONLY = {
-    Issue: ("summary", "body", "status", "updated", "changes"),
+    Issue: ("summary", "body", "status", "updated", "changes", "published"),
     Position: ("text",),
     Quote: ("text", "date", "context"),
     Figure: ("value", "label"),

@@ -222,7 +222,7 @@ class Renderer:
         if self.absolute_base is None:
             return Markup("")
         base = self.absolute_base
-        return json_ld(structured_data(page, self.site.config.title, lambda path: base + path))
+        return json_ld(structured_data(page, self.site.config, lambda path: base + path))
 
     def url_for(self, entity: Entity) -> str:
         return self.url(entity_url(entity))

@@ -8,15 +8,17 @@ from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields, check_id, describe
 from .load import Document
 from .model import ACTOR_KINDS, Actor, Change, Entity, Event, Figure, Issue, Position, Quote, Ref, SiteConfig, Source
+from .parties import authors, publisher
 from .placeholders import placeholder_warnings
 from .refs import make_text
 
 SITE_FIELDS = (
-    "title", "description", "subtitle", "language", "base_url", "updated", "authors", "smart_quotes", "allow_html",
+    "title", "description", "subtitle", "language", "base_url", "updated", "authors", "publisher", "smart_quotes",
+    "allow_html",
 )  # fmt: skip
 ISSUE_FIELDS = (
     "title", "summary", "order", "status", "actors", "events", "positions",
-    "quotes", "figures", "sources", "updated", "draft", "changes",
+    "quotes", "figures", "sources", "updated", "draft", "changes", "published",
 )  # fmt: skip
 ACTOR_FIELDS = ("name", "kind", "role", "member_of", "aliases", "summary", "links")
 EVENT_FIELDS = ("title", "date", "end", "place", "actors", "issues", "summary", "sources")
@@ -62,6 +64,7 @@ def validate_site(doc: Document, diags: Diagnostics) -> SiteConfig | None:
     if not base_url.endswith("/"):
         base_url += "/"
     smart = fields.raw("smart_quotes", False)
+    bylines = authors(fields)
     config = SiteConfig(
         path=doc.path,
         title=title or "",
@@ -70,9 +73,11 @@ def validate_site(doc: Document, diags: Diagnostics) -> SiteConfig | None:
         language=fields.text("language") or "en",
         base_url=base_url,
         updated=fields.date("updated"),
-        authors=fields.strings("authors"),
+        authors=tuple(party.name for party in bylines),
         smart_quotes=fields.boolean("smart_quotes") if smart is not None else True,
         allow_html=fields.boolean("allow_html"),
+        bylines=bylines,
+        publisher=publisher(fields),
     )
     return config if title and description else None
 
@@ -156,6 +161,7 @@ def validate_issue(doc: Document, diags: Diagnostics) -> Issue | None:
         updated=fields.date("updated"),
         draft=fields.boolean("draft"),
         changes=tuple(c for c in changes if c),
+        published=fields.date("published"),
     )
     return issue if title and summary else None
 

@@ -272,6 +272,7 @@ def test_what_link_and_plan_read_of_an_issue_is_every_field_but_those_shown_only
         "actors": (ref("z"),), "events": (ref("e"),), "sources": (ref("s"),), "draft": True,
         "positions": (Position(ref("w"), text("p")),), "quotes": (Quote(ref("w"), text("q")),),
         "figures": (Figure("1", "one", ref("s")),), "changes": (Change(parse_date("2022-01-02"), "c"),),
+        "published": parse_date("2021-12-20"),
     }  # fmt: skip
     for field in dataclasses.fields(Issue):
         value = changed.get(field.name) or other[type(getattr(issue, field.name))](getattr(issue, field.name))
