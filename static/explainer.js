@@ -1,7 +1,8 @@
 /* explainer: optional enhancements. Every page reads fully without this file.
    1. A card with the summary of a [[ref]] link's target, on hover or focus (Escape hides it).
-   2. On the timeline page, filters by issue and actor.
-   3. On the search page, Pagefind's search box. */
+   2. In the positions matrix, a focused cell scrolled fully into view; Escape closes an opened cell.
+   3. On the timeline page, filters by issue and actor.
+   4. On the search page, Pagefind's search box. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -100,7 +101,22 @@
     if (refLink(event.target)) scheduleHide();
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && card && !card.hidden) hide();
+    if (event.key !== "Escape") return;
+    if (card && !card.hidden) { hide(); return; }
+    var opened = event.target.closest ? event.target.closest(".matrix details[open]") : null;
+    if (opened) {
+      opened.open = false;
+      opened.querySelector("summary").focus();
+    }
+  });
+
+  // The scroller's scroll-padding (style.css) keeps a focused cell clear of the pinned actor column, but
+  // Chromium leaves a cell that is partly past the scroller's end where it is: scroll the whole cell in.
+  document.querySelectorAll(".matrix-scroll").forEach(function (scroller) {
+    scroller.addEventListener("focusin", function (event) {
+      var cell = event.target.closest("td, th");
+      if (cell && cell.cellIndex > 0) cell.scrollIntoView({ block: "nearest", inline: "nearest" });
+    });
   });
 
   var form = document.querySelector("form.tl-filter");
