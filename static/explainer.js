@@ -58,14 +58,25 @@
       line("p", "preview-name", item.name);
       if (item.summary) line("p", "preview-summary", item.summary);
       card.hidden = false;
-      var rect = link.getBoundingClientRect();
-      var width = Math.min(card.offsetWidth, document.documentElement.clientWidth - 16);
-      var left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
-      card.style.left = left + window.scrollX + "px";
-      card.style.top = rect.bottom + window.scrollY + 6 + "px";
+      place(link.getBoundingClientRect());
       owner = link;
       link.setAttribute("aria-describedby", "preview-card");
     });
+  }
+
+  // Below the link, or above it when it would run past the bottom of the window and there is more room
+  // there; always within the window's width. The card is measured at the window's start edge, where an
+  // earlier position cannot squeeze it narrower.
+  function place(rect) {
+    var view = document.documentElement;
+    card.style.left = window.scrollX + "px";
+    card.style.top = window.scrollY + "px";
+    var width = Math.min(card.offsetWidth, view.clientWidth - 16);
+    var left = Math.max(8, Math.min(rect.left, view.clientWidth - width - 8));
+    card.style.left = left + window.scrollX + "px";
+    var height = card.offsetHeight, below = view.clientHeight - rect.bottom - 6, above = rect.top - 6;
+    var top = height > below && above > below ? rect.top - 6 - height : rect.bottom + 6;
+    card.style.top = top + window.scrollY + "px";
   }
 
   function hide() {

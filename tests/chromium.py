@@ -74,8 +74,8 @@ class Page:
     def press(self, key: str, shift: bool = False) -> None:
         """A key pressed and released, as a user's keyboard sends it (Shift+key with shift)."""
         code = KEYS[key]
-        modifiers = 8 if shift else 0
-        for kind in ("rawKeyDown", "keyUp"):
+        text = {"text": "\r"} if key == "Enter" else {}  # Enter's character is what activates a <summary>
+        for kind in ("keyDown" if text else "rawKeyDown", "keyUp"):
             self.send(
                 "Input.dispatchKeyEvent",
                 type=kind,
@@ -83,7 +83,8 @@ class Page:
                 code=key,
                 windowsVirtualKeyCode=code,
                 nativeVirtualKeyCode=code,
-                modifiers=modifiers,
+                modifiers=8 if shift else 0,
+                **(text if kind == "keyDown" else {}),
             )
 
     def hover(self, x: float, y: float) -> None:
@@ -123,7 +124,10 @@ def chromium(profile: Path) -> Iterator[Page]:
         target = next(t for t in json.loads(connection.getresponse().read()) if t["type"] == "page")
         ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=WAIT, suppress_origin=True)
         try:
-            yield Page(ws)
+            page = Page(ws)
+            # a headless tab is not focused: without this, element.focus() fires no focus events
+            page.send("Emulation.setFocusEmulationEnabled", enabled=True)
+            yield page
         finally:
             ws.close()
     finally:
