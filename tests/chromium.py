@@ -61,9 +61,7 @@ class Page:
         return False
 
     def viewport(self, width: int, height: int, mobile: bool = False) -> None:
-        self.send(
-            "Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=mobile
-        )
+        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=mobile)
 
     def open(self, url: str) -> None:
         """Load url and wait until it and its scripts have run."""

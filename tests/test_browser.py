@@ -85,16 +85,16 @@ FOCUS = """(() => {
   const visible = cell === pin ? [start, end] : rtl ? [start, p.left] : [p.right, end];
   const rect = (r) => [r.left, r.right, r.top, r.bottom];
   return {name: focused.tagName + ' ' + focused.textContent.trim().slice(0, 30) + ' @' + cell.cellIndex,
-          id: [...scroller.querySelectorAll('a[href], summary')].filter(e => !e.closest('.matrix-full')).indexOf(focused),
+          id: [...document.querySelectorAll(TABBABLE)].indexOf(focused),
           element: rect(focused.getBoundingClientRect()), cell: rect(cell.getBoundingClientRect()),
-          visible, height: innerHeight};
-})()"""
+          visible, width: innerWidth, height: innerHeight};
+})()""".replace("TABBABLE", repr(TABBABLE))
 
 
 def hidden_part(where: dict[str, Any]) -> list[str]:
     """What of the focused element or its cell lies outside the visible part of the scroller or the window."""
     low, high = where["visible"]
-    problems = []
+    problems = [] if 0 <= low <= high <= where["width"] else [f"the scroller's visible part {low:.0f}–{high:.0f} px"]
     for what in ("element", "cell"):
         left, right, _, _ = where[what]
         if left < low - 0.5 or right > high + 0.5:
@@ -113,7 +113,9 @@ def test_tabbing_through_the_matrix_never_hides_the_focused_cell(
     page.open(site + "positions/")
     page.evaluate(f"document.documentElement.dir = '{direction}'")  # the CSS's logical properties mirror it
     assert page.evaluate("(s => s.scrollWidth > s.clientWidth + 500)(document.querySelector('.matrix-scroll'))")
-    kinds = page.evaluate(f"[...document.querySelectorAll({TABBABLE!r})].map(e => e.closest('td, th').tagName + e.tagName)")
+    kinds = page.evaluate(
+        f"[...document.querySelectorAll({TABBABLE!r})].map(e => e.closest('td, th').tagName + e.tagName)"
+    )
     focusable = len(kinds)  # 10 issue and 8 actor links; a quarter of the 80 stances each long or with a link
     assert {kind: kinds.count(kind) for kind in set(kinds)} == {"THA": 18, "TDSUMMARY": 20, "TDA": 20}
     page.evaluate("document.querySelector('.matrix-scroll').focus()")
@@ -187,7 +189,7 @@ def focused_card(site: str, page: Page, link: str, room: int) -> dict[str, Any]:
     assert page.wait_for(f"({CARD}) !== null")
     where: dict[str, Any] = page.evaluate(CARD)
     left, right, _, _ = where["card"]
-    assert 0 <= left and right <= where["width"]  # within the window's width
+    assert left >= 0 and right <= where["width"]  # within the window's width
     return where
 
 
@@ -216,5 +218,5 @@ def test_a_hovered_link_near_the_bottom_opens_its_card_above(site: str, page: Pa
     page.hover(x, y)
     card = "document.getElementById('preview-card')"
     assert page.wait_for(f"{card} && !{card}.hidden")
-    c, l = page.evaluate(f"[{card}, {link}].map(e => e.getBoundingClientRect()).map(r => [r.top, r.bottom])")
-    assert c[1] <= l[0] and c[0] >= 0
+    shown, owner = page.evaluate(f"[{card}, {link}].map(e => e.getBoundingClientRect()).map(r => [r.top, r.bottom])")
+    assert shown[1] <= owner[0] and shown[0] >= 0
