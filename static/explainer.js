@@ -122,11 +122,14 @@
   });
 
   // The scroller's scroll-padding (style.css) keeps a focused cell clear of the pinned actor column, but
-  // Chromium leaves a cell that is partly past the scroller's end where it is: scroll the whole cell in.
+  // Chromium leaves a cell that is partly past the scroller's end where it is: scroll the whole cell in,
+  // then the focused element itself, in case an opened cell is taller than the window.
   document.querySelectorAll(".matrix-scroll").forEach(function (scroller) {
     scroller.addEventListener("focusin", function (event) {
       var cell = event.target.closest("td, th");
-      if (cell && cell.cellIndex > 0) cell.scrollIntoView({ block: "nearest", inline: "nearest" });
+      if (!cell || cell.cellIndex === 0) return;
+      cell.scrollIntoView({ block: "nearest", inline: "nearest" });
+      event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
     });
   });
 

@@ -160,6 +160,7 @@ def test_escape_closes_an_opened_cell_and_focuses_its_summary(site: str, page: P
     page.press("Enter")
     page.press("Tab")  # onto the link inside the opened stance: its preview card shows
     assert page.evaluate("document.activeElement.closest('.matrix-full a.ref') !== null")
+    assert hidden_part(page.evaluate(FOCUS)) == []
     assert page.wait_for("(c => c && !c.hidden)(document.getElementById('preview-card'))")
     page.press("Escape")  # the first Escape hides the card, as before
     assert page.evaluate("document.getElementById('preview-card').hidden")
