@@ -1,7 +1,8 @@
 /* explainer: optional enhancements. Every page reads fully without this file.
    1. A card with the summary of a [[ref]] link's target, on hover or focus (Escape hides it).
-   2. On the timeline page, filters by issue and actor.
-   3. On the search page, Pagefind's search box. */
+   2. In the positions matrix, a focused cell scrolled fully into view; Escape closes an opened cell.
+   3. On the timeline page, filters by issue and actor.
+   4. On the search page, Pagefind's search box. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -57,14 +58,25 @@
       line("p", "preview-name", item.name);
       if (item.summary) line("p", "preview-summary", item.summary);
       card.hidden = false;
-      var rect = link.getBoundingClientRect();
-      var width = Math.min(card.offsetWidth, document.documentElement.clientWidth - 16);
-      var left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
-      card.style.left = left + window.scrollX + "px";
-      card.style.top = rect.bottom + window.scrollY + 6 + "px";
+      place(link.getBoundingClientRect());
       owner = link;
       link.setAttribute("aria-describedby", "preview-card");
     });
+  }
+
+  // Below the link, or above it when it would run past the bottom of the window and there is more room
+  // there; always within the window's width. The card is measured at the window's start edge, where an
+  // earlier position cannot squeeze it narrower.
+  function place(rect) {
+    var view = document.documentElement;
+    card.style.left = window.scrollX + "px";
+    card.style.top = window.scrollY + "px";
+    var width = Math.min(card.offsetWidth, view.clientWidth - 16);
+    var left = Math.max(8, Math.min(rect.left, view.clientWidth - width - 8));
+    card.style.left = left + window.scrollX + "px";
+    var height = card.offsetHeight, below = view.clientHeight - rect.bottom - 6, above = rect.top - 6;
+    var top = height > below && above > below ? rect.top - 6 - height : rect.bottom + 6;
+    card.style.top = top + window.scrollY + "px";
   }
 
   function hide() {
@@ -100,7 +112,25 @@
     if (refLink(event.target)) scheduleHide();
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && card && !card.hidden) hide();
+    if (event.key !== "Escape") return;
+    if (card && !card.hidden) { hide(); return; }
+    var opened = event.target.closest ? event.target.closest(".matrix details[open]") : null;
+    if (opened) {
+      opened.open = false;
+      opened.querySelector("summary").focus();
+    }
+  });
+
+  // The scroller's scroll-padding (style.css) keeps a focused cell clear of the pinned actor column, but
+  // Chromium leaves a cell that is partly past the scroller's end where it is: scroll the whole cell in,
+  // then the focused element itself, in case an opened cell is taller than the window.
+  document.querySelectorAll(".matrix-scroll").forEach(function (scroller) {
+    scroller.addEventListener("focusin", function (event) {
+      var cell = event.target.closest("td, th");
+      if (!cell || cell.cellIndex === 0) return;
+      cell.scrollIntoView({ block: "nearest", inline: "nearest" });
+      event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
+    });
   });
 
   var form = document.querySelector("form.tl-filter");

@@ -479,6 +479,25 @@ def test_feed_parses_with_stable_unique_ids(example_site: Path, tmp_path: Path) 
     assert "https://example.org/issues/arms-control/" in ids[0]
 
 
+def test_each_feeds_alternate_link_is_the_page_it_follows(example_site: Path) -> None:
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert run_build(example_site).returncode == 0
+    output = example_site / "output"
+
+    def alternate(feed: Path) -> str | None:
+        links = ET.parse(feed).getroot().findall(f"{atom}link[@rel='alternate']")
+        assert len(links) == 1 and links[0].get("type") == "text/html"
+        return links[0].get("href")
+
+    issue_feeds = sorted(output.glob("issues/*/feed.xml"))
+    assert len(issue_feeds) == len(list((example_site / "content" / "issues").glob("*.md")))
+    for path in issue_feeds:
+        page = f"issues/{path.parent.name}/"
+        assert (output / page / "index.html").is_file()
+        assert alternate(path) == f"https://example.org/{page}"
+    assert alternate(output / "updates.xml") == "https://example.org/"
+
+
 def plant(example_site: Path, text: str) -> None:
     card = example_site / "content" / "issues" / "pace-of-talks.md"
     card.write_text(card.read_text() + "\n" + textwrap.dedent(text))

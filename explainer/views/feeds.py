@@ -15,9 +15,12 @@ from ..model import Issue, SiteConfig
 from .changes import Update, all_updates, issue_updates
 
 
-def feed(config: SiteConfig, base: str, path: str, title: str, updates: Sequence[Update],
+def feed(config: SiteConfig, base: str, path: str, page: str, title: str, updates: Sequence[Update],
          fallback: PartialDate | None) -> bytes:  # fmt: skip
-    """An Atom feed at base+path of updates; each entry's id is its issue URL and anchor, so it never changes."""
+    """An Atom feed at base+path of updates, about the page at base+page (its rel="alternate").
+
+    Each entry's id is its issue URL and anchor, so it never changes.
+    """
     newest = max((u.change.date for u in updates), default=fallback or config.updated or PartialDate(1970))
     lines = [
         "<?xml version='1.0' encoding='utf-8'?>",
@@ -26,7 +29,7 @@ def feed(config: SiteConfig, base: str, path: str, title: str, updates: Sequence
         f"  <title>{escape(title)}</title>",
         f"  <updated>{timestamp(newest)}</updated>",
         f'  <link href={quoteattr(base + path)} rel="self" type="application/atom+xml" />',
-        f'  <link href={quoteattr(base)} rel="alternate" type="text/html" />',
+        f'  <link href={quoteattr(base + page)} rel="alternate" type="text/html" />',
     ]
     for name in config.authors or (config.title,):
         lines.append(f"  <author>\n    <name>{escape(name)}</name>\n  </author>")
@@ -47,13 +50,13 @@ def feed(config: SiteConfig, base: str, path: str, title: str, updates: Sequence
 
 def updates_feed(config: SiteConfig, issues: Sequence[Issue], base: str) -> bytes:
     """/updates.xml: every issue's changes."""
-    return feed(config, base, "updates.xml", f"{config.title}: updates", all_updates(issues), None)
+    return feed(config, base, "updates.xml", "", f"{config.title}: updates", all_updates(issues), None)
 
 
 def issue_feed(config: SiteConfig, issue: Issue, base: str) -> bytes:
     """/issues/<id>/feed.xml: one issue's changes."""
-    path = issue_feed_path(issue)
-    return feed(config, base, path, f"{issue.title} — {config.title}", issue_updates(issue), issue.updated)
+    path, page = issue_feed_path(issue), f"issues/{issue.id}/"
+    return feed(config, base, path, page, f"{issue.title} — {config.title}", issue_updates(issue), issue.updated)
 
 
 def issue_feed_path(issue: Issue) -> str:
