@@ -86,15 +86,16 @@ class Planner:
         self.graph = Graph(site.actors, site.issues, site.events, site.entities)
 
     def name(self, entity_id: str) -> str:
+        """What a bare [[link]] to an id shows in plain text."""
         entity = self.site.entities.get(entity_id)
-        return entity.name if entity else entity_id
+        return entity.link_text if entity else entity_id
 
     def plain(self, text: Text) -> str:
         """Markdown source as plain text for a meta description: links by name."""
 
         def name(match: re.Match[str]) -> str:
             target = self.site.entities.get(match.group(1).strip())
-            return (match.group(2) or "").strip() or (target.name if target else match.group(1))
+            return (match.group(2) or "").strip() or (target.link_text if target else match.group(1))
 
         return plain(re.sub(r"[*_`#>]", "", REF_RE.sub(name, text.source)))
 

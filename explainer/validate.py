@@ -17,8 +17,8 @@ ISSUE_FIELDS = (
     "title", "summary", "order", "status", "actors", "events", "positions",
     "quotes", "figures", "sources", "updated", "draft", "changes",
 )  # fmt: skip
-ACTOR_FIELDS = ("name", "kind", "role", "member_of", "aliases", "summary", "links")
-EVENT_FIELDS = ("title", "date", "end", "place", "actors", "issues", "summary", "sources")
+ACTOR_FIELDS = ("name", "short", "kind", "role", "member_of", "aliases", "summary", "links")
+EVENT_FIELDS = ("title", "short", "date", "end", "place", "actors", "issues", "summary", "sources")
 SOURCE_FIELDS = ("title", "publisher", "url", "date")
 QUOTE_FIELDS = ("by", "text", "date", "source", "context")
 FIGURE_FIELDS = ("value", "label", "source")
@@ -159,6 +159,19 @@ def validate_issue(doc: Document, diags: Diagnostics) -> Issue | None:
     return issue if title and summary else None
 
 
+def validate_short(fields: Fields) -> str | None:
+    """The `short` name a bare [[id]] shows: plain text, never empty."""
+    value = fields.data.get("short")
+    if "short" in fields.data and (value is None or (isinstance(value, str) and not value.strip())):
+        fields.error("short", "'short' is empty: write a shorter name, or leave the field out")
+        return None
+    short = fields.text("short")
+    if short and "[[" in short:
+        fields.error("short", "'short' is plain text, the text of links to this page: write the name without '[['")
+        return None
+    return short
+
+
 def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
     fields.check_known(ACTOR_FIELDS)
     name = fields.text("name", required=True)
@@ -186,6 +199,7 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         aliases=fields.strings("aliases"),
         summary=fields.markdown("summary"),
         links=tuple(links),
+        short=validate_short(fields),
     )
 
 
@@ -211,6 +225,7 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
         issues=fields.refs("issues"),
         summary=fields.markdown("summary"),
         sources=fields.refs("sources"),
+        short=validate_short(fields),
     )
 
 

@@ -26,7 +26,7 @@ def namer(site: Site) -> Callable[[str], str]:
 
     def name(entity_id: str) -> str:
         entity = site.entities.get(entity_id)
-        return entity.name if entity else entity_id
+        return entity.link_text if entity else entity_id
 
     return name
 
