@@ -138,15 +138,16 @@ def test_editing_a_short_name_with_the_cache_equals_a_clean_build(tmp_path: Path
 # --- smart quotes -------------------------------------------------------------------------------------------
 
 LONG_STANCE = (
-    "Calls the demand a \"non-starter\" and says the alliance's door stays open to every European democracy "
+    'Calls the demand a "non-starter" and says the alliance\'s door stays open to every European democracy '
     "that qualifies -- whatever Moscow thinks..."
 )
+SUMMARY = 'Russia wants a "promise"; NATO\'s answer is no.'
 QUOTED = {
     "content/issues/nato-expansion.md": SITE["content/issues/nato-expansion.md"]
-    .replace("summary: Russia wants a promise; NATO says no.", "summary: Russia wants a \"promise\"; NATO's answer is no.")
+    .replace("summary: Russia wants a promise; NATO says no.", "summary: " + json.dumps(SUMMARY))
     .replace("nato: The door stays open.", "nato: " + json.dumps(LONG_STANCE))  # JSON: a YAML double-quoted text
-    .replace("            source: ap\n", "            source: ap\n            context: at Putin's \"Direct Line\"\n")
-    .replace("title: Will NATO grow?", "title: Will NATO's \"open door\" close?"),
+    .replace("            source: ap\n", '            source: ap\n            context: at Putin\'s "Direct Line"\n')
+    .replace("title: Will NATO grow?", 'title: Will NATO\'s "open door" close?'),
     "content/sources.yaml": SITE["content/sources.yaml"].replace("publisher: AP", "publisher: AP's desk"),
 }
 
@@ -166,11 +167,11 @@ def test_every_text_shown_follows_the_smart_quotes_setting(tmp_path: Path, smart
 
     issue = soup(site / "output/issues/nato-expansion/index.html")
     lede = issue.select_one(".lede")
-    assert lede is not None and lede.get_text() == shown('Russia wants a "promise"; NATO\'s answer is no.')
+    assert lede is not None and lede.get_text() == shown(SUMMARY)
     assert issue.h1 is not None and issue.h1.get_text() == shown('Will NATO\'s "open door" close?')
     assert issue.title is not None and issue.title.get_text().startswith(shown('Will NATO\'s "open door" close?'))
     description = issue.find("meta", attrs={"name": "description"})
-    assert description is not None and description["content"] == shown('Russia wants a "promise"; NATO\'s answer is no.')
+    assert description is not None and description["content"] == shown(SUMMARY)
     caption = issue.select_one(".quote figcaption")
     assert caption is not None and shown('at Putin\'s "Direct Line"') in caption.get_text()
     sources = issue.select_one(".source-list")
@@ -185,7 +186,7 @@ def test_every_text_shown_follows_the_smart_quotes_setting(tmp_path: Path, smart
     cells = [td.get_text() for td in issue.select(".positions-table td")]
     assert shown(LONG_STANCE) in cells
     card = json.loads((site / "output/data/previews.json").read_text(encoding="utf-8"))["issues/nato-expansion/"]
-    assert card["summary"] == shown('Russia wants a "promise"; NATO\'s answer is no.')
+    assert card["summary"] == shown(SUMMARY)
     assert card["name"] == shown('Will NATO\'s "open door" close?')
     feed = ET.parse(site / "output/feed.xml").getroot()
     titles = [t.text for t in feed.iter("{http://www.w3.org/2005/Atom}title")]
@@ -198,6 +199,6 @@ def test_a_ref_in_plain_text_keeps_its_id_and_its_quotes_read_around_it() -> Non
     from explainer.typography import smarten
 
     assert smarten('"[[nato]]" said no -- twice...') == "“[[nato]]” said no – twice…"
-    assert smarten("the [[nato|alliance's \"door\"]]") == "the [[nato|alliance’s “door”]]"
-    assert smarten("a & b &amp; <i>c</i> \"d\"") == "a & b &amp; <i>c</i> “d”"  # nothing else is read as markup
+    assert smarten('the [[nato|alliance\'s "door"]]') == "the [[nato|alliance’s “door”]]"
+    assert smarten('a & b &amp; <i>c</i> "d"') == "a & b &amp; <i>c</i> “d”"  # nothing else is read as markup
     assert smarten("no quotes here") == "no quotes here"
