@@ -59,7 +59,7 @@ def card_edits(store: BuildStore, earlier: tuple[bytes, dict[str, Document]] | N
     edits = {}
     for doc in changed.values():
         own = Diagnostics()
-        before = validate([doc], own).issues
+        before = validate([doc], own, records.site.smart_quotes if records.site else True).issues
         if own.items or len(before) != 1 or doc.path not in now or not shown_only(before[0], now[doc.path]):
             return None
         edits[before[0].id] = Edit(before[0], now[doc.path])

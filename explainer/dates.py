@@ -41,6 +41,11 @@ class PartialDate:
                 return mine < theirs
         return False
 
+    def display_until(self, end: PartialDate) -> str:
+        """The reader's form of self as the start of a range to end, leaving out what end says for both:
+        `6` (–9 July 2018), `6 July` (–9 August 2018), `March` (–May 2019); in full across years."""
+        return _display_until(self.year, self.month, self.day, end.year, end.month, end.day)
+
     def __str__(self) -> str:
         return self.iso
 
@@ -66,6 +71,26 @@ def _display(year: int, month: int, day: int) -> str:
     if not day:
         return f"{name} {year}"
     return f"{day} {name} {year}"
+
+
+@cache
+def _display_until(year: int, month: int, day: int, end_year: int, end_month: int, end_day: int) -> str:
+    # A part is said once only where both sides name it to the same precision: "2018–May 2018" and
+    # "6 July–July 2018" would drop what the start means, so they stay in full.
+    if year != end_year or not month or not end_month:
+        return _display(year, month, day)
+    if day and end_day and month == end_month:
+        return str(day)
+    if bool(day) != bool(end_day) and month == end_month:
+        return _display(year, month, day)
+    return f"{day} {calendar.month_name[month]}" if day else calendar.month_name[month]
+
+
+def range_display(start: PartialDate, end: PartialDate | None) -> str:
+    """A range as plain text: `6–9 July 2018`, `March–May 2019`, `2017–2019`; one date when end is None or start."""
+    if end is None or end == start:
+        return start.display
+    return f"{start.display_until(end)}–{end.display}"
 
 
 def parse_date(text: str) -> PartialDate:

@@ -11,6 +11,7 @@ from .diagnostics import Diagnostics, did_you_mean
 from .load import Document
 from .model import Ref, Text
 from .refs import ID_RE, make_text
+from .typography import typeset
 
 _TYPE_NAMES = {
     dict: "a mapping (key: value lines)",
@@ -36,6 +37,7 @@ class Fields:
     prefix: tuple[str | int, ...]
     diags: Diagnostics
     what: str  # e.g. "issue", "actor 'putin'", "quote 2"
+    smart_quotes: bool = True  # the site's setting: prose() fields get typographic quotes
 
     def line(self, *key: str | int) -> int:
         return self.doc.line(*self.prefix, *key)
@@ -74,6 +76,11 @@ class Fields:
             self.error(key, f"'{key}' is empty")
             return None
         return text or None
+
+    def prose(self, key: str, required: bool = False) -> str | None:
+        """Plain text a reader sees (a title, a name, a label), typeset by the site's `smart_quotes`."""
+        text = self.text(key, required)
+        return typeset(text, self.smart_quotes) if text else text
 
     def markdown(self, key: str, required: bool = False) -> Text | None:
         text = self.text(key, required)
@@ -140,8 +147,8 @@ class Fields:
         return result
 
     def strings(self, key: str) -> tuple[str, ...]:
-        """A list of text; one bare value is taken as a list of one."""
-        return tuple(text for text, _line in self.listed(key, (str, int, float), "text"))
+        """A list of text a reader sees, typeset like prose(); one bare value is taken as a list of one."""
+        return tuple(typeset(text, self.smart_quotes) for text, _line in self.listed(key, (str, int, float), "text"))
 
     def refs(self, key: str) -> tuple[Ref, ...]:
         """A list of ids; one bare id is taken as a list of one."""
@@ -175,7 +182,7 @@ class Fields:
         return result
 
     def sub(self, data: dict[str, Any], *key: str | int, what: str) -> Fields:
-        return Fields(self.doc, data, (*self.prefix, *key), self.diags, what)
+        return Fields(self.doc, data, (*self.prefix, *key), self.diags, what, self.smart_quotes)
 
 
 def suggest_id(value: str) -> str | None:

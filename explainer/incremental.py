@@ -47,7 +47,7 @@ from .pages import PageSpec
 from .refs import REF_RE
 from .relink import Relinker
 from .render import Renderer, render_each
-from .validate import Records, validate
+from .validate import Records, smart_quotes_of, validate
 from .views.kept import KeptViews
 
 
@@ -144,6 +144,7 @@ class BuildCache:
         self.host_link = 0  # the Relinker.links of the build that made or checked them
         self.views = KeptViews()
         self.validated: dict[int, tuple[Document, Records, list[Diagnostic]]] = {}
+        self.smart_quotes = True  # the setting the validated records were typeset by
         self.bytecode = MemoryBytecodeCache()
         self.markdown: dict[str, Markup] = {}  # Markdown source → HTML, while the entities it links to stay the same
         self.pages: dict[str, RenderedPage] = {}
@@ -199,11 +200,14 @@ class BuildCache:
     def validate(self, documents: list[Document], diags: Diagnostics) -> Records:
         """validate(), reusing the records of documents that are the same objects as last time."""
         fresh: dict[int, tuple[Document, Records, list[Diagnostic]]] = {}
+        smart = smart_quotes_of(documents)
+        if smart != self.smart_quotes:  # every record's plain text is typeset by it
+            self.validated, self.smart_quotes = {}, smart
         for doc in documents:
             hit = self.validated.get(id(doc))
             if hit is None or hit[0] is not doc:
                 own = Diagnostics()
-                hit = (doc, validate([doc], own), own.items)
+                hit = (doc, validate([doc], own, smart), own.items)
             fresh[id(doc)] = hit
             diags.items.extend(hit[2])
         self.validated = fresh

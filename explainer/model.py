@@ -113,6 +113,11 @@ class Issue:
     def name(self) -> str:
         return self.title
 
+    @property
+    def link_text(self) -> str:
+        """What a bare `[[id]]` shows."""
+        return self.title
+
 
 @dataclass(frozen=True, slots=True)
 class Actor:
@@ -126,12 +131,18 @@ class Actor:
     aliases: tuple[str, ...] = ()
     summary: Text | None = None
     links: tuple[tuple[str, str], ...] = ()
+    short: str | None = None  # a shorter name for link text ("NATO" for the alliance's full name)
 
     section = "actors"
 
     @property
     def title(self) -> str:
         return self.name
+
+    @property
+    def link_text(self) -> str:
+        """What a bare `[[id]]` shows: the short name, else the name."""
+        return self.short or self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,12 +158,18 @@ class Event:
     issues: tuple[Ref, ...] = ()
     summary: Text | None = None
     sources: tuple[Ref, ...] = ()
+    short: str | None = None  # a shorter name for link text ("the Geneva talks" for a long headline)
 
     section = "events"
 
     @property
     def name(self) -> str:
         return self.title
+
+    @property
+    def link_text(self) -> str:
+        """What a bare `[[id]]` shows: the short name, else the title."""
+        return self.short or self.title
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +186,10 @@ class Source:
 
     @property
     def name(self) -> str:
+        return self.title
+
+    @property
+    def link_text(self) -> str:
         return self.title
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -11,9 +10,8 @@ from typing import Any
 from .dates import PartialDate
 from .link import Site
 from .model import Actor, Entity, Event, Issue, Quote, Text
-from .refs import REF_RE
 from .views.changes import LATEST, all_updates, issue_updates
-from .views.matrix import matrix
+from .views.matrix import markdown_plain, matrix
 from .views.relmap import KIND_LABELS as RELATION_LABELS
 from .views.relmap import Graph
 from .views.timeline import chart
@@ -86,17 +84,13 @@ class Planner:
         self.graph = Graph(site.actors, site.issues, site.events, site.entities)
 
     def name(self, entity_id: str) -> str:
+        """What a bare [[link]] to an id shows in plain text."""
         entity = self.site.entities.get(entity_id)
-        return entity.name if entity else entity_id
+        return entity.link_text if entity else entity_id
 
     def plain(self, text: Text) -> str:
-        """Markdown source as plain text for a meta description: links by name."""
-
-        def name(match: re.Match[str]) -> str:
-            target = self.site.entities.get(match.group(1).strip())
-            return (match.group(2) or "").strip() or (target.name if target else match.group(1))
-
-        return plain(re.sub(r"[*_`#>]", "", REF_RE.sub(name, text.source)))
+        """Markdown source as plain text for a meta description: links by what they show."""
+        return plain(markdown_plain(text.source, self.name, self.site.config.smart_quotes))
 
     def objects(self, ids: Iterable[str]) -> list[Any]:
         return [self.site.entities[i] for i in ids if i in self.site.entities]
@@ -224,7 +218,7 @@ class Planner:
 
     def positions_page(self) -> PageSpec:
         actors = {a.id: a for a in self.site.actors}
-        context = {"matrix": matrix(self.site.issues, actors, self.name)}
+        context = {"matrix": matrix(self.site.issues, actors, self.name, self.site.config.smart_quotes)}
         description = f"Where each side stands on every issue in {self.site.config.title}, at a glance."
         config = self.site.config
         return PageSpec("positions/", "positions.html", "positions", "Who wants what", description, context,

@@ -8,6 +8,7 @@ from typing import Any
 from .diagnostics import did_you_mean
 from .fields import Fields, describe
 from .model import PARTY_KINDS, Party
+from .typography import typeset
 
 AUTHOR_FIELDS = ("name", "kind", "url")
 PUBLISHER_FIELDS = ("name", "url", "logo")
@@ -36,7 +37,7 @@ def author(fields: Fields, value: Any, *key: Any) -> Party | None:
     """One entry of `authors`: a name (a person), or a mapping {name, kind?, url?}."""
     name = named(value)
     if name is not None:
-        return Party(name)
+        return Party(typeset(name, fields.smart_quotes))
     if not isinstance(value, dict):
         message = f"each of 'authors' must be a name or a mapping with a 'name', not {describe(value)}"
         fields.diags.error(fields.doc.path, fields.line(*key), message)
@@ -48,7 +49,7 @@ def author(fields: Fields, value: Any, *key: Any) -> Party | None:
         hint = did_you_mean(kind, PARTY_KINDS)
         entry.error("kind", f"unknown author kind '{kind}' (one of person, organization){hint}")
         kind = "person"
-    name = entry.text("name", required=True)
+    name = entry.prose("name", required=True)
     url = web_address(entry, "url")
     return Party(name, kind, url) if name else None
 
@@ -72,12 +73,12 @@ def publisher(fields: Fields) -> Party | None:
         return None
     name = named(value)
     if name is not None:
-        return Party(name, "organization")
+        return Party(typeset(name, fields.smart_quotes), "organization")
     if not isinstance(value, dict):
         fields.error("publisher", f"'publisher' must be a name or a mapping with a 'name', not {describe(value)}")
         return None
     entry = fields.sub(value, "publisher", what="publisher")
     entry.check_known(PUBLISHER_FIELDS)
-    name = entry.text("name", required=True)
+    name = entry.prose("name", required=True)
     url, logo = web_address(entry, "url"), web_address(entry, "logo")
     return Party(name, "organization", url, logo) if name else None

@@ -231,7 +231,7 @@ class Renderer:
         entity = self.site.entities.get(entity_id)
         if entity is None:
             return None
-        return LinkTarget(self.url_for(entity), entity.name, entity.section)
+        return LinkTarget(self.url_for(entity), entity.link_text, entity.section)
 
     def render(self, page: PageSpec) -> str:
         if self.relative:

@@ -11,6 +11,7 @@ from .model import ACTOR_KINDS, Actor, Change, Entity, Event, Figure, Issue, Pos
 from .parties import authors, publisher
 from .placeholders import placeholder_warnings
 from .refs import make_text
+from .typography import typeset
 
 SITE_FIELDS = (
     "title", "description", "subtitle", "language", "base_url", "updated", "authors", "publisher", "smart_quotes",
@@ -20,8 +21,8 @@ ISSUE_FIELDS = (
     "title", "summary", "order", "status", "actors", "events", "positions",
     "quotes", "figures", "sources", "updated", "draft", "changes", "published",
 )  # fmt: skip
-ACTOR_FIELDS = ("name", "kind", "role", "member_of", "aliases", "summary", "links")
-EVENT_FIELDS = ("title", "date", "end", "place", "actors", "issues", "summary", "sources")
+ACTOR_FIELDS = ("name", "short", "kind", "role", "member_of", "aliases", "summary", "links")
+EVENT_FIELDS = ("title", "short", "date", "end", "place", "actors", "issues", "summary", "sources")
 SOURCE_FIELDS = ("title", "publisher", "url", "date")
 QUOTE_FIELDS = ("by", "text", "date", "source", "context")
 FIGURE_FIELDS = ("value", "label", "source")
@@ -41,7 +42,7 @@ class Records:
     unreadable: set[str] = field(default_factory=set)  # sections with a file that could not be read
 
 
-def top_mapping(doc: Document, diags: Diagnostics, what: str) -> Fields | None:
+def top_mapping(doc: Document, diags: Diagnostics, what: str, smart_quotes: bool = True) -> Fields | None:
     if doc.data is None:
         if doc.kind in ("site", "issue"):
             needs = "a 'title' and a 'description'" if doc.kind == "site" else "a 'title' and a 'summary'"
@@ -50,16 +51,25 @@ def top_mapping(doc: Document, diags: Diagnostics, what: str) -> Fields | None:
     if not isinstance(doc.data, dict):
         diags.error(doc.path, doc.line(), f"{what} must be a mapping (key: value lines), not {describe(doc.data)}")
         return None
-    return Fields(doc, doc.data, (), diags, what)
+    return Fields(doc, doc.data, (), diags, what, smart_quotes)
+
+
+def smart_quotes_of(documents: list[Document]) -> bool:
+    """The site's `smart_quotes` setting (on unless site.yaml says `false`), read before any record is typed:
+    every plain text a reader sees is typeset by it as it is validated."""
+    for doc in documents:
+        if doc.kind == "site" and doc.readable and isinstance(doc.data, dict):
+            return doc.data.get("smart_quotes") is not False
+    return True
 
 
 def validate_site(doc: Document, diags: Diagnostics) -> SiteConfig | None:
-    fields = top_mapping(doc, diags, "site.yaml")
+    fields = top_mapping(doc, diags, "site.yaml", smart_quotes_of([doc]))
     if fields is None:
         return None
     fields.check_known(SITE_FIELDS)
-    title = fields.text("title", required=True)
-    description = fields.text("description", required=True)
+    title = fields.prose("title", required=True)
+    description = fields.prose("description", required=True)
     base_url = fields.text("base_url") or "/"
     if not base_url.endswith("/"):
         base_url += "/"
@@ -69,7 +79,7 @@ def validate_site(doc: Document, diags: Diagnostics) -> SiteConfig | None:
         path=doc.path,
         title=title or "",
         description=description or "",
-        subtitle=fields.text("subtitle"),
+        subtitle=fields.prose("subtitle"),
         language=fields.text("language") or "en",
         base_url=base_url,
         updated=fields.date("updated"),
@@ -88,13 +98,13 @@ def validate_quote(fields: Fields) -> Quote | None:
     text = fields.markdown("text", required=True)
     if by is None or text is None:
         return None
-    return Quote(by, text, fields.date("date"), fields.ref("source"), fields.text("context"))
+    return Quote(by, text, fields.date("date"), fields.ref("source"), fields.prose("context"))
 
 
 def validate_figure(fields: Fields) -> Figure | None:
     fields.check_known(FIGURE_FIELDS)
-    value = fields.text("value", required=True)
-    label = fields.text("label", required=True)
+    value = fields.prose("value", required=True)
+    label = fields.prose("label", required=True)
     if value is None or label is None:
         return None
     return Figure(value, label, fields.ref("source"))
@@ -103,22 +113,22 @@ def validate_figure(fields: Fields) -> Figure | None:
 def validate_change(fields: Fields) -> Change | None:
     fields.check_known(CHANGE_FIELDS)
     date = fields.date("date", required=True)
-    text = fields.text("text", required=True)
+    text = fields.prose("text", required=True)
     if date is None or text is None:
         return None
     return Change(date, text, fields.line())
 
 
-def validate_issue(doc: Document, diags: Diagnostics) -> Issue | None:
+def validate_issue(doc: Document, diags: Diagnostics, smart_quotes: bool = True) -> Issue | None:
     stem = doc.stem
     if not check_id(stem, doc.path, 1, diags, "file name"):
         return None
-    fields = top_mapping(doc, diags, "issue card")
+    fields = top_mapping(doc, diags, "issue card", smart_quotes)
     if fields is None:
         return None
     fields.check_known(ISSUE_FIELDS)
-    title = fields.text("title", required=True)
-    summary = fields.text("summary", required=True)
+    title = fields.prose("title", required=True)
+    summary = fields.prose("summary", required=True)
     if summary and "[[" in summary:
         diags.warning(
             doc.path,
@@ -166,9 +176,22 @@ def validate_issue(doc: Document, diags: Diagnostics) -> Issue | None:
     return issue if title and summary else None
 
 
+def validate_short(fields: Fields) -> str | None:
+    """The `short` name a bare [[id]] shows: plain text, never empty."""
+    value = fields.data.get("short")
+    if "short" in fields.data and (value is None or (isinstance(value, str) and not value.strip())):
+        fields.error("short", "'short' is empty: write a shorter name, or leave the field out")
+        return None
+    short = fields.prose("short")
+    if short and "[[" in short:
+        fields.error("short", "'short' is plain text, the text of links to this page: write the name without '[['")
+        return None
+    return short
+
+
 def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
     fields.check_known(ACTOR_FIELDS)
-    name = fields.text("name", required=True)
+    name = fields.prose("name", required=True)
     kind = fields.text("kind", required=True)
     if kind is not None and kind not in ACTOR_KINDS:
         choices = ", ".join(ACTOR_KINDS)
@@ -179,7 +202,7 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         if not isinstance(url, str) or not url.strip():
             fields.error("links", f"the link '{label}' must be a URL, not {describe(url)}")
             continue
-        links.append((label, url.strip()))
+        links.append((typeset(label, fields.smart_quotes), url.strip()))
     if name is None or kind is None:
         return None
     return Actor(
@@ -188,17 +211,18 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         line=fields.line(),
         name=name,
         kind=kind,
-        role=fields.text("role"),
+        role=fields.prose("role"),
         member_of=fields.refs("member_of"),
         aliases=fields.strings("aliases"),
         summary=fields.markdown("summary"),
         links=tuple(links),
+        short=validate_short(fields),
     )
 
 
 def validate_event(fields: Fields, event_id: str) -> Event | None:
     fields.check_known(EVENT_FIELDS)
-    title = fields.text("title", required=True)
+    title = fields.prose("title", required=True)
     date = fields.date("date", required=True)
     end = fields.date("end")
     if date and end and end.is_before(date):
@@ -213,17 +237,18 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
         title=title,
         date=date,
         end=end,
-        place=fields.text("place"),
+        place=fields.prose("place"),
         actors=fields.refs("actors"),
         issues=fields.refs("issues"),
         summary=fields.markdown("summary"),
         sources=fields.refs("sources"),
+        short=validate_short(fields),
     )
 
 
 def validate_source(fields: Fields, source_id: str) -> Source | None:
     fields.check_known(SOURCE_FIELDS)
-    title = fields.text("title", required=True)
+    title = fields.prose("title", required=True)
     if title is None:
         return None
     return Source(
@@ -231,7 +256,7 @@ def validate_source(fields: Fields, source_id: str) -> Source | None:
         path=fields.doc.path,
         line=fields.line(),
         title=title,
-        publisher=fields.text("publisher"),
+        publisher=fields.prose("publisher"),
         url=fields.text("url"),
         date=fields.date("date"),
     )
@@ -244,10 +269,10 @@ FACT_VALIDATORS = {
 }
 
 
-def validate_facts(doc: Document, diags: Diagnostics, records: Records) -> None:
+def validate_facts(doc: Document, diags: Diagnostics, records: Records, smart_quotes: bool = True) -> None:
     """Validate one actors, events or sources file: a mapping of id → entry."""
     singular, validator = FACT_VALIDATORS[doc.kind]
-    fields = top_mapping(doc, diags, f"{doc.kind} file")
+    fields = top_mapping(doc, diags, f"{doc.kind} file", smart_quotes)
     if fields is None:
         if doc.data is not None:
             records.unreadable.add(doc.kind)
@@ -268,8 +293,10 @@ def validate_facts(doc: Document, diags: Diagnostics, records: Records) -> None:
             target.append(record)
 
 
-def validate(documents: list[Document], diags: Diagnostics) -> Records:
-    """Type-check every document; unresolved references stay as Refs."""
+def validate(documents: list[Document], diags: Diagnostics, smart_quotes: bool | None = None) -> Records:
+    """Type-check every document; unresolved references stay as Refs. Plain text is typeset by smart_quotes
+    (by default, the setting of the site.yaml among documents)."""
+    smart = smart_quotes_of(documents) if smart_quotes is None else smart_quotes
     records = Records()
     for doc in documents:
         if not doc.readable:
@@ -280,13 +307,13 @@ def validate(documents: list[Document], diags: Diagnostics) -> Records:
         elif doc.kind == "site":
             records.site = validate_site(doc, diags)
         elif doc.kind == "issue":
-            issue = validate_issue(doc, diags)
+            issue = validate_issue(doc, diags, smart)
             if issue is None:
                 records.broken.add(doc.stem)
             else:
                 records.issues.append(issue)
         else:
-            validate_facts(doc, diags, records)
+            validate_facts(doc, diags, records, smart)
         if doc.readable:
             placeholder_warnings(doc, diags)
     return records

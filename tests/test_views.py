@@ -289,7 +289,7 @@ def test_matrix_is_capped_and_ranks_by_positions_held() -> None:
               positions=(stance("b"),) + ((stance("a"),) if n % 2 else ()))
         for n in range(MAX_ISSUES + 5)
     ]  # fmt: skip
-    table = matrix(issues, actors, str)
+    table = matrix(issues, actors, str, smart_quotes=True)
     assert len(table.issues) == MAX_ISSUES and table.total_issues == MAX_ISSUES + 5
     assert [(actor.id, held) for actor, held, _ in table.rows] == [("b", MAX_ISSUES), ("a", MAX_ISSUES // 2)]
     assert table.rows[1][2][0].text is None and table.rows[1][2][1].text is not None

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ..dates import PartialDate
+from ..dates import PartialDate, range_display
 from ..link import Site
 from ..model import Actor, Event, Issue, Source, Text
 
@@ -75,6 +75,7 @@ class Exporter:
             "id": actor.id,
             "url": self.url(actor),
             "name": actor.name,
+            "short": actor.short,
             "kind": actor.kind,
             "role": actor.role,
             "member_of": self.ids(r.id for r in actor.member_of),
@@ -88,6 +89,7 @@ class Exporter:
             "id": event.id,
             "url": self.url(event),
             "title": event.title,
+            "short": event.short,
             "date": event.date.iso,
             "end": _date(event.end),
             "place": event.place,
@@ -200,7 +202,7 @@ def previews(site: Site, url: Callable[[Any], str], plain: Callable[[str], str])
         kind = actor.role or actor.kind.capitalize()
         found[url(actor)] = {"kind": kind, "name": actor.name, "summary": cut(summary)}
     for event in site.events:
-        when = event.date.display + (f" – {event.end.display}" if event.end and event.end != event.date else "")
+        when = range_display(event.date, event.end)
         summary = plain(event.summary.source) if event.summary else ""
         found[url(event)] = {"kind": f"Event · {when}", "name": event.title, "summary": cut(summary)}
     return dump(found)

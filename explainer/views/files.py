@@ -26,7 +26,7 @@ def namer(site: Site) -> Callable[[str], str]:
 
     def name(entity_id: str) -> str:
         entity = site.entities.get(entity_id)
-        return entity.name if entity else entity_id
+        return entity.link_text if entity else entity_id
 
     return name
 
@@ -40,7 +40,7 @@ def timeline_file(site: Site) -> bytes:
         return name(issues[0]) if issues else ""
 
     def summary(event: Any) -> str:
-        return markdown_plain(event.summary.source, name) if event.summary else ""
+        return markdown_plain(event.summary.source, name, site.config.smart_quotes) if event.summary else ""
 
     config = site.config
     return timelinejs(config.title, config.description, site.events, summary, group)
@@ -59,7 +59,7 @@ def feed_facts(issue: Issue) -> tuple[Any, ...]:
 def previews_file(site: Site) -> bytes:
     """data/previews.json: what hover cards show."""
     name = namer(site)
-    return previews(site, url, lambda source: markdown_plain(source, name))
+    return previews(site, url, lambda source: markdown_plain(source, name, site.config.smart_quotes))
 
 
 def view_files(site: Site, base_url: str, issue_feeds: bool = True) -> dict[str, bytes]:

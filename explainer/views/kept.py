@@ -50,9 +50,9 @@ class KeptViews:
             self.kept, self.scope = {}, scope
         self.fresh, self.made = {}, 0
         config, relations = site.config, site.relations
-        names = {entity_id: entity.name for entity_id, entity in site.entities.items()}  # what plain text shows
+        names = {entity_id: entity.link_text for entity_id, entity in site.entities.items()}  # what plain text shows
         timeline = (config.title, config.description, site.events, relations.event_issues, names)
-        previews = ([preview_facts(i) for i in site.issues], site.actors, site.events, names)
+        previews = ([preview_facts(i) for i in site.issues], site.actors, site.events, names, config.smart_quotes)
         files = {
             "events/timeline.json": self.part(("timeline",), timeline, timeline_file, site),
             "data/previews.json": self.part(("previews",), previews, previews_file, site),

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..model import Actor, Issue, Text
+from ..typography import typeset
 
 SHORT = 80  # characters of a stance shown in its cell; the rest opens on request
 MAX_ISSUES = 40  # columns: the first issues in home-page order
@@ -36,17 +37,19 @@ def shorten(text: str, limit: int = SHORT) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def markdown_plain(source: str, name: Callable[[str], str]) -> str:
-    """Markdown source as one line of plain text; [[id]] links become names (or their labels)."""
+def markdown_plain(source: str, name: Callable[[str], str], smart_quotes: bool) -> str:
+    """Markdown source as one line of plain text, typeset as its rendered HTML is (`smart_quotes`); [[id]]
+    links become what a bare link shows (or their labels)."""
     from ..refs import REF_RE
 
     def label(match: re.Match[str]) -> str:
         return (match.group(2) or "").strip() or name(match.group(1).strip())
 
-    return " ".join(re.sub(r"[*_`#>]", "", REF_RE.sub(label, source)).split())
+    return typeset(" ".join(re.sub(r"[*_`#>]", "", REF_RE.sub(label, source)).split()), smart_quotes)
 
 
-def matrix(issues: Sequence[Issue], actors: dict[str, Actor], name: Callable[[str], str]) -> Matrix:
+def matrix(issues: Sequence[Issue], actors: dict[str, Actor], name: Callable[[str], str],
+           smart_quotes: bool) -> Matrix:  # fmt: skip
     """The matrix of the first MAX_ISSUES issues; rows by positions held (most first), then name."""
     shown = tuple(issues[:MAX_ISSUES])
     stances: dict[str, dict[str, Text]] = {}
@@ -60,7 +63,7 @@ def matrix(issues: Sequence[Issue], actors: dict[str, Actor], name: Callable[[st
         cells = []
         for issue in shown:
             text = stances[actor_id].get(issue.id)
-            plain = markdown_plain(text.source, name) if text else ""
+            plain = markdown_plain(text.source, name, smart_quotes) if text else ""
             cells.append(Cell(text, shorten(plain), plain))
         rows.append((actors[actor_id], len(stances[actor_id]), tuple(cells)))
     return Matrix(shown, tuple(rows), len(issues), len(ranked))

@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..dates import PartialDate
+from ..dates import PartialDate, range_display
 from ..model import Event
 
 GAP_DAYS = 365  # an empty stretch longer than this is compressed into a break
@@ -188,8 +188,7 @@ def timelinejs(
         item: dict[str, object] = {
             "unique_id": event.id,
             "start_date": timeline_date(event.date),
-            "display_date": event.date.display
-            + (f" – {event.end.display}" if event.end and event.end != event.date else ""),
+            "display_date": range_display(event.date, event.end),
             "text": {"headline": html.escape(event.title), "text": html.escape(summary(event))},
             "group": group(event),
         }
