@@ -6,8 +6,8 @@ Four things are kept, each under a key that holds everything its value depends o
   the output folder's file list as this build left it. Same key and untouched
   output: the next build writes nothing and replays its diagnostics.
 - each page: a digest of its `PageSpec` (the whole context, record by record),
-  of the link every `[[ref]]` in it renders to, and of the templates, settings
-  and code (`render_key`), with the ids of the issues its context holds and of
+  of the link every `[[ref]]` in it renders to, and of the templates, settings,
+  code, the whole SiteConfig and site.yaml's data (`render_key`), with the ids of the issues its context holds and of
   those whose body its templates read (for a build whose only changes are
   what issue cards show of themselves, cardedits.py: a page that holds none of
   the edited issues, or for body edits read none of their bodies, keeps its key
@@ -318,6 +318,7 @@ class BuildStore:
         self.last_common: bytes | None = state.get("common")  # its pages' render_key
         self.settings = ""  # this build's (set by pipeline.build)
         self.common = b""  # this build's render_key (set by parallel.render_all)
+        self.site_data = b""  # site.yaml as this build read it (site_data_key, set by pipeline.render_site)
         self.read_documents: bytes | None = None  # files_key() of this build's files, once loaded
         self.new_pages: dict[str, PageEntry] = {}
         self._markdown: dict[bytes, Stored] | None = None
@@ -403,6 +404,12 @@ class BuildStore:
         if not self.partial and len(texts) > 2 * len(self.markdown_used) + 1000:
             texts = self.markdown_used
         write_pickle(self.markdown_path, {"texts": texts})
+
+
+def site_data_key(documents: Iterable[Document]) -> bytes:
+    """site.yaml as read: every key and value, whether the validator knows it or not (a field it learns later
+    is then in every page's key without anyone listing it)."""
+    return digest(b"site", *(repr(doc.data).encode() for doc in documents if doc.kind == "site"))
 
 
 def files_key(entries: dict[str, tuple[bytes, bytes]]) -> bytes:

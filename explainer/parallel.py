@@ -268,15 +268,22 @@ def unchanged_pages(store: BuildStore, pages: list[PageSpec], common: bytes, edi
 
 
 def render_key(renderer: Renderer, templates: Path, store: BuildStore) -> bytes:
-    """Everything besides a page's own inputs that its HTML depends on."""
-    settings = (renderer.base, renderer.relative, sorted(renderer.assets.items()), renderer.absolute_base,
-                len(renderer.site.sources))  # fmt: skip
-    return digest(store.code, folder_key(templates), repr(settings).encode())
+    """Everything besides a page's own inputs that its HTML depends on: the code, the templates, what the
+    templates read besides the page (every global that is a value, not a function, so the whole SiteConfig
+    and any global added later), the settings the renderer's functions use, and site.yaml as it was read."""
+    settings = (renderer.base, renderer.relative, sorted(renderer.assets.items()), renderer.absolute_base)
+    values = sorted((name, value) for name, value in renderer.env.globals.items() if not callable(value))
+    return digest(store.code, folder_key(templates), repr(settings).encode(), repr(values).encode(),
+                  store.site_data)  # fmt: skip
 
 
 def markdown_setting(renderer: Renderer, store: BuildStore) -> bytes:
-    config = renderer.site.config
-    return digest(b"markdown", store.code, repr((config.smart_quotes, config.allow_html, renderer.base)).encode())
+    """What every Markdown text's HTML depends on besides its source and links: the code, the base path and
+    the site config but for the fields only the templates show (an edit of the title keeps the stored texts;
+    any field added later is in the key)."""
+    config = dataclasses.replace(renderer.site.config, title="", description="", subtitle=None, updated=None,
+                                 authors=())  # fmt: skip
+    return digest(b"markdown", store.code, repr((config, renderer.base)).encode())
 
 
 def make_renderer(site: Site, templates: Path, diags: Diagnostics, base_url: str | None,

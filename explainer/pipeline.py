@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .advice import likely_mistakes
 from .assets import fingerprint
-from .buildcache import BuildStore, files_key
+from .buildcache import BuildStore, files_key, site_data_key
 from .cardedits import Edit, card_edits
 from .diagnostics import Diagnostics
 from .gctune import fewer_collections, give_back_memory
@@ -81,6 +81,7 @@ def render_site(
         if store:
             earlier = store.documents.earlier()
             store.read_documents = files_key(store.documents.used)
+            store.site_data = site_data_key(documents)
             store.documents.save()
         records = validate(documents, diags)
         del documents  # each file's text, data and lines (~200 MB at 20,000 cards): the records hold what is kept

@@ -28,7 +28,9 @@ class KeptViews:
     def __init__(self) -> None:
         self.kept: dict[tuple[str, ...], tuple[Any, Any]] = {}
         self.fresh: dict[tuple[str, ...], tuple[Any, Any]] = {}
-        self.scope: tuple[str, ...] = ()  # the ids in the build: which [[links]] and relations are left out
+        # The site config and the ids in the build (which [[links]] and relations are left out): a part is kept
+        # only while both are the same, so no part's key needs to list the site.yaml fields it reads.
+        self.scope: tuple[object, ...] = ()
         self.made = 0  # parts made by the last build, for tests and the benchmark
 
     def part(self, name: tuple[str, ...], key: Any, make: Callable[..., T], *args: Any) -> T:
@@ -45,7 +47,7 @@ class KeptViews:
         return self.part((kind, record.id), key, lambda: encoded(export(record)))
 
     def view_files(self, site: Site, base_url: str) -> dict[str, bytes]:
-        scope = tuple(site.entities)
+        scope = (site.config, *site.entities)
         if scope != self.scope:
             self.kept, self.scope = {}, scope
         self.fresh, self.made = {}, 0
