@@ -27,6 +27,7 @@ from .pages import PageSpec
 from .prerender import FirstPass, prerender
 from .relink import issue_ids
 from .render import Renderer, TemplateProblem
+from .theme import template_folders
 from .write import Staging
 
 PAGE_FIELDS = tuple(field.name for field in dataclasses.fields(PageSpec))
@@ -271,7 +272,8 @@ def render_key(renderer: Renderer, templates: Path, store: BuildStore) -> bytes:
     """Everything besides a page's own inputs that its HTML depends on."""
     settings = (renderer.base, renderer.relative, sorted(renderer.assets.items()), renderer.absolute_base,
                 len(renderer.site.sources))  # fmt: skip
-    return digest(store.code, folder_key(templates), repr(settings).encode())
+    # every theme folder the templates are looked up in: adding or removing a site's own file changes the key
+    return digest(store.code, *map(folder_key, template_folders(templates)), repr(settings).encode())
 
 
 def markdown_setting(renderer: Renderer, store: BuildStore) -> bytes:
