@@ -41,8 +41,20 @@ def default_folder(name: str) -> Path:
 def add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=None, metavar="DIR", help="content folder (default: content)")
     parser.add_argument("--output", type=Path, default=None, metavar="DIR", help="output folder (default: output)")
-    parser.add_argument("--templates", type=Path, default=None, metavar="DIR", help="the site's own templates, over the default theme's (default: templates)")
-    parser.add_argument("--static", type=Path, default=None, metavar="DIR", help="the site's own static files, over the default theme's (default: static)")
+    parser.add_argument(
+        "--templates",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the site's own templates, over the default theme's (default: templates)",
+    )
+    parser.add_argument(
+        "--static",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the site's own static files, over the default theme's (default: static)",
+    )
     parser.add_argument("--base-url", default=None, metavar="URL", help="override base_url from site.yaml")
     parser.add_argument("--drafts", action="store_true", help="include issue cards marked draft: true")
     parser.add_argument(

@@ -21,11 +21,11 @@ from .pages import PageSpec, plan
 from .parallel import Progress, first_pass, make_renderer, render_all
 from .render import render_pages
 from .sidewrite import issue_feeds_aside
+from .theme import static_files, static_folders, template_folders
 from .validate import Records, validate
 from .views import search
 from .views.files import view_files
 from .views.spliced import edited_views
-from .theme import static_files, static_folders, template_folders
 from .write import Staging, WriteStats
 
 if TYPE_CHECKING:
@@ -93,9 +93,7 @@ def render_site(
     if site is None or diags.has_errors():
         return None
     static, assets = (
-        fingerprint(static_files(options.static))
-        if options.fingerprint_assets
-        else (static_files(options.static), {})
+        fingerprint(static_files(options.static)) if options.fingerprint_assets else (static_files(options.static), {})
     )
     base_url = options.base_url or site.config.base_url
     if out is not None:  # build: pages rendered across processes, each written as it is made
