@@ -28,23 +28,34 @@ PLURAL = {"home": "home", "issue": "issues", "actor": "actors", "event": "events
 
 
 def project_root() -> Path:
-    """The working directory if it holds a content/ folder, else the repo's own folder."""
-    return Path() if Path("content").is_dir() else ROOT
+    """The working directory if it holds a content/ folder (or if explainer runs installed, not from its
+    repository), else the repo's own folder, whose example site `python build.py` builds from anywhere."""
+    return Path() if Path("content").is_dir() or not (ROOT / "content").is_dir() else ROOT
 
 
 def default_folder(name: str) -> Path:
-    """A folder of the project; templates/ and static/ fall back to the default theme's."""
-    path = project_root() / name
-    if name in ("templates", "static") and not path.is_dir():
-        return ROOT / name
-    return path
+    """A folder of the project. Its templates/ and static/ need not exist: the default theme's files are used
+    for any the site does not have (theme.py)."""
+    return project_root() / name
 
 
 def add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=None, metavar="DIR", help="content folder (default: content)")
     parser.add_argument("--output", type=Path, default=None, metavar="DIR", help="output folder (default: output)")
-    parser.add_argument("--templates", type=Path, default=None, metavar="DIR", help="templates (default: templates)")
-    parser.add_argument("--static", type=Path, default=None, metavar="DIR", help="static files (default: static)")
+    parser.add_argument(
+        "--templates",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the site's own templates, over the default theme's (default: templates)",
+    )
+    parser.add_argument(
+        "--static",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the site's own static files, over the default theme's (default: static)",
+    )
     parser.add_argument("--base-url", default=None, metavar="URL", help="override base_url from site.yaml")
     parser.add_argument("--drafts", action="store_true", help="include issue cards marked draft: true")
     parser.add_argument(

@@ -47,6 +47,7 @@ from .pages import PageSpec
 from .refs import REF_RE
 from .relink import Relinker
 from .render import Renderer, render_each
+from .theme import template_folders
 from .validate import Records, smart_quotes_of, validate
 from .views.kept import KeptViews
 
@@ -217,7 +218,8 @@ class BuildCache:
                      *settings: Any) -> dict[str, bytes]:  # fmt: skip
         """render_pages(), re-rendering only pages whose inputs changed."""
         self.site = site
-        setting = (folder_stamp(templates), templates, site.config, len(site.sources), settings)
+        stamps = tuple(map(folder_stamp, template_folders(templates)))  # the site's own and the default theme's
+        setting = (stamps, templates, site.config, len(site.sources), settings)
         if setting != self.setting:
             self.pages, self.markdown, self.setting, self.linked = {}, {}, setting, {}
         renderer = Renderer(site, templates, *settings, diags=diags)  # type: ignore[misc]  # settings: base_url, assets, relative

@@ -27,6 +27,7 @@ from .pages import PageSpec
 from .prerender import FirstPass, prerender
 from .relink import issue_ids
 from .render import Renderer, TemplateProblem
+from .theme import template_folders
 from .write import Staging
 
 PAGE_FIELDS = tuple(field.name for field in dataclasses.fields(PageSpec))
@@ -268,13 +269,15 @@ def unchanged_pages(store: BuildStore, pages: list[PageSpec], common: bytes, edi
 
 
 def render_key(renderer: Renderer, templates: Path, store: BuildStore) -> bytes:
-    """Everything besides a page's own inputs that its HTML depends on: the code, the templates, what the
-    templates read besides the page (every global that is a value, not a function, so the whole SiteConfig
-    and any global added later), the settings the renderer's functions use, and site.yaml as it was read."""
-    settings = (renderer.base, renderer.relative, sorted(renderer.assets.items()), renderer.absolute_base)
+    """Everything besides a page's own inputs that its HTML depends on: the code, every theme folder the
+    templates are looked up in (adding or removing a site's own file changes the key), what the templates read
+    besides the page (every global that is a value, not a function, so the whole SiteConfig and any global
+    added later), the settings the renderer's functions use, and site.yaml as it was read."""
+    settings = (renderer.base, renderer.relative, sorted(renderer.assets.items()), renderer.absolute_base,
+                len(renderer.site.sources))  # fmt: skip
     values = sorted((name, value) for name, value in renderer.env.globals.items() if not callable(value))
-    return digest(store.code, folder_key(templates), repr(settings).encode(), repr(values).encode(),
-                  store.site_data)  # fmt: skip
+    return digest(store.code, *map(folder_key, template_folders(templates)), repr(settings).encode(),
+                  repr(values).encode(), store.site_data)  # fmt: skip
 
 
 def markdown_setting(renderer: Renderer, store: BuildStore) -> bytes:

@@ -21,11 +21,12 @@ from .pages import PageSpec, plan
 from .parallel import Progress, first_pass, make_renderer, render_all
 from .render import render_pages
 from .sidewrite import issue_feeds_aside
+from .theme import static_files, static_folders, template_folders
 from .validate import Records, validate
 from .views import search
 from .views.files import view_files
 from .views.spliced import edited_views
-from .write import Staging, WriteStats, collect_static
+from .write import Staging, WriteStats
 
 if TYPE_CHECKING:
     from .incremental import BuildCache
@@ -93,9 +94,7 @@ def render_site(
     if site is None or diags.has_errors():
         return None
     static, assets = (
-        fingerprint(collect_static(options.static))
-        if options.fingerprint_assets
-        else (collect_static(options.static), {})
+        fingerprint(static_files(options.static)) if options.fingerprint_assets else (static_files(options.static), {})
     )
     base_url = options.base_url or site.config.base_url
     if out is not None:  # build: pages rendered across processes, each written as it is made
@@ -215,7 +214,8 @@ def build(options: BuildOptions) -> BuildResult:
     if store:
         settings = (options.base_url, options.drafts, options.relative_urls, options.fingerprint_assets,
                     options.search and search.pagefind_executable())  # fmt: skip
-        inputs = store.inputs_key(settings, (options.content, options.templates, options.static))
+        theme = (*template_folders(options.templates), *static_folders(options.static))
+        inputs = store.inputs_key(settings, (options.content, *theme))
         store.settings = repr(settings)
         if store.unchanged(inputs) and store.summary:  # the same inputs as the last build, whose output is intact
             kinds, diagnostics = store.summary

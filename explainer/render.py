@@ -27,6 +27,7 @@ from .markdown_ext import LinkTarget, MarkdownRenderer
 from .metadata import json_ld, structured_data
 from .model import Entity
 from .pages import PageSpec, entity_url
+from .theme import template_folders
 
 
 def base_path(base_url: str) -> str:
@@ -113,8 +114,10 @@ class Environment(jinja2.Environment):
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
+    """The environment of a site whose own templates are in `templates`: each file found there first, then in
+    the default theme."""
     env = Environment(
-        loader=jinja2.FileSystemLoader(templates),
+        loader=jinja2.FileSystemLoader(template_folders(templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -144,6 +147,7 @@ class Renderer:
     ):
         self.site = site
         self.templates = templates
+        self.folders = template_folders(templates)  # where the loader looks, first match wins
         self.base = base_path(base_url or site.config.base_url)
         self.assets = assets or {}  # static/style.css → static/style.3f2a1b9c.css
         self.relative = relative
@@ -257,16 +261,21 @@ class Renderer:
             raise TemplateProblem(path, line, f"{kind} while rendering {page.url or '/'}: {error}") from None
 
     def display(self, name: str) -> str:
+        """The file a template name was loaded from (the site's own or the default theme's)."""
         path = Path(name)
-        return (path if path.is_absolute() else self.templates / path).as_posix()
+        if path.is_absolute():
+            return path.as_posix()
+        found = next((folder / path for folder in self.folders if (folder / path).is_file()), self.folders[0] / path)
+        return found.as_posix()
 
     def template_frame(self, error: Exception) -> tuple[str | None, int | None]:
         """The innermost template file and line of a traceback."""
-        root = str(self.templates.resolve())
+        roots = [(folder, folder.resolve()) for folder in self.folders]
         for frame in reversed(traceback.extract_tb(error.__traceback__)):
-            if str(Path(frame.filename).resolve()).startswith(root):
-                rel = Path(frame.filename).resolve().relative_to(Path(root))
-                return (self.templates / rel).as_posix(), frame.lineno
+            file = Path(frame.filename).resolve()
+            for folder, root in roots:
+                if file.is_relative_to(root):
+                    return (folder / file.relative_to(root)).as_posix(), frame.lineno
         return None, None
 
 

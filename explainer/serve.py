@@ -2,7 +2,8 @@
 
 python-livereload's Server is not used as is: its watcher polls every 0.8 s
 and its reload throttle (LiveReloadHandler.DEFAULT_RELOAD_TIME, 3 s) drops
-saves. Our watcher thread polls content/, templates/ and static/ every 50 ms,
+saves. Our watcher thread polls content/, templates/ and static/ (the site's own,
+and the default theme's under them) every 50 ms,
 waits until the files it saw change stop changing (a burst of saves is one
 build; the next scan finds any other file saved meanwhile), rebuilds, writes
 the files whose bytes changed, and only then sends one `reload` to every
@@ -36,7 +37,8 @@ from .load import is_ignored
 from .pipeline import BuildOptions, render_site
 from .preview import PreviewState, broadcast, make_app
 from .render import base_path
-from .write import OutputRefused, collect_static, write_output
+from .theme import static_files, static_folders, watched_folders
+from .write import OutputRefused, write_output
 
 POLL_SECONDS = 0.05  # how often the sources are scanned (python-livereload: 0.8 s)
 SETTLE_SECONDS = 0.05  # a save is built once the sources have not changed for this long
@@ -136,16 +138,16 @@ class Rebuilder:
         """Rebuild (changed: the source files that changed; None for the first build)."""
         started = time.perf_counter()
         diags = Diagnostics()
-        static = str(self.options.static.resolve())
+        static = [folder.resolve() for folder in static_folders(self.options.static)]
         rendered: dict[str, bytes] | None
         if (
             changed
             and self.files is not None
             and self.state.errors is None
-            and all(str(Path(p).resolve()).startswith(static + os.sep) for p in changed)
+            and all(any(Path(p).resolve().is_relative_to(folder) for folder in static) for p in changed)
         ):  # only static files changed: copy them, render nothing
             rendered = {k: v for k, v in self.files.items() if not k.startswith("static/")}
-            rendered.update(collect_static(self.options.static))
+            rendered.update(static_files(self.options.static))
             self.cache.rendered = 0
         else:
             self.cache.changed = changed
@@ -180,7 +182,7 @@ class Rebuilder:
         errors = [d.format() for d in diags.sorted()]
         count = len(diags.errors)
         print(f"{count} error{'s' * (count != 1)}: shown in the browser; the last good build is kept", file=sys.stderr)
-        css = collect_static(self.options.static)
+        css = static_files(self.options.static)
         self.state.stylesheets = [data for rel, data in sorted(css.items()) if rel.endswith(".css")]
         was, self.state.errors = self.state.errors, errors
         return [] if was == errors else [Reload(self.state.base)]
@@ -272,7 +274,7 @@ def run(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: 
     rebuilder = Rebuilder(options, state, quiet)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, stop_on_sigterm)
-    folders = [options.content, options.templates, options.static]
+    folders = [options.content, *watched_folders(options.templates, options.static)]
     try:
         before = scan(folders)  # before the first build: a save made while it runs is built after it
         rebuilder.build()
