@@ -15,7 +15,7 @@ from typing import NoReturn
 
 from . import __version__, check
 from .childsignals import stop_pools
-from .diagnostics import Diagnostic
+from .diagnostics import SHOWN_PER_KIND, Diagnostic, shown_lines
 from .parallel import default_jobs
 from .pipeline import BuildOptions, BuildResult, build
 from .scaffold import SKELETONS, ScaffoldError, create, init
@@ -69,7 +69,13 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--strict", action="store_true", help="treat warnings as errors: exit 1 and write nothing if there are any"
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
+    talk = parser.add_mutually_exclusive_group()
+    talk.add_argument(
+        "-q", "--quiet", action="store_true", help="print errors only, and how many warnings there were (no summary)"
+    )
+    talk.add_argument(
+        "--verbose", action="store_true", help=f"print every warning (default: the first {SHOWN_PER_KIND} of each kind)"
+    )
     parser.add_argument(
         "--jobs", "-j", type=int, default=None, metavar="N", help="processes that render pages (default: every core)"
     )
@@ -106,9 +112,12 @@ def make_new_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
-    for diagnostic in diagnostics:
-        print(diagnostic.format(), file=sys.stderr)
+def print_diagnostics(diagnostics: list[Diagnostic], args: argparse.Namespace) -> None:
+    """Errors in full; warnings as -q, --verbose or neither ask (with --strict warnings fail the build, so -q
+    shows them as it shows errors)."""
+    per_kind = None if args.verbose else SHOWN_PER_KIND
+    for line in shown_lines(diagnostics, per_kind, warnings=not args.quiet or args.strict):
+        print(line, file=sys.stderr)
 
 
 def summary_line(result: BuildResult) -> str:
@@ -151,7 +160,7 @@ def run_build(args: argparse.Namespace) -> int:
     except OutputRefused as refused:
         print(f"error: {refused}", file=sys.stderr)
         return EXIT_USAGE
-    print_diagnostics(result.diagnostics.sorted())
+    print_diagnostics(result.diagnostics.sorted(), args)
     if not result.ok:
         print(f"{failure_count(result)}; nothing was written to {options.output}", file=sys.stderr)
         return EXIT_CONTENT
@@ -234,7 +243,7 @@ def run_check(argv: list[str]) -> int:
     args = make_check_parser().parse_args(argv)
     options = dataclasses.replace(build_options(args), cache_dir=None)  # a temporary output: nothing to reuse
     result, report = check.run_check(options, external=args.external, timeout=args.timeout)
-    print_diagnostics(result.diagnostics.sorted())
+    print_diagnostics(result.diagnostics.sorted(), args)
     if report is None:
         print(f"check: {failure_count(result).replace(' error', ' content error')}", file=sys.stderr)
         return EXIT_CONTENT
@@ -268,7 +277,7 @@ def run_serve(argv: list[str]) -> int:
     own_output = args.output is None  # a temporary folder: drafts never land in output/
     if own_output:
         args.output = Path(tempfile.mkdtemp(prefix="explainer-serve-"))
-    return serve(build_options(args), args.host, args.port, args.open, args.quiet, own_output)
+    return serve(build_options(args), args.host, args.port, args.open, args.quiet, own_output, args.verbose)
 
 
 def report_bug() -> int:

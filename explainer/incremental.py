@@ -175,6 +175,7 @@ class BuildCache:
         own = Diagnostics()
         self.documents = load_content(root, own, self.parsed)
         diags.items.extend(own.items)
+        diags.unread.update(own.unread)
         self.root, self.load_clean = root, not own.items
         return self.documents
 

@@ -71,7 +71,8 @@ class _Resolver:
     """Checks references against the known ids, reporting each bad one.
 
     References into something already reported (a card with errors, an
-    unreadable actors file, an id defined twice) are not reported again.
+    unreadable actors file, an id defined twice) are not reported again; those
+    into a file that could not be parsed are counted, for one note at that file.
     """
 
     def __init__(self, entities: Mapping[str, Entity], records: Records, hidden: frozenset[str], diags: Diagnostics):
@@ -81,6 +82,8 @@ class _Resolver:
         everything: list[Entity] = [*records.issues, *records.actors, *records.events, *records.sources]
         self.clashing = {e.id for e in everything if entities.get(e.id) is not e}
         self.diags = diags
+        self.unparsed = records.unparsed
+        self.unchecked: dict[str, set[tuple[str, int, str]]] = defaultdict(set)  # unparsed file → refs into it
 
     def check(self, ref: Ref, sections: Iterable[str]) -> str | None:
         """The id if ref names a visible entity of one of sections, else None."""
@@ -97,7 +100,14 @@ class _Resolver:
             return None
         target = self.entities.get(ref.id)
         if target is None:
-            if not self.unreadable.intersection(sections):
+            unread = self.unread(ref.id, sections)
+            if unread:  # the likely cause, even when a file of those sections could not be parsed
+                self.diags.error(ref.path, ref.line, f"unknown {what} '{ref.id}' — {unread}")
+            elif self.unreadable.intersection(sections):
+                for section, path in self.unparsed:
+                    if section in sections:
+                        self.unchecked[path].add((ref.path, ref.line, ref.id))
+            else:
                 choices = [i for i, e in self.entities.items() if e.section in sections]
                 self.diags.error(ref.path, ref.line, f"unknown {what} '{ref.id}'{did_you_mean(ref.id, choices)}")
             return None
@@ -109,6 +119,28 @@ class _Resolver:
             )
             return None
         return ref.id
+
+    def unread(self, ref_id: str, sections: tuple[str, ...]) -> str:
+        """`content/issues/x.markdown was not read: rename it to x.md` when load skipped a file of one of
+        sections named after ref_id, else ''."""
+        for section in sections:
+            unread = self.diags.unread.get((section, ref_id))
+            if unread is not None:
+                return f"{unread.path} was not read: rename it to {unread.rename}"
+        return ""
+
+    def note_unchecked(self) -> None:
+        """One note at each unparsed file that references point into: the checks it kept from being made."""
+        for path, refs in sorted(self.unchecked.items()):
+            count = len(refs)
+            first_path, first_line, _ = min(refs)
+            section = next(s for s, p in self.unparsed if p == path)
+            self.diags.note(
+                path,
+                None,
+                f"{count} reference{'s' if count != 1 else ''} to {section} could not be checked until this file is "
+                f"fixed ({'the first ' if count != 1 else ''}at {first_path}:{first_line})",
+            )
 
     def all(self, refs: Iterable[Ref], section: str) -> list[str]:
         """The ids of refs that check() accepts for section (the common case tested here, without a call)."""
@@ -231,6 +263,7 @@ def link(records: Records, diags: Diagnostics, include_drafts: bool = False) -> 
             if group_id:
                 members[group_id].add(actor.id)
 
+    resolver.note_unchecked()
     if records.site is None:
         return None
     relations = Relations(

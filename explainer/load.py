@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .diagnostics import Diagnostic, Diagnostics
+from .diagnostics import Diagnostic, Diagnostics, Unread
 from .yamlfile import ParsedYaml, parse_yaml
 from .yamlfile import Path as KeyPath
 
@@ -64,10 +64,10 @@ def is_ignored(name: str) -> bool:
     return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak")) or name.isdigit()
 
 
-def content_files(root: Path, misnamed: list[tuple[Path, str]] | None = None) -> Iterator[tuple[str, Path, bool]]:
+def content_files(root: Path, misnamed: list[tuple[str, Path, str]] | None = None) -> Iterator[tuple[str, Path, bool]]:
     """Yield (kind, path, is a symlink) for every content file under root, in a stable order. Files in the same
-    folders that look like content but are not read (`x.markdown`, `x.MD`) go to misnamed, with the suffix
-    wanted."""
+    folders that look like content but are not read (`x.markdown`, `x.MD`) go to misnamed, with their kind and
+    the suffix wanted."""
     site = root / "site.yaml"
     if site.is_file():
         yield "site", site, site.is_symlink()
@@ -81,7 +81,7 @@ def content_files(root: Path, misnamed: list[tuple[Path, str]] | None = None) ->
 
 
 def folder_files(kind: str, folder: Path, read: tuple[str, ...], looks_like: tuple[str, ...],
-                 misnamed: list[tuple[Path, str]] | None) -> Iterator[tuple[str, Path, bool]]:  # fmt: skip
+                 misnamed: list[tuple[str, Path, str]] | None) -> Iterator[tuple[str, Path, bool]]:  # fmt: skip
     try:
         with os.scandir(folder) as scan:  # DirEntry: its type without a stat per file (20,000 cards: 0.1 s)
             entries = sorted(scan, key=lambda entry: entry.name)
@@ -95,7 +95,7 @@ def folder_files(kind: str, folder: Path, read: tuple[str, ...], looks_like: tup
         if suffix in read:
             yield kind, folder / name, entry.is_symlink()
         elif misnamed is not None and suffix.lower() in looks_like:
-            misnamed.append((folder / name, read[0]))
+            misnamed.append((kind, folder / name, read[0]))
 
 
 DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
@@ -212,7 +212,7 @@ def listed_files(root: Path, diags: Diagnostics) -> list[tuple[str, Path, str, b
     if not root.is_dir():
         diags.error(str(root), None, "content folder not found: create it, or run 'python build.py new issue ID'")
         return []
-    misnamed: list[tuple[Path, str]] = []
+    misnamed: list[tuple[str, Path, str]] = []
     files = list(content_files(root, misnamed))
     if not files:
         diags.error(
@@ -235,12 +235,14 @@ def listed_files(root: Path, diags: Diagnostics) -> list[tuple[str, Path, str, b
             rel = path.as_posix()
             diags.error(rel, None, "a symlink pointing outside the content folder: copy the file in instead")
         listed.append((kind, path, path.as_posix(), inside))  # as the user names it, so editors can jump to it
-    for path, wanted in misnamed:
+    for kind, path, wanted in misnamed:
         diags.warning(
             path.as_posix(),
             None,
             f"not read: only files ending in '{wanted}' are content here; rename it to '{path.stem}{wanted}'",
         )
+        section = "issues" if kind == "issue" else kind
+        diags.unread.setdefault((section, path.stem), Unread(path.as_posix(), path.stem + wanted))
     if not any(kind == "site" for kind, *_ in listed):
         diags.error(
             (root / "site.yaml").as_posix(), None, "site.yaml is missing: create it with a 'title' and a 'description'"

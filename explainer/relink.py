@@ -244,7 +244,7 @@ class Relinker:
                 self.swapped = frozenset(b.id for _, b in pairs if type(b) is Issue) if bodies else frozenset()
                 diags.items.extend(self.diagnostics)
                 return site  # type: ignore[no-any-return]
-        own = Diagnostics()
+        own = Diagnostics(unread=diags.unread)  # the files load did not read, named by unknown-id errors
         site = link(records, own, include_drafts=include_drafts)
         diags.items.extend(own.items)
         self.records, self.drafts, self.site, self.pages, self.where = records, include_drafts, site, None, None

@@ -31,7 +31,7 @@ from typing import Any
 
 from tornado.ioloop import IOLoop
 
-from .diagnostics import Diagnostic, Diagnostics
+from .diagnostics import SHOWN_PER_KIND, Diagnostic, Diagnostics, shown_lines
 from .incremental import BuildCache
 from .load import is_ignored
 from .pipeline import BuildOptions, render_site
@@ -125,10 +125,11 @@ def delete(paths: list[Path]) -> None:
 class Rebuilder:
     """Builds the site again after a save and says which reloads the browsers need."""
 
-    def __init__(self, options: BuildOptions, state: PreviewState, quiet: bool):
+    def __init__(self, options: BuildOptions, state: PreviewState, quiet: bool, verbose: bool = False):
         self.options = options
         self.state = state
         self.quiet = quiet
+        self.per_kind = None if verbose else SHOWN_PER_KIND  # warnings of one kind shown (build's -q/--verbose)
         self.cache = BuildCache()
         self.cache.jobs = options.jobs
         self.files: dict[str, bytes] | None = None  # the last good build, as written to the output folder
@@ -155,8 +156,8 @@ class Rebuilder:
             rendered = result[0] if result else None
         shown = diags.sorted()
         if diags.has_errors() or shown != self.warnings:  # a warning that stays is not repeated on every save
-            for diagnostic in shown:
-                print(diagnostic.format(), file=sys.stderr, flush=True)
+            for line in self.lines(shown):
+                print(line, file=sys.stderr, flush=True)
         self.warnings = [] if diags.has_errors() else shown
         if rendered is None:
             return self.failed(diags)
@@ -178,8 +179,12 @@ class Rebuilder:
                   f"{len(written)} file{'s' * (len(written) != 1)} changed", flush=True)  # fmt: skip
         return self.reloads(written, was_broken)
 
+    def lines(self, diagnostics: list[Diagnostic]) -> list[str]:
+        """What the terminal and the error page show of diagnostics: errors in full, warnings as for build."""
+        return shown_lines(diagnostics, self.per_kind, warnings=not self.quiet)
+
     def failed(self, diags: Diagnostics) -> list[Reload]:
-        errors = [d.format() for d in diags.sorted()]
+        errors = self.lines(diags.sorted())
         count = len(diags.errors)
         print(f"{count} error{'s' * (count != 1)}: shown in the browser; the last good build is kept", file=sys.stderr)
         css = static_files(self.options.static)
@@ -249,20 +254,21 @@ def stop_on_sigterm(*_: Any) -> None:
     raise KeyboardInterrupt
 
 
-def serve(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: bool, own_output: bool) -> int:
+def serve(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: bool, own_output: bool,
+          verbose: bool = False) -> int:  # fmt: skip
     """Run the preview until Ctrl-C; the exit status. own_output: output is a temporary folder to delete after."""
     options = preview_options(options)
     scratch = options.output
     if own_output:  # a folder of our own inside it, so the writer's lock file beside it is ours to delete too
         options = replace(options, output=scratch / "site")
     try:
-        return run(options, host, port, open_browser, quiet)
+        return run(options, host, port, open_browser, quiet, verbose)
     finally:
         if own_output:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: bool) -> int:
+def run(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: bool, verbose: bool = False) -> int:
     state = PreviewState(options.output, base_path(options.base_url or "/"), port)
     problem = listen(state, host, port)
     if problem is not None:
@@ -271,7 +277,7 @@ def run(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: 
     if host not in LOCAL_HOSTS:
         print(f"warning: --host {host} lets other machines on the network see the preview, drafts included",
               file=sys.stderr)  # fmt: skip
-    rebuilder = Rebuilder(options, state, quiet)
+    rebuilder = Rebuilder(options, state, quiet, verbose)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, stop_on_sigterm)
     folders = [options.content, *watched_folders(options.templates, options.static)]

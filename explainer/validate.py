@@ -40,6 +40,9 @@ class Records:
     sources: list[Source] = field(default_factory=list)
     broken: set[str] = field(default_factory=set)  # ids declared with errors: not "unknown" when referenced
     unreadable: set[str] = field(default_factory=set)  # sections with a file that could not be read
+    # (section, path) of each actors, events or sources file that could not be read, parsed or taken as a
+    # mapping: an unknown id of its section may be defined there, so link counts those it leaves unreported
+    unparsed: list[tuple[str, str]] = field(default_factory=list)
 
 
 def top_mapping(doc: Document, diags: Diagnostics, what: str, smart_quotes: bool = True) -> Fields | None:
@@ -276,6 +279,7 @@ def validate_facts(doc: Document, diags: Diagnostics, records: Records, smart_qu
     if fields is None:
         if doc.data is not None:
             records.unreadable.add(doc.kind)
+            records.unparsed.append((doc.kind, doc.path))
         return
     target: list[Entity] = getattr(records, doc.kind)
     for entry_id, entry in fields.data.items():
@@ -304,6 +308,7 @@ def validate(documents: list[Document], diags: Diagnostics, smart_quotes: bool |
                 records.broken.add(doc.stem)
             elif doc.kind != "site":
                 records.unreadable.add(doc.kind)
+                records.unparsed.append((doc.kind, doc.path))
         elif doc.kind == "site":
             records.site = validate_site(doc, diags)
         elif doc.kind == "issue":

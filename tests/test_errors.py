@@ -61,16 +61,30 @@ def site(built: Path, tmp_path: Path) -> Path:
 
 
 def expect_errors(root: Path, *messages: str) -> None:
-    """Build root: exactly these error lines, then the count, exit 1, and output/ as it was."""
+    """Build root: exactly these lines (errors, and any notes), then the count of errors, exit 1, and output/ as
+    it was."""
     before: Snapshot = snapshot(root / "output")
     assert before, "the good build wrote files"
     result = run_main(root)
-    count = f"{len(messages)} error{'s' if len(messages) != 1 else ''}"
+    errors = sum(": error: " in m for m in messages)
+    count = f"{errors} error{'s' if errors != 1 else ''}"
     assert result.stderr == "".join(f"{m}\n" for m in messages) + f"{count}; nothing was written to output\n"
     assert result.returncode == 1
     assert result.stdout == ""
     assert snapshot(root / "output") == before
 
+
+def unchecked(rel: str, count: int, first: str) -> str:
+    """The note at a facts file that does not parse: how many references into it wait to be checked."""
+    section = rel.removeprefix("content/").removesuffix(".yaml")
+    waiting = f"{count} references to {section} could not be checked until this file is fixed"
+    return f"{rel}: note: {waiting} (the first at {first})"
+
+
+# SITE's references into each facts file: while the file does not parse, none of them can be checked
+ACTORS_UNCHECKED = unchecked(ACTORS, 10, f"{EVENTS}:5")
+EVENTS_UNCHECKED = unchecked(EVENTS, 2, f"{ISSUE}:7")
+SOURCES_UNCHECKED = unchecked(SOURCES, 2, f"{ISSUE}:15")
 
 CASES: dict[str, tuple[list[Breakage], list[str]]] = {
     # --- bad YAML, with the line to fix ---
@@ -87,19 +101,28 @@ CASES: dict[str, tuple[list[Breakage], list[str]]] = {
     ),
     "yaml-unclosed-quote": (
         [change(ACTORS, "name: Vladimir Putin", 'name: "Vladimir Putin')],
-        [f"{ACTORS}:5: error: bad YAML: a quote mark opened on this line is never closed: add the closing quote"],
+        [
+            f"{ACTORS}:5: error: bad YAML: a quote mark opened on this line is never closed: add the closing quote",
+            ACTORS_UNCHECKED,
+        ],
     ),
     "yaml-bad-indentation": (
         [change(EVENTS, "  date: 2021-11", " date: 2021-11")],
-        [f"{EVENTS}:8: error: bad YAML: this line does not line up with the ones above: check its indentation"],
+        [
+            f"{EVENTS}:8: error: bad YAML: this line does not line up with the ones above: check its indentation",
+            EVENTS_UNCHECKED,
+        ],
     ),
     "yaml-tab": (
         [change(ACTORS, "  kind: person", "\tkind: person")],
-        [f"{ACTORS}:6: error: a tab indents this line: YAML needs spaces"],
+        [f"{ACTORS}:6: error: a tab indents this line: YAML needs spaces", ACTORS_UNCHECKED],
     ),
     "yaml-value-starts-with-at": (
         [change(SOURCES, "publisher: AP", "publisher: @AP")],
-        [f"{SOURCES}:3: error: bad YAML: a value cannot start with '@': put the whole value in quotes"],
+        [
+            f"{SOURCES}:3: error: bad YAML: a value cannot start with '@': put the whole value in quotes",
+            SOURCES_UNCHECKED,
+        ],
     ),
     "yaml-text-after-quotes": (
         [change(ISSUE, "status: deadlocked", "status: 'dead' locked")],
@@ -319,7 +342,7 @@ CASES: dict[str, tuple[list[Breakage], list[str]]] = {
     ),
     "not-utf8-yaml": (
         [latin1(ACTORS, "name: Ukraine", "name: Ukraïne")],
-        [f"{ACTORS}:15: error: not UTF-8 text (byte 0xef): save the file as UTF-8"],
+        [f"{ACTORS}:15: error: not UTF-8 text (byte 0xef): save the file as UTF-8", ACTORS_UNCHECKED],
     ),
     "utf16-card": (
         [lambda root: (root / ISSUE).write_text((root / ISSUE).read_text(encoding="utf-8"), encoding="utf-16")],
@@ -386,11 +409,13 @@ def test_a_broken_card_is_not_also_reported_wherever_it_is_linked(site: Path) ->
     )
 
 
-def test_an_unreadable_actors_file_does_not_make_every_actor_unknown(site: Path) -> None:
+def test_an_unreadable_actors_file_does_not_make_every_actor_unknown_but_says_what_waits(site: Path) -> None:
     change(ACTORS, "russia:\n", "- russia:\n")(site)
-    # YAML notices only at the next entry, line 4, that `- russia:` began a list
+    # YAML notices only at the next entry, line 4, that `- russia:` began a list; then one note, not ten errors
     expect_errors(
-        site, f"{ACTORS}:4: error: bad YAML: this line does not line up with the ones above: check its indentation"
+        site,
+        f"{ACTORS}:4: error: bad YAML: this line does not line up with the ones above: check its indentation",
+        ACTORS_UNCHECKED,
     )
 
 
@@ -476,6 +501,31 @@ def test_a_misnamed_content_file_is_named_in_a_warning_not_skipped_silently(site
         "rename it to 'other.md'\n"
     )
     assert not (site / "output/issues/extra").exists()
+
+
+def test_an_unknown_id_that_names_a_file_not_read_says_so_after_that_files_warning(site: Path) -> None:
+    (site / "content/issues/missiles.md").rename(site / "content/issues/missiles.markdown")
+    change(EVENTS, "issues: [nato-expansion]", "issues: [nato-expansion, missiles]")(site)
+    unread = "content/issues/missiles.markdown was not read: rename it to missiles.md"
+    expect_errors(
+        site,
+        "content/issues/missiles.markdown: warning: not read: only files ending in '.md' are content here; "
+        "rename it to 'missiles.md'",
+        f"{EVENTS}:4: error: unknown issue 'missiles' — {unread}",
+        f"{ISSUE}:21: error: unknown issue, actor or event 'missiles' — {unread}",
+    )
+
+
+def test_an_unknown_actor_named_like_a_file_not_read_in_the_actors_folder_says_so(site: Path) -> None:
+    write_tree(site, {"content/actors/belarus.YAML": "belarus: {name: Belarus, kind: country}\n"})
+    change(ISSUE, "actors: [russia, nato]", "actors: [russia, nato, belarus]")(site)
+    expect_errors(
+        site,
+        "content/actors/belarus.YAML: warning: not read: only files ending in '.yaml' are content here; "
+        "rename it to 'belarus.yaml'",
+        f"{ISSUE}:6: error: unknown actor 'belarus' — content/actors/belarus.YAML was not read: "
+        "rename it to belarus.yaml",
+    )
 
 
 def test_a_ref_in_a_plain_text_summary_is_a_warning_with_its_line(site: Path) -> None:

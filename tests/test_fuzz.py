@@ -27,7 +27,10 @@ settings.register_profile("long", max_examples=10_000, deadline=timedelta(second
 settings.register_profile("long5k", max_examples=5_000, deadline=timedelta(seconds=5))  # two processes in parallel
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-DIAGNOSTIC = re.compile(r"^[^\n]+?(?::\d+)?: (?:error|warning): [^\n]+$")
+DIAGNOSTIC = re.compile(
+    r"^[^\n]+?(?::\d+)?: (?:error|warning|note): [^\n]+$"
+    r"|^… and [\d,]+ more warnings? like this \(--verbose shows all\)$"  # the rest of one kind of warning
+)
 COUNT = re.compile(r"^\d+ (?:errors?|warnings? \(--strict\)); nothing was written to \S+$")
 
 BASE = {

@@ -34,9 +34,10 @@ def body(root: Path, text: str) -> None:
 
 
 def expect(root: Path, status: int, *lines: str, strict: bool = False) -> None:
-    """Build root: exactly these diagnostic lines, then the status; on failure output/ untouched."""
+    """Build root: exactly these diagnostic lines (every warning: --verbose), then the status; on failure output/
+    untouched."""
     before = snapshot(root / "output")
-    result = run_main(root, *(["--strict"] if strict else []))
+    result = run_main(root, "--verbose", *(["--strict"] if strict else []))
     printed = [line for line in result.stderr.splitlines() if ": error: " in line or ": warning: " in line]
     assert printed == list(lines), result.stderr
     assert result.returncode == status, result.stderr

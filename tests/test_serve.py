@@ -251,6 +251,27 @@ def test_broken_save_shows_errors_in_every_page_then_the_site_returns(example_si
     client.close()
 
 
+def test_the_error_page_shows_every_error_and_the_first_warnings_of_each_kind(example_site: Path, serve: Any) -> None:
+    server = serve()
+    client = LiveReloadClient(server.port, f"http://127.0.0.1:{server.port}/")
+    cards = sorted((example_site / "content/issues").glob("*.md"))[:5]
+    for card in cards:  # five warnings of one kind
+        edit(card, "\ntitle: ", "\ntitel: Typo\ntitle: ")
+    edit(example_site / CARD, "[[ryabkov]], who leads", "[[ryabkof]], who leads")
+    assert client.next() is not None
+    status, _, page = server.get("/")
+    assert status == 500
+    errors = re.search(r'<pre class="build-errors"[^>]*>(.*?)</pre>', page, re.S)
+    assert errors is not None
+    lines = html.unescape(errors.group(1)).splitlines()
+    warned = [line for line in lines if "warning: unknown field 'titel'" in line]
+    assert [line.split(":")[0] for line in warned] == [f"content/issues/{card.name}" for card in cards[:3]]
+    assert "… and 2 more warnings like this (--verbose shows all)" in lines
+    assert any(re.match(r"content/issues/nato-expansion\.md:\d+: error: .*ryabkof", line) for line in lines)
+    assert all(line in server.stderr for line in lines)  # the same text as the terminal
+    client.close()
+
+
 def test_template_syntax_error_is_shown_with_its_file_and_line(example_site: Path, serve: Any) -> None:
     server = serve()
     client = LiveReloadClient(server.port, f"http://127.0.0.1:{server.port}/")
