@@ -1,0 +1,137 @@
+"""`[[ref]]`s as writers really write them: wrapped onto the next line, and in table cells.
+
+The scanner (refs.find_refs, which validation and link use) and the renderer (the Markdown extension, with
+and without fastinline's fast path) must agree on every one of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import CLEAN, SITE, run_main, soup, write_site
+
+from explainer import markdown_ext
+from explainer.markdown_ext import LinkTarget, MarkdownRenderer
+from explainer.refs import find_refs
+
+ISSUE = "content/issues/nato-expansion.md"
+
+WRAPPED_BODY = """
+    The talks in [[talks|Geneva]] were about this.
+
+    See also [[missiles]]. And the [[nato|Western
+    alliance]] said no, as did [[putin
+    ]] himself.
+
+    | who | says |
+    |-----|------|
+    | [[nato\\|the alliance]] | no |
+    | [[putin]] | yes |
+
+    Not a ref: [[nato|one paragraph
+
+    and another]].
+    """
+
+
+def wrapped_site(root: Path, body: str = WRAPPED_BODY) -> Path:
+    card = SITE[ISSUE]
+    head, _old_body = card.rsplit("        ---\n", 1)
+    return write_site(root, {**CLEAN, ISSUE: head + "        ---\n" + body.replace("\n    ", "\n        ")})
+
+
+# --- the scanner ---
+
+
+def test_a_ref_wrapped_onto_the_next_line_is_found_at_the_line_of_its_brackets() -> None:
+    source = "Line one.\nThe [[nato|Western\nalliance]] and [[putin\n]] and [[ russia\n  |Moscow]].\n"
+    refs = find_refs(source, "x.md", 10)
+    assert [(r.id, r.line) for r in refs] == [("nato", 11), ("putin", 12), ("russia", 13)]
+
+
+@pytest.mark.parametrize("gap", ["\n\n", "\n  \n", "\n\t\n"])
+def test_a_blank_line_ends_a_ref_as_it_ends_a_paragraph(gap: str) -> None:
+    assert find_refs(f"[[nato|one{gap}two]] and [[putin{gap}]]", "x.md", 1) == ()
+
+
+def test_a_ref_in_a_code_span_wrapped_over_two_lines_is_text() -> None:
+    assert find_refs("Write `[[nato|the\nalliance]]` for a link; [[putin]].", "x.md", 1)[0].id == "putin"
+
+
+# --- the renderer: both inline paths ---
+
+
+def resolve(ref_id: str) -> LinkTarget | None:
+    return LinkTarget(f"/actors/{ref_id}/", ref_id.upper(), "actors") if ref_id in ("nato", "putin") else None
+
+
+TEXTS = [
+    "the [[nato|Western\nalliance]] said",
+    "[[putin\n]] said",
+    "[[nato|a\n\nb]]",
+    "| a | b |\n|---|---|\n| [[nato\\|the alliance]] | no |\n| [[putin]] | x |\n",
+    "A [[nato\\|label]] outside a table, \\[[nato]] escaped, `[[nato|in\ncode]]` and [[putin  \n|hard break]].",
+    "*[[nato|the\n*alliance*]]* and [[draft-id|a\nlabel]]",
+]
+
+
+@pytest.mark.parametrize("smart_quotes", [False, True])
+def test_the_fast_inline_path_renders_refs_as_markdowns_own_loop_does(
+    smart_quotes: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = MarkdownRenderer(resolve, smart_quotes)
+    monkeypatch.setattr(markdown_ext, "speed_up", lambda md: None)
+    stock = MarkdownRenderer(resolve, smart_quotes)
+    for text in TEXTS:
+        assert fast(text) == stock(text), text
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_renderer_links_exactly_the_refs_the_scanner_finds(text: str) -> None:
+    html = soup_of(MarkdownRenderer(resolve, True)(text))
+    linked = [a["href"] for a in html.find_all("a")]
+    found = [r.id for r in find_refs(text, "x.md", 1)]
+    assert linked == [f"/actors/{i}/" for i in found if resolve(i)]
+
+
+def soup_of(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+# --- a real site ---
+
+
+def test_wrapped_refs_and_table_cell_refs_are_links_on_the_page(tmp_path: Path) -> None:
+    root = wrapped_site(tmp_path)
+    result = run_main(root)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    body = soup(root / "output/issues/nato-expansion/index.html").find(class_="prose")
+    links = [(a["href"], " ".join(a.get_text().split())) for a in body.find_all("a", class_="ref")]
+    assert links == [
+        ("/events/talks/", "Geneva"),
+        ("/issues/missiles/", "Where can missiles go?"),
+        ("/actors/nato/", "Western alliance"),
+        ("/actors/putin/", "Vladimir Putin"),
+        ("/actors/nato/", "the alliance"),
+        ("/actors/putin/", "Vladimir Putin"),
+    ]
+    cell = body.find("td")
+    assert cell.find("a")["href"] == "/actors/nato/"
+    assert "|" not in cell.get_text()
+    # a blank line ends a ref as it ends a link: the brackets stay, in two paragraphs
+    texts = [p.get_text() for p in body.find_all("p")]
+    assert "Not a ref: [[nato|one paragraph" in texts and "and another]]." in texts
+
+
+def test_an_unknown_wrapped_ref_is_reported_at_the_line_of_its_brackets(tmp_path: Path) -> None:
+    root = wrapped_site(tmp_path, WRAPPED_BODY.replace("[[putin\n    ]]", "[[puttin\n    ]]"))
+    text = (root / ISSUE).read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.split("\n"), start=1) if "[[puttin" in row)
+    result = run_main(root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{ISSUE}:{line}: error: unknown issue, actor or event 'puttin' — did you mean 'putin'?"
+    )
