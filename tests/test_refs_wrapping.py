@@ -135,3 +135,54 @@ def test_an_unknown_wrapped_ref_is_reported_at_the_line_of_its_brackets(tmp_path
     assert result.stderr.splitlines()[0] == (
         f"{ISSUE}:{line}: error: unknown issue, actor or event 'puttin' — did you mean 'putin'?"
     )
+
+
+# --- check: what slipped through ---
+
+
+def test_check_reports_brackets_left_on_a_page_with_the_file_they_were_written_in(example_site: Path) -> None:
+    card = example_site / "content/issues/pace-of-talks.md"
+    card.write_text(
+        card.read_text(encoding="utf-8")
+        + "\nA ref cut by a blank line: [[nato|the\n\nalliance]] stays as written.\n"
+        + "\nIn code it is meant: `[[nato]]`.\n\n    [[russia]] in an indented code block\n",
+        encoding="utf-8",
+    )
+    lines = card.read_text(encoding="utf-8").split("\n")
+    opened = next(n for n, row in enumerate(lines, start=1) if "[[nato|the" in row)
+    closed = next(n for n, row in enumerate(lines, start=1) if row.startswith("alliance]]"))
+    result = run_main(example_site, "check", "--base-url", "https://example.org/")
+    assert result.returncode == 1
+    problems = [row for row in result.stderr.splitlines() if "shows as written" in row]
+    page = "https://example.org/issues/pace-of-talks/"
+    assert [row.split(" (line ")[0] for row in problems] == [
+        f"{page}: error: '[[nato|the' shows as written, not as a link "
+        f"(written in content/issues/pace-of-talks.md:{opened})",
+        f"{page}: error: 'alliance]]' shows as written, not as a link "
+        f"(written in content/issues/pace-of-talks.md:{closed})",
+    ]
+    html = (example_site / "output").exists()
+    assert not html  # check builds into a temporary folder
+    assert all(row.endswith("of issues/pace-of-talks/index.html)") for row in problems)
+
+
+def test_check_names_the_content_file_of_brackets_shown_on_other_pages(tmp_path: Path) -> None:
+    events = (CLEAN["content/events.yaml"] or "").replace(
+        "date: 2022-01-10\n", "date: 2022-01-10\n  place: near [[geneva\n"
+    )
+    root = write_site(tmp_path, {**CLEAN, "content/events.yaml": events.replace("\n  place", "\n          place")})
+    lines = (root / "content/events.yaml").read_text(encoding="utf-8").split("\n")
+    line = next(n for n, row in enumerate(lines, start=1) if "[[geneva" in row)
+    result = run_main(root, "check")
+    assert result.returncode == 1
+    problems = sorted({row.split(": error: ")[1].split(" (line ")[0] for row in result.stderr.splitlines()
+                       if "shows as written" in row})  # fmt: skip
+    assert problems == [f"'[[geneva' shows as written, not as a link (written in content/events.yaml:{line})"]
+    pages = {row.split(": error: ")[0] for row in result.stderr.splitlines() if "shows as written" in row}
+    assert pages == {"https://example.org/events/talks/", "https://example.org/events/", "https://example.org/"}
+
+
+def test_check_finds_no_brackets_on_the_example(example_site: Path) -> None:
+    result = run_main(example_site, "check")
+    assert result.returncode == 0, result.stderr
+    assert "shows as written" not in result.stderr
