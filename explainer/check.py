@@ -30,6 +30,7 @@ from .assets import CSS_REF_RE, css_target
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base
 from .load import listed_files, load_document, load_listed
+from .model import Entity
 from .pages import entity_url
 from .pipeline import BuildOptions, BuildResult, build
 from .render import base_path
@@ -162,7 +163,8 @@ class ContentSources:
         diags = Diagnostics()  # the build has reported them already
         listed = listed_files(content, diags)
         records = validate(load_listed(listed, diags), diags)
-        self.owners = {entity_url(e): e.path for e in [*records.issues, *records.actors, *records.events]}
+        pages: list[Entity] = [*records.issues, *records.actors, *records.events]
+        self.owners = {entity_url(entity): entity.path for entity in pages}
         # smart quotes made straight again, one character for one, so offsets (and lines) stay as written
         self.texts = {rel: path.read_text(encoding="utf-8-sig", errors="replace").translate(STRAIGHT)
                       for _kind, path, rel, inside in listed if inside}  # fmt: skip

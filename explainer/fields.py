@@ -75,6 +75,25 @@ class Fields:
             return None
         return text or None
 
+    def plain(self, key: str, required: bool = False) -> str | None:
+        """Plain text shown as written (a title, a name, a label): a `[[` in it is a warning at its line."""
+        value = self.text(key, required)
+        if value and "[[" in value:
+            self.warn_plain(key, self.bracket_line(key))
+        return value
+
+    def warn_plain(self, key: str, line: int) -> None:
+        message = f"'{key}' of {self.what} is plain text: '[[' shows as written; write the name instead"
+        self.diags.warning(self.doc.path, line, message)
+
+    def bracket_line(self, *key: str | int) -> int:
+        """The line of the first `[[` in the value at key, as written (a folded value spans lines)."""
+        written = self.doc.ref_source(*self.prefix, *key)
+        if written is None:
+            return self.line(*key)
+        first, source = written
+        return first + source.count("\n", 0, max(source.find("[["), 0))
+
     def markdown(self, key: str, required: bool = False) -> Text | None:
         text = self.text(key, required)
         if not text:
@@ -134,8 +153,12 @@ class Fields:
         return result
 
     def strings(self, key: str) -> tuple[str, ...]:
-        """A list of text; one bare value is taken as a list of one."""
-        return tuple(text for text, _line in self.listed(key, (str, int, float), "text"))
+        """A list of plain text (names); one bare value is taken as a list of one."""
+        listed = self.listed(key, (str, int, float), "text")
+        for text, line in listed:
+            if "[[" in text:
+                self.warn_plain(key, line)
+        return tuple(text for text, _line in listed)
 
     def refs(self, key: str) -> tuple[Ref, ...]:
         """A list of ids; one bare id is taken as a list of one."""

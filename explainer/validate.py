@@ -55,8 +55,8 @@ def validate_site(doc: Document, diags: Diagnostics) -> SiteConfig | None:
     if fields is None:
         return None
     fields.check_known(SITE_FIELDS)
-    title = fields.text("title", required=True)
-    description = fields.text("description", required=True)
+    title = fields.plain("title", required=True)
+    description = fields.plain("description", required=True)
     base_url = fields.text("base_url") or "/"
     if not base_url.endswith("/"):
         base_url += "/"
@@ -65,7 +65,7 @@ def validate_site(doc: Document, diags: Diagnostics) -> SiteConfig | None:
         path=doc.path,
         title=title or "",
         description=description or "",
-        subtitle=fields.text("subtitle"),
+        subtitle=fields.plain("subtitle"),
         language=fields.text("language") or "en",
         base_url=base_url,
         updated=fields.date("updated"),
@@ -82,13 +82,13 @@ def validate_quote(fields: Fields) -> Quote | None:
     text = fields.markdown("text", required=True)
     if by is None or text is None:
         return None
-    return Quote(by, text, fields.date("date"), fields.ref("source"), fields.text("context"))
+    return Quote(by, text, fields.date("date"), fields.ref("source"), fields.markdown("context"))
 
 
 def validate_figure(fields: Fields) -> Figure | None:
     fields.check_known(FIGURE_FIELDS)
-    value = fields.text("value", required=True)
-    label = fields.text("label", required=True)
+    value = fields.plain("value", required=True)
+    label = fields.plain("label", required=True)
     if value is None or label is None:
         return None
     return Figure(value, label, fields.ref("source"))
@@ -97,7 +97,7 @@ def validate_figure(fields: Fields) -> Figure | None:
 def validate_change(fields: Fields) -> Change | None:
     fields.check_known(CHANGE_FIELDS)
     date = fields.date("date", required=True)
-    text = fields.text("text", required=True)
+    text = fields.plain("text", required=True)
     if date is None or text is None:
         return None
     return Change(date, text, fields.line())
@@ -111,12 +111,12 @@ def validate_issue(doc: Document, diags: Diagnostics) -> Issue | None:
     if fields is None:
         return None
     fields.check_known(ISSUE_FIELDS)
-    title = fields.text("title", required=True)
+    title = fields.plain("title", required=True)
     summary = fields.text("summary", required=True)
     if summary and "[[" in summary:
         diags.warning(
             doc.path,
-            fields.line("summary"),
+            fields.bracket_line("summary"),
             "the summary is plain text (the page's description in search results and link previews): "
             "'[[' shows as written; write the name instead",
         )
@@ -145,7 +145,7 @@ def validate_issue(doc: Document, diags: Diagnostics) -> Issue | None:
         summary=summary or "",
         body=make_text(doc.body, doc.path, doc.body_line),
         order=fields.integer("order"),
-        status=fields.text("status"),
+        status=fields.plain("status"),
         actors=fields.refs("actors"),
         events=fields.refs("events"),
         positions=tuple(positions),
@@ -161,7 +161,7 @@ def validate_issue(doc: Document, diags: Diagnostics) -> Issue | None:
 
 def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
     fields.check_known(ACTOR_FIELDS)
-    name = fields.text("name", required=True)
+    name = fields.plain("name", required=True)
     kind = fields.text("kind", required=True)
     if kind is not None and kind not in ACTOR_KINDS:
         choices = ", ".join(ACTOR_KINDS)
@@ -172,6 +172,8 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         if not isinstance(url, str) or not url.strip():
             fields.error("links", f"the link '{label}' must be a URL, not {describe(url)}")
             continue
+        if "[[" in str(label):
+            fields.warn_plain("links", fields.line("links", label))
         links.append((label, url.strip()))
     if name is None or kind is None:
         return None
@@ -181,7 +183,7 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         line=fields.line(),
         name=name,
         kind=kind,
-        role=fields.text("role"),
+        role=fields.plain("role"),
         member_of=fields.refs("member_of"),
         aliases=fields.strings("aliases"),
         summary=fields.markdown("summary"),
@@ -191,7 +193,7 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
 
 def validate_event(fields: Fields, event_id: str) -> Event | None:
     fields.check_known(EVENT_FIELDS)
-    title = fields.text("title", required=True)
+    title = fields.plain("title", required=True)
     date = fields.date("date", required=True)
     end = fields.date("end")
     if date and end and end.is_before(date):
@@ -206,7 +208,7 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
         title=title,
         date=date,
         end=end,
-        place=fields.text("place"),
+        place=fields.plain("place"),
         actors=fields.refs("actors"),
         issues=fields.refs("issues"),
         summary=fields.markdown("summary"),
@@ -216,7 +218,7 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
 
 def validate_source(fields: Fields, source_id: str) -> Source | None:
     fields.check_known(SOURCE_FIELDS)
-    title = fields.text("title", required=True)
+    title = fields.plain("title", required=True)
     if title is None:
         return None
     return Source(
@@ -224,7 +226,7 @@ def validate_source(fields: Fields, source_id: str) -> Source | None:
         path=fields.doc.path,
         line=fields.line(),
         title=title,
-        publisher=fields.text("publisher"),
+        publisher=fields.plain("publisher"),
         url=fields.text("url"),
         date=fields.date("date"),
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CLEAN, SITE, run_main, soup, write_site
+from conftest import CLEAN, SITE, edit, run_main, soup, write_site
 
 from explainer import markdown_ext
 from explainer.markdown_ext import LinkTarget, MarkdownRenderer
@@ -153,7 +153,7 @@ def test_check_reports_brackets_left_on_a_page_with_the_file_they_were_written_i
     closed = next(n for n, row in enumerate(lines, start=1) if row.startswith("alliance]]"))
     result = run_main(example_site, "check", "--base-url", "https://example.org/")
     assert result.returncode == 1
-    problems = [row for row in result.stderr.splitlines() if "shows as written" in row]
+    problems = [row for row in result.stderr.splitlines() if "not as a link" in row]
     page = "https://example.org/issues/pace-of-talks/"
     assert [row.split(" (line ")[0] for row in problems] == [
         f"{page}: error: '[[nato|the' shows as written, not as a link "
@@ -176,9 +176,9 @@ def test_check_names_the_content_file_of_brackets_shown_on_other_pages(tmp_path:
     result = run_main(root, "check")
     assert result.returncode == 1
     problems = sorted({row.split(": error: ")[1].split(" (line ")[0] for row in result.stderr.splitlines()
-                       if "shows as written" in row})  # fmt: skip
+                       if "not as a link" in row})  # fmt: skip
     assert problems == [f"'[[geneva' shows as written, not as a link (written in content/events.yaml:{line})"]
-    pages = {row.split(": error: ")[0] for row in result.stderr.splitlines() if "shows as written" in row}
+    pages = {row.split(": error: ")[0] for row in result.stderr.splitlines() if "not as a link" in row}
     assert pages == {"https://example.org/events/talks/", "https://example.org/events/", "https://example.org/"}
 
 
@@ -186,3 +186,107 @@ def test_check_finds_no_brackets_on_the_example(example_site: Path) -> None:
     result = run_main(example_site, "check")
     assert result.returncode == 0, result.stderr
     assert "shows as written" not in result.stderr
+
+
+# --- free-text fields: inline Markdown with [[links]], or plain text that warns of a `[[` ---
+
+
+def edited(text: str | None, old: str, new: str) -> str:
+    assert text is not None and text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def line_of(root: Path, rel: str, needle: str) -> int:
+    rows = (root / rel).read_text(encoding="utf-8").split("\n")
+    return next(n for n, row in enumerate(rows, start=1) if needle in row)
+
+
+def test_a_quotes_context_is_inline_markdown_with_links(tmp_path: Path) -> None:
+    card = edited(
+        SITE[ISSUE],
+        "source: ap\n",
+        "source: ap\n            context: after the *first* [[talks|Geneva\n              talks]]\n",
+    )
+    root = write_site(tmp_path, {**CLEAN, ISSUE: card})
+    result = run_main(root)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    for page in ("issues/nato-expansion", "actors/putin"):
+        caption = soup(root / "output" / page / "index.html").find("figure", class_="quote").figcaption
+        link = caption.find("a", class_="ref")
+        assert link is not None and link["href"] == "/events/talks/", page
+        assert " ".join(link.get_text().split()) == "Geneva talks"
+        assert caption.find("em").get_text() == "first"
+        assert "[[" not in caption.get_text() and "*" not in caption.get_text()
+    # the actor page starts its caption with the context: a capital letter, markup kept
+    assert soup(root / "output/actors/putin/index.html").figcaption.get_text().split()[0] == "After"
+
+
+def test_an_unknown_id_in_a_quotes_context_is_an_error_at_its_line(tmp_path: Path) -> None:
+    card = edited(
+        SITE[ISSUE],
+        "source: ap\n",
+        "source: ap\n            context: >-\n              after the\n              [[tlaks]]\n",
+    )
+    root = write_site(tmp_path, {**CLEAN, ISSUE: card})
+    result = run_main(root)
+    assert result.returncode == 1
+    line = line_of(root, ISSUE, "[[tlaks]]")
+    assert f"{ISSUE}:{line}: error: unknown issue, actor or event 'tlaks' — did you mean 'talks'?" in result.stderr
+
+
+PLAIN = "is plain text: '[[' shows as written; write the name instead"
+
+
+def test_a_ref_in_any_plain_text_field_is_a_warning_at_the_line_of_its_brackets(tmp_path: Path) -> None:
+    """Every plain-text field of every file kind, broken at once: one warning each, all in one build."""
+    root = write_site(tmp_path, CLEAN)
+    SY, IS, AC, EV, SO = (
+        "content/site.yaml",
+        ISSUE,
+        "content/actors.yaml",
+        "content/events.yaml",
+        "content/sources.yaml",
+    )
+    for rel, old, new in [
+        (SY, "title: Test explainer\n", "title: Test [[explainer]]\n"
+            'subtitle: On [[nato]]\nauthors: [Al, "[[putin]]"]\n'),
+        (SY, "description: A small", "description: A [[small]]"),
+        (IS, "title: Will NATO grow?", "title: Will [[nato]] grow?"),
+        (IS, "status: deadlocked", 'status: "[[deadlocked]]"'),
+        (IS, "updated: 2022-01-10\n", "updated: 2022-01-10\n"
+            'figures:\n  - value: "[[3]]"\n    label: troops of [[russia]]\n    source: ap\n'
+            "changes:\n  - date: 2022-01-10\n    text: Added [[putin]]\n"),
+        (AC, "name: Vladimir Putin\n", "name: Vladimir [[Putin]]\n  role: >-\n    head of\n    [[russia]]\n"
+            '  aliases: ["[[vlad]]"]\n  links:\n    "[[Kremlin]]": https://kremlin.ru\n'),
+        (EV, "title: Geneva talks\n", 'title: "[[geneva]] talks"\n  place: "[[Geneva]]"\n'),
+        (SO, "title: Explainer\n", 'title: "[[explainer]]"\n'),
+        (SO, "publisher: AP\n", 'publisher: "[[ap]]"\n'),
+    ]:  # fmt: skip
+        edit(root, rel, old, new)
+    result = run_main(root)
+    assert result.returncode == 0, result.stderr
+    expected = [
+        (SY, "[[explainer]]", "'title' of site.yaml"),
+        (SY, "[[small]]", "'description' of site.yaml"),
+        (SY, "On [[nato]]", "'subtitle' of site.yaml"),
+        (SY, "[[putin]]", "'authors' of site.yaml"),
+        (IS, "Will [[nato]]", "'title' of issue card"),
+        (IS, "[[deadlocked]]", "'status' of issue card"),
+        (IS, "[[3]]", "'value' of figure 1"),
+        (IS, "troops of [[russia]]", "'label' of figure 1"),
+        (IS, "Added [[putin]]", "'text' of change 1"),
+        (AC, "Vladimir [[Putin]]", "'name' of actor 'putin'"),
+        (AC, "    [[russia]]", "'role' of actor 'putin'"),  # a folded value: the line of the brackets
+        (AC, "[[vlad]]", "'aliases' of actor 'putin'"),
+        (AC, "[[Kremlin]]", "'links' of actor 'putin'"),
+        (EV, "[[geneva]] talks", "'title' of event 'talks'"),
+        (EV, '[[Geneva]]"', "'place' of event 'talks'"),
+        (SO, "[[explainer]]", "'title' of source 'ap'"),
+        (SO, "[[ap]]", "'publisher' of source 'ap'"),
+    ]
+    wanted = sorted(f"{rel}:{line_of(root, rel, needle)}: warning: {what} {PLAIN}" for rel, needle, what in expected)
+    assert sorted(row for row in result.stderr.splitlines() if PLAIN in row) == wanted
+    # shown as written, never as a link
+    event = soup(root / "output/events/talks/index.html")
+    assert "[[Geneva]]" in event.get_text() and not event.find("a", href="/events/geneva/")
