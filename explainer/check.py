@@ -2,7 +2,9 @@
 
 Content problems are the build's own diagnostics (`path:line: error: ...`).
 Output problems name the page's URL: a link or #fragment that resolves to
-nothing, an asset that is missing, a page without a title or description.
+nothing, an asset that is missing, a page without a title or description,
+`[[` or `]]` left in a page's text (a `[[link]]` that was not made a link,
+named with the content file it was written in).
 External links are fetched only on request, a few at a time, each with a
 short timeout.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
+import re
 import tempfile
 import urllib.error
 import urllib.request
@@ -26,10 +29,12 @@ from . import __version__
 from .assets import CSS_REF_RE, css_target
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base
-from .load import load_document
+from .load import listed_files, load_document, load_listed
+from .model import Entity
+from .pages import entity_url
 from .pipeline import BuildOptions, BuildResult, build
 from .render import base_path
-from .validate import validate_site
+from .validate import validate, validate_site
 
 LINK_ATTRS = {
     "a": ("href",),
@@ -48,12 +53,40 @@ LINK_ATTRS = {
 SKIP_RELS = {"preconnect", "dns-prefetch"}
 FETCH_WORKERS = 8
 FETCH_TIMEOUT = 10.0
+# Elements whose text a reader does not see as the page's words (code shows `[[x]]` on purpose).
+UNSHOWN = frozenset({"code", "pre", "script", "style", "template"})
+STRAIGHT = str.maketrans("‘’“”", "''\"\"")
+STRAY_RE = re.compile(r"\[\[[^\[\]]{0,100}\]\]|\[\[|\]\]")
 
 
 @dataclass(frozen=True, slots=True)
 class Link:
     line: int
     url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Stray:
+    """`[[` or `]]` in a page's visible text, with the words around it as shown."""
+
+    line: int
+    text: str
+
+    @property
+    def key(self) -> str:
+        """What to look for in the content: `[[id` (as written), or the word that a lone `]]` closes."""
+        if self.text.startswith("[["):
+            return "[[" + re.split(r"[\s|\]]", self.text[2:], maxsplit=1)[0]
+        return self.text.split()[-1]
+
+
+def stray_at(data: str, match: re.Match[str], line: int) -> Stray:
+    found = match.group(0)
+    if found == "[[":
+        found = " ".join(data[match.start() :].split()[:4])
+    elif found == "]]":
+        found = " ".join(data[: match.end()].split()[-4:])
+    return Stray(line + data.count("\n", 0, match.start()), " ".join(found.split()))
 
 
 class PageParser(HTMLParser):
@@ -66,10 +99,14 @@ class PageParser(HTMLParser):
         self.title = ""
         self.description = ""
         self.in_title = False
+        self.hidden = 0  # depth inside UNSHOWN elements
+        self.strays: list[Stray] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         line = self.getpos()[0]
+        if tag in UNSHOWN:
+            self.hidden += 1
         for name in ("id",) + (("name",) if tag == "a" else ()):
             if values.get(name):
                 self.ids.add(values[name])
@@ -91,10 +128,15 @@ class PageParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self.in_title = False
+        if tag in UNSHOWN and self.hidden:
+            self.hidden -= 1
 
     def handle_data(self, data: str) -> None:
         if self.in_title:
             self.title += data
+        if not self.hidden and ("[[" in data or "]]" in data):
+            line = self.getpos()[0]
+            self.strays.extend(stray_at(data, match, line) for match in STRAY_RE.finditer(data))
 
 
 def parse_page(path: Path) -> PageParser:
@@ -112,11 +154,43 @@ class CheckReport:
     external: int = 0
 
 
+class ContentSources:
+    """Where a page's words were written: each entity page's own file, and the line holding a text.
+
+    Made only when a page shows a stray `[[`: it reads the content folder again (the build keeps no map)."""
+
+    def __init__(self, content: Path):
+        diags = Diagnostics()  # the build has reported them already
+        listed = listed_files(content, diags)
+        records = validate(load_listed(listed, diags), diags)
+        pages: list[Entity] = [*records.issues, *records.actors, *records.events]
+        self.owners = {entity_url(entity): entity.path for entity in pages}
+        # smart quotes made straight again, one character for one, so offsets (and lines) stay as written
+        self.texts = {rel: path.read_text(encoding="utf-8-sig", errors="replace").translate(STRAIGHT)
+                      for _kind, path, rel, inside in listed if inside}  # fmt: skip
+
+    def locate(self, page: str, stray: Stray) -> str | None:
+        """`path:line` of the stray's words as written (else of its key), in the page's own file first; else
+        the page's own file, if it has one."""
+        own = self.owners.get(page)
+        order = sorted(self.texts, key=lambda rel: rel != own)  # a stable sort: the rest in file order
+        words = r"\s+".join(map(re.escape, stray.text.translate(STRAIGHT).split()))
+        for pattern in (words, re.escape(stray.key)):
+            for rel in order:
+                match = re.search(pattern, self.texts[rel])
+                if match:
+                    at = match.start() if stray.text.startswith("[[") else match.end() - 1
+                    return f"{rel}:{self.texts[rel].count(chr(10), 0, at) + 1}"
+        return own
+
+
 class OutputChecker:
     """Checks a built site folder, knowing the base URL it was built for."""
 
-    def __init__(self, root: Path, base_url: str):
+    def __init__(self, root: Path, base_url: str, content: Path | None = None):
         self.root = root
+        self.content = content
+        self.sources: ContentSources | None = None
         self.base = base_path(base_url)
         self.absolute = absolute_base(base_url)
         self.files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
@@ -189,6 +263,21 @@ class OutputChecker:
                 self.problem(rel, None, 'no <meta name="description">')
             for link in page.links:
                 self.check_link(rel, link)
+            self.check_strays(rel, page.strays)
+
+    def check_strays(self, rel: str, strays: list[Stray]) -> None:
+        """Report each distinct stray bracket once per page, with the file it was written in."""
+        seen: set[str] = set()
+        for stray in strays:
+            if stray.text in seen:
+                continue
+            seen.add(stray.text)
+            source = None
+            if self.content is not None:
+                self.sources = self.sources or ContentSources(self.content)
+                source = self.sources.locate(rel[: -len("index.html")] if rel.endswith("index.html") else rel, stray)
+            where = f"written in {source}" if source else "not found in the content: a template's text?"
+            self.problem(rel, stray.line, f"'{stray.text}' shows as written, not as a link ({where})")
 
     def check_stylesheets(self) -> None:
         for rel in sorted(f for f in self.files if f.endswith(".css")):
@@ -276,7 +365,7 @@ def run_check(
         result = build(options)
         if not result.ok:
             return result, None
-        checker = OutputChecker(options.output, configured_base_url(options))
+        checker = OutputChecker(options.output, configured_base_url(options), options.content)
         report = checker.check()
         if external:
             check_external(checker, timeout, workers)

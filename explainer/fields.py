@@ -78,9 +78,29 @@ class Fields:
         return text or None
 
     def prose(self, key: str, required: bool = False) -> str | None:
-        """Plain text a reader sees (a title, a name, a label), typeset by the site's `smart_quotes`."""
-        text = self.text(key, required)
+        """Plain text a reader sees (a title, a name, a label), typeset by the site's `smart_quotes`;
+        a `[[` in it is a warning at its line (plain text shows it as written)."""
+        text = self.plain(key, required)
         return typeset(text, self.smart_quotes) if text else text
+
+    def plain(self, key: str, required: bool = False) -> str | None:
+        """Plain text kept as written (`status`, also a CSS class): a `[[` in it is a warning at its line."""
+        text = self.text(key, required)
+        if text and "[[" in text:
+            self.warn_plain(key, self.bracket_line(key))
+        return text
+
+    def warn_plain(self, key: str, line: int) -> None:
+        message = f"'{key}' of {self.what} is plain text: '[[' shows as written; write the name instead"
+        self.diags.warning(self.doc.path, line, message)
+
+    def bracket_line(self, *key: str | int) -> int:
+        """The line of the first `[[` in the value at key, as written (a folded value spans lines)."""
+        written = self.doc.ref_source(*self.prefix, *key)
+        if written is None:
+            return self.line(*key)
+        first, source = written
+        return first + source.count("\n", 0, max(source.find("[["), 0))
 
     def markdown(self, key: str, required: bool = False) -> Text | None:
         text = self.text(key, required)
@@ -147,8 +167,12 @@ class Fields:
         return result
 
     def strings(self, key: str) -> tuple[str, ...]:
-        """A list of text a reader sees, typeset like prose(); one bare value is taken as a list of one."""
-        return tuple(typeset(text, self.smart_quotes) for text, _line in self.listed(key, (str, int, float), "text"))
+        """A list of plain text a reader sees (names), typeset like prose(); one bare value is a list of one."""
+        listed = self.listed(key, (str, int, float), "text")
+        for text, line in listed:
+            if "[[" in text:
+                self.warn_plain(key, line)
+        return tuple(typeset(text, self.smart_quotes) for text, _line in listed)
 
     def refs(self, key: str) -> tuple[Ref, ...]:
         """A list of ids; one bare id is taken as a list of one."""

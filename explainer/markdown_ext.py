@@ -204,8 +204,10 @@ class RefExtension(Extension):
         self.resolve = resolve
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        # Above reference links (170), so `[[x]]` is never read as `[x]`.
-        md.inlinePatterns.register(RefInlineProcessor(self.resolve, md), "explainer-ref", 175)
+        # Above backslash escapes (180), which would turn the `\|` of `[[id\|label]]` (a table cell keeps it
+        # for the inline stage) into a placeholder inside the id; so also above reference links (170), so
+        # `[[x]]` is never read as `[x]`. Below code spans (190): `[[x]]` in backticks stays text.
+        md.inlinePatterns.register(RefInlineProcessor(self.resolve, md), "explainer-ref", 185)
 
 
 class MarkdownRenderer:

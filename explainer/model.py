@@ -67,7 +67,7 @@ class Quote:
     text: Text
     date: PartialDate | None = None
     source: Ref | None = None
-    context: str | None = None
+    context: Text | None = None  # inline Markdown: "at a news conference after the [[geneva-talks]]"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,12 +6,17 @@ import re
 
 from .model import Ref, Text
 
-# In a table cell the pipe is written `\|` (`[[id\|label]]`), as Markdown tables require.
-REF_PATTERN = r"\[\[([^\[\]|\\\n]*)(?:\\?\|([^\[\]\n]*))?\]\]"
+# A ref may span soft line breaks, as a Markdown link may, but not a blank line (a paragraph break).
+_ID_PART = r"[^\[\]|\\\n]*(?:\n(?![ \t]*\n)[^\[\]|\\\n]*)*"
+_LABEL_PART = r"[^\[\]\n]*(?:\n(?![ \t]*\n)[^\[\]\n]*)*"
+# In a table cell the pipe is written `\|` (`[[id\|label]]`), as Markdown tables require. `\[[` is an
+# escaped bracket, not a ref: the renderer matches refs before backslash escapes (markdown_ext.py).
+REF_PATTERN = rf"(?<!\\)\[\[({_ID_PART})(?:\\?\|({_LABEL_PART}))?\]\]"
 REF_RE = re.compile(REF_PATTERN)
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
-_CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
+# A code span may span soft line breaks too (Markdown's own pattern matches across them).
+_CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]+(?:\n(?![ \t]*\n)[^`\n]*)*`", re.MULTILINE | re.DOTALL)
 
 
 def _blank_code(source: str) -> str:

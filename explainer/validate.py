@@ -101,7 +101,7 @@ def validate_quote(fields: Fields) -> Quote | None:
     text = fields.markdown("text", required=True)
     if by is None or text is None:
         return None
-    return Quote(by, text, fields.date("date"), fields.ref("source"), fields.prose("context"))
+    return Quote(by, text, fields.date("date"), fields.ref("source"), fields.markdown("context"))
 
 
 def validate_figure(fields: Fields) -> Figure | None:
@@ -131,11 +131,11 @@ def validate_issue(doc: Document, diags: Diagnostics, smart_quotes: bool = True)
         return None
     fields.check_known(ISSUE_FIELDS)
     title = fields.prose("title", required=True)
-    summary = fields.prose("summary", required=True)
+    summary = fields.text("summary", required=True)  # its own warning for a `[[` (below), then typeset
     if summary and "[[" in summary:
         diags.warning(
             doc.path,
-            fields.line("summary"),
+            fields.bracket_line("summary"),
             "the summary is plain text (the page's description in search results and link previews): "
             "'[[' shows as written; write the name instead",
         )
@@ -161,10 +161,10 @@ def validate_issue(doc: Document, diags: Diagnostics, smart_quotes: bool = True)
         path=doc.path,
         line=1,
         title=title or "",
-        summary=summary or "",
+        summary=typeset(summary, fields.smart_quotes) if summary else "",
         body=make_text(doc.body, doc.path, doc.body_line),
         order=fields.integer("order"),
-        status=fields.text("status"),
+        status=fields.plain("status"),
         actors=fields.refs("actors"),
         events=fields.refs("events"),
         positions=tuple(positions),
@@ -205,6 +205,8 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         if not isinstance(url, str) or not url.strip():
             fields.error("links", f"the link '{label}' must be a URL, not {describe(url)}")
             continue
+        if "[[" in str(label):
+            fields.warn_plain("links", fields.line("links", label))
         links.append((typeset(label, fields.smart_quotes), url.strip()))
     if name is None or kind is None:
         return None

@@ -288,8 +288,9 @@ def test_what_link_and_plan_read_of_an_issue_is_every_field_but_those_shown_only
                 value = text(value.source + "!")
             elif value is None:
                 value = (
-                    parse_date("2022-01-02") if field.name == "date" else ref("s") if field.name == "source" else "c"
-                )
+                    parse_date("2022-01-02") if field.name == "date" else ref("s") if field.name == "source"
+                    else text("c")  # a quote's context: inline Markdown
+                )  # fmt: skip
             else:
                 value = other[type(value)](value)
             new = dataclasses.replace(issue, **{held: (dataclasses.replace(nested, **{field.name: value}),)})

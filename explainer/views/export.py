@@ -58,7 +58,7 @@ class Exporter:
                     "text": q.text.source,
                     "date": _date(q.date),
                     "source": q.source.id if q.source else None,
-                    "context": q.context,
+                    "context": q.context.source if q.context else None,
                 }
                 for q in issue.quotes
             ],
