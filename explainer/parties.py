@@ -37,6 +37,8 @@ def author(fields: Fields, value: Any, *key: Any) -> Party | None:
     """One entry of `authors`: a name (a person), or a mapping {name, kind?, url?}."""
     name = named(value)
     if name is not None:
+        if "[[" in name:
+            fields.warn_plain(key[0], fields.line(*key))
         return Party(typeset(name, fields.smart_quotes))
     if not isinstance(value, dict):
         message = f"each of 'authors' must be a name or a mapping with a 'name', not {describe(value)}"
@@ -73,6 +75,8 @@ def publisher(fields: Fields) -> Party | None:
         return None
     name = named(value)
     if name is not None:
+        if "[[" in name:
+            fields.warn_plain("publisher", fields.line("publisher"))
         return Party(typeset(name, fields.smart_quotes), "organization")
     if not isinstance(value, dict):
         fields.error("publisher", f"'publisher' must be a name or a mapping with a 'name', not {describe(value)}")
