@@ -46,7 +46,10 @@ STEPS: list[tuple[str, Any]] = [
     ("authors", ["A. Writer"]),
     ("authors", [{"name": "Explainer desk", "kind": "organization", "url": "https://news.example.com/desk/"}]),
     ("publisher", "Example News"),
-    ("publisher", {"name": "Example News", "url": "https://news.example.com/", "logo": "https://news.example.com/l.png"}),
+    (
+        "publisher",
+        {"name": "Example News", "url": "https://news.example.com/", "logo": "https://news.example.com/l.png"},
+    ),
     ("publisher", REMOVE),
     ("smart_quotes", False),
     ("smart_quotes", REMOVE),
