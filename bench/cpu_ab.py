@@ -22,8 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 VARIANTS = {
     "as shipped": "",
-    "default gc thresholds": "import gc, explainer.gctune as g; g.BUILD_THRESHOLDS = gc.get_threshold()",
-    "no Markdown first pass": "import explainer.prerender as p; p.PARALLEL_MIN = 10**9",
+    "default gc thresholds": "import gc, explainer.parallel.gctune as g; g.BUILD_THRESHOLDS = gc.get_threshold()",
+    "no Markdown first pass": "import explainer.parallel.prerender as p; p.PARALLEL_MIN = 10**9",
 }
 
 

@@ -27,7 +27,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .buildcache import Stamp, output_manifest, stamp
+from .incremental.buildcache import Stamp, output_manifest, stamp
 
 JOURNAL = ".explainer-update"
 JOURNAL_TEXT = b"An explainer build is updating this folder in place; if this file stays, the next build remakes it.\n"

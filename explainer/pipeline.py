@@ -10,26 +10,26 @@ from typing import TYPE_CHECKING
 
 from .advice import likely_mistakes
 from .assets import fingerprint
-from .buildcache import BuildStore, files_key, site_data_key
-from .cardedits import Edit, card_edits
 from .diagnostics import Diagnostics
-from .gctune import fewer_collections, give_back_memory
 from .hostfiles import absolute_base, host_files
+from .incremental.buildcache import BuildStore, files_key, site_data_key
+from .incremental.cardedits import Edit, card_edits
+from .incremental.spliced import edited_views
 from .link import Site, link
-from .loadpool import load_content
 from .pages import PageSpec, plan
-from .parallel import Progress, first_pass, make_renderer, render_all
+from .parallel.gctune import fewer_collections, give_back_memory
+from .parallel.loadpool import load_content
+from .parallel.pagepool import Progress, first_pass, make_renderer, render_all
+from .parallel.sidewrite import issue_feeds_aside
 from .render import render_pages
-from .sidewrite import issue_feeds_aside
 from .theme import static_files, static_folders, template_folders
 from .validate import Records, validate
 from .views import search
 from .views.files import view_files
-from .views.spliced import edited_views
 from .write import Staging, WriteStats
 
 if TYPE_CHECKING:
-    from .incremental import BuildCache
+    from .incremental.memory import BuildCache
 
 
 @dataclass(frozen=True, slots=True)

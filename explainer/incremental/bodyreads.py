@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Issue
-from .pages import PageSpec
-from .render import Renderer
+from ..model import Issue
+from ..pages import PageSpec
+from ..render import Renderer
 
 
 class BodyReads:

@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from .diagnostics import Diagnostic, Diagnostics
-from .pages import PageSpec
-from .parallel import forked_pool, runs
-from .render import Renderer, TemplateProblem
+from ..diagnostics import Diagnostic, Diagnostics
+from ..pages import PageSpec
+from ..render import Renderer, TemplateProblem
+from .pagepool import forked_pool, runs
 
 if TYPE_CHECKING:
-    from .bodyreads import BodyReads
+    from ..incremental.bodyreads import BodyReads
 
 PARALLEL_MIN = 200  # fewer pages than this render faster in one process than a pool starts
 

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from ..hostfiles import absolute_base
 from ..link import Site
 from ..model import Issue
-from .export import Exporter, encoded
-from .feeds import issue_feed, issue_feed_path, updates_feed
-from .files import feed_facts, preview_facts, previews_file, url, views_but_export
+from ..views.export import Exporter, encoded
+from ..views.feeds import issue_feed, issue_feed_path, updates_feed
+from ..views.files import feed_facts, preview_facts, previews_file, url, views_but_export
 
 
 def spliced_export(site: Site, before: Mapping[str, Issue], old: bytes) -> bytes | None:

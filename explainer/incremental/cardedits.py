@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..diagnostics import Diagnostics
+from ..load import Document
+from ..model import Issue
+from ..validate import Records, validate
 from .buildcache import BuildStore
-from .diagnostics import Diagnostics
-from .load import Document
-from .model import Issue
 from .relink import body_only, shown_only
-from .validate import Records, validate
 
 
 @dataclass(frozen=True, slots=True)

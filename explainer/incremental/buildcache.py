@@ -47,16 +47,16 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import __version__
-from .dates import PartialDate
-from .diagnostics import Diagnostic, Diagnostics
-from .load import Document, document_of, load_document, pack_document, unpack_document
-from .model import Ref, Text
-from .refs import REF_RE
+from .. import __version__
+from ..dates import PartialDate
+from ..diagnostics import Diagnostic, Diagnostics
+from ..load import Document, document_of, load_document, pack_document, unpack_document
+from ..model import Ref, Text
+from ..refs import REF_RE
 
-FORMAT = 3  # bump when what is stored changes shape
+FORMAT = 4  # bump when what is stored changes shape
 EDITS_MAX = 100  # StoredDocuments.earlier() answers for at most this many changed files
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # explainer/, every subpackage included (rglob)
 
 
 def digest(*parts: bytes) -> bytes:
@@ -249,18 +249,30 @@ def output_manifest(output: Path) -> dict[str, Stamp]:
     return found
 
 
+class OtherVersion(Exception):
+    """A cache file names a class this version of explainer does not have (it moved, or was renamed)."""
+
+
+class CacheUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        try:
+            return super().find_class(module, name)
+        except (ImportError, AttributeError) as error:
+            raise OtherVersion(f"{module}.{name}") from error
+
+
 def read_pickle(path: Path) -> Any:
     """A cache file's contents; None when there is none or another version wrote it, with one line on stderr
     when it is unreadable."""
     try:
         with open(path, "rb") as handle:
-            value = pickle.load(handle)
+            value = CacheUnpickler(handle).load()
         if not isinstance(value, dict) or not isinstance(value.get("format"), int):
             raise ValueError("not a cache file")
         if value["format"] != FORMAT:
             return None  # written by another version of explainer: expected after an upgrade, not a problem
         return value
-    except FileNotFoundError:
+    except (FileNotFoundError, OtherVersion):  # OtherVersion: e.g. a class stored before it moved (issue 16)
         return None
     except Exception as error:  # truncated, garbled, a folder, no permission: start afresh, never crash
         reason = f"{type(error).__name__}: {error}".splitlines()[0][:120]
