@@ -50,6 +50,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..dates import PartialDate
 from ..diagnostics import Diagnostic, Diagnostics
+from ..inplace import Stamp, output_manifest, stamp
 from ..load import Document, document_of, load_document, pack_document, unpack_document
 from ..model import Ref, Text
 from ..refs import REF_RE
@@ -208,7 +209,6 @@ class Digester:
         return found
 
 
-Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 Stored = tuple[bytes, list[tuple[int, str]]]  # a Markdown text's HTML, zlib-compressed UTF-8, and its findings
 
 
@@ -218,35 +218,6 @@ def compress(html: str) -> bytes:
 
 def decompress(data: bytes) -> str:
     return zlib.decompress(data).decode("utf-8")
-
-
-def stamp(path: Path) -> Stamp | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_size, info.st_mtime_ns, info.st_ino
-
-
-def output_manifest(output: Path) -> dict[str, Stamp]:
-    """(size, mtime, inode) of every file under output (as os.walk sees them: symlinked folders not entered)."""
-    found: dict[str, Stamp] = {}
-    folders = [("", str(output))]
-    while folders:
-        prefix, folder = folders.pop()
-        try:
-            entries = os.scandir(folder)
-        except FileNotFoundError:
-            continue
-        with entries:
-            for entry in entries:
-                if entry.is_dir():
-                    if not entry.is_symlink():
-                        folders.append((f"{prefix}{entry.name}/", entry.path))
-                    continue
-                info = entry.stat()
-                found[prefix + entry.name] = (info.st_size, info.st_mtime_ns, info.st_ino)
-    return found
 
 
 class OtherVersion(Exception):
