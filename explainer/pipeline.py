@@ -102,7 +102,7 @@ def render_site(
                                  store)  # fmt: skip
         texts = first_pass(renderer, store, options.jobs)  # the Markdown texts render while the pages are planned
         # Without the cache, each page's context is made by the page worker rendering it; with a cache that may
-        # keep pages, by the workers making the page keys (parallel.page_keys). A first build into the output
+        # keep pages, by the workers making the page keys (pagepool.page_keys). A first build into the output
         # makes them here, while the Markdown first pass runs, for the keys made here and for the pages.
         pages = plan(site, lazy=store is None or bool(store.pages))
         edits = card_edits(store, earlier, records, diags) if store and store.pages else None
@@ -172,7 +172,7 @@ def kept_views(site: Site, edits: dict[str, Edit] | None, base_url: str,
                out: Staging) -> tuple[list[str], dict[str, bytes]] | None:  # fmt: skip
     """When the only changes since the last build are what the edited issues show of themselves (cardedits.py)
     and the output is as that build left it: the view files to keep and the others, made again or spliced
-    (views/spliced.py). None: make every view file."""
+    (incremental/spliced.py). None: make every view file."""
     if not edits or not out.intact:
         return None
     try:

@@ -1,5 +1,5 @@
-"""Which issues' Markdown bodies a page's templates read: what lets `serve` (incremental.py) and a cached
-`build` (parallel.unchanged_pages) keep a page that holds an issue whose body alone changed."""
+"""Which issues' Markdown bodies a page's templates read: what lets `serve` (incremental/memory.py) and a cached
+`build` (pagepool.unchanged_pages) keep a page that holds an issue whose body alone changed."""
 
 from __future__ import annotations
 

@@ -265,7 +265,7 @@ def write_pickle(path: Path, value: dict[str, Any]) -> None:
         )
 
 
-# The key of a page rendered without its key being made (parallel.unchanged_pages): no key made equals it, so
+# The key of a page rendered without its key being made (pagepool.unchanged_pages): no key made equals it, so
 # the page is kept only by a build that knows its context unchanged without making its key.
 UNMADE = b""
 
@@ -300,7 +300,7 @@ class BuildStore:
         self.last_settings: str | None = state.get("settings")
         self.last_common: bytes | None = state.get("common")  # its pages' render_key
         self.settings = ""  # this build's (set by pipeline.build)
-        self.common = b""  # this build's render_key (set by parallel.render_all)
+        self.common = b""  # this build's render_key (set by pagepool.render_all)
         self.site_data = b""  # site.yaml as this build read it (site_data_key, set by pipeline.render_site)
         self.read_documents: bytes | None = None  # files_key() of this build's files, once loaded
         self.new_pages: dict[str, PageEntry] = {}

@@ -13,7 +13,7 @@ the same objects or equal values as last time:
   feed.xml are kept while the pages' URLs and dates and the issues' titles,
   summaries and dates are equal;
 - view files: each feed and JSON export, and each record's entry in
-  data/explainer.json, is kept while what it is made from is equal (`views/kept.py`);
+  data/explainer.json, is kept while what it is made from is equal (`incremental/kept.py`);
 - render: compiled templates are kept; a Markdown text is rendered again only
   when the link (name, URL) of an entity it `[[links]]` to changed; a page is
   rendered again only if its `PageSpec` (which holds its whole context)
