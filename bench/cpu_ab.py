@@ -2,8 +2,8 @@
 
 Builds CORPUS (`bench/make_corpus.py 5000 DIR`) with `build.py --no-cache --no-search` in a fresh
 process per build, in three variants taken in turn so the machine's phases fall on all of them:
-as shipped; with Python's default garbage-collector thresholds (explainer/gctune.py off); and
-without the Markdown first pass (explainer/prerender.py off). Prints wall time and CPU time
+as shipped; with Python's default garbage-collector thresholds (explainer/parallel/gctune.py off); and
+without the Markdown first pass (explainer/parallel/prerender.py off). Prints wall time and CPU time
 (user + system, the process and its workers) of each build, and the median per variant.
 """
 
@@ -22,8 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 VARIANTS = {
     "as shipped": "",
-    "default gc thresholds": "import gc, explainer.gctune as g; g.BUILD_THRESHOLDS = gc.get_threshold()",
-    "no Markdown first pass": "import explainer.prerender as p; p.PARALLEL_MIN = 10**9",
+    "default gc thresholds": "import gc, explainer.parallel.gctune as g; g.BUILD_THRESHOLDS = gc.get_threshold()",
+    "no Markdown first pass": "import explainer.parallel.prerender as p; p.PARALLEL_MIN = 10**9",
 }
 
 

@@ -26,7 +26,10 @@ STAGES = """
 import gc, sys, time
 sys.path.insert(0, {code!r})
 from pathlib import Path
-from explainer import gctune
+try:
+    from explainer.parallel import gctune
+except ImportError:  # code from before the machinery moved into subpackages
+    from explainer import gctune
 from explainer.diagnostics import Diagnostics
 from explainer.link import link
 from explainer.load import load_content
@@ -59,7 +62,11 @@ sys.path.insert(0, {code!r})
 import os
 os.chdir({code!r})
 from pathlib import Path
-from explainer import buildcache, inplace, parallel, pipeline
+from explainer import inplace, pipeline
+try:
+    from explainer.incremental import buildcache
+except ImportError:  # code from before the machinery moved into subpackages
+    from explainer import buildcache
 from explainer.pipeline import BuildOptions, build
 spent = {{}}
 def timed(owner, name):

@@ -23,7 +23,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from explainer import parallel, pipeline, prerender, write  # noqa: E402
+from explainer import pipeline, write  # noqa: E402
+from explainer.parallel import pagepool, prerender  # noqa: E402
 
 STARTED = time.perf_counter()
 
@@ -51,10 +52,10 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=None, help="build into this folder (default: a new one)")
     args = parser.parse_args()
     stages = ("load_content", "validate", "link", "plan", "render_all", "finish_site", "write_rest")
-    timed(parallel, "page_keys")
+    timed(pagepool, "page_keys")
     for name in stages:
         timed(pipeline, name)
-    timed(parallel, "compile_templates")
+    timed(pagepool, "compile_templates")
     timed(prerender.FirstPass, "finish")
     timed(write.Staging, "commit")
     with tempfile.TemporaryDirectory(prefix="explainer-stages-") as temp:

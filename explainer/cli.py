@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__, check
-from .childsignals import stop_pools
 from .diagnostics import SHOWN_PER_KIND, Diagnostic, shown_lines
-from .parallel import default_jobs
+from .parallel.childsignals import stop_pools
+from .parallel.pagepool import default_jobs
 from .pipeline import BuildOptions, BuildResult, build
 from .scaffold import SKELETONS, ScaffoldError, create, init
 from .write import OutputRefused
@@ -271,7 +271,7 @@ def make_serve_parser() -> argparse.ArgumentParser:
 
 
 def run_serve(argv: list[str]) -> int:
-    from .serve import serve  # tornado is imported only for serve
+    from .serve.loop import serve  # tornado is imported only for serve
 
     args = make_serve_parser().parse_args(argv)
     own_output = args.output is None  # a temporary folder: drafts never land in output/

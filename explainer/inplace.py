@@ -27,13 +27,43 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .buildcache import Stamp, output_manifest, stamp
-
 JOURNAL = ".explainer-update"
 JOURNAL_TEXT = b"An explainer build is updating this folder in place; if this file stays, the next build remakes it.\n"
 PENDING = ".explainer-new"
 SMALL = 200  # pages rendered afresh: up to this many, or
 SHARE = 0.05  # up to this share of the pages, whichever is more, are written in place
+
+Stamp = tuple[int, int, int]  # size, mtime_ns, inode: a file as the last build left it
+
+
+def stamp(path: Path) -> Stamp | None:
+    """path's (size, mtime, inode); None if it is gone."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino
+
+
+def output_manifest(output: Path) -> dict[str, Stamp]:
+    """(size, mtime, inode) of every file under output (as os.walk sees them: symlinked folders not entered)."""
+    found: dict[str, Stamp] = {}
+    folders = [("", str(output))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            entries = os.scandir(folder)
+        except FileNotFoundError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        folders.append((f"{prefix}{entry.name}/", entry.path))
+                    continue
+                info = entry.stat()
+                found[prefix + entry.name] = (info.st_size, info.st_mtime_ns, info.st_ino)
+    return found
 
 
 def small(changing: int, total: int) -> bool:

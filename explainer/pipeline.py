@@ -10,26 +10,26 @@ from typing import TYPE_CHECKING
 
 from .advice import likely_mistakes
 from .assets import fingerprint
-from .buildcache import BuildStore, files_key, site_data_key
-from .cardedits import Edit, card_edits
 from .diagnostics import Diagnostics
-from .gctune import fewer_collections, give_back_memory
 from .hostfiles import absolute_base, host_files
+from .incremental.buildcache import BuildStore, files_key, site_data_key
+from .incremental.cardedits import Edit, card_edits
+from .incremental.spliced import edited_views
 from .link import Site, link
-from .loadpool import load_content
 from .pages import PageSpec, plan
-from .parallel import Progress, first_pass, make_renderer, render_all
+from .parallel.gctune import fewer_collections, give_back_memory
+from .parallel.loadpool import load_content
+from .parallel.pagepool import Progress, first_pass, make_renderer, render_all
+from .parallel.sidewrite import issue_feeds_aside
 from .render import render_pages
-from .sidewrite import issue_feeds_aside
 from .theme import static_files, static_folders, template_folders
 from .validate import Records, validate
 from .views import search
 from .views.files import view_files
-from .views.spliced import edited_views
 from .write import Staging, WriteStats
 
 if TYPE_CHECKING:
-    from .incremental import BuildCache
+    from .incremental.memory import BuildCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,7 @@ def render_site(
                                  store)  # fmt: skip
         texts = first_pass(renderer, store, options.jobs)  # the Markdown texts render while the pages are planned
         # Without the cache, each page's context is made by the page worker rendering it; with a cache that may
-        # keep pages, by the workers making the page keys (parallel.page_keys). A first build into the output
+        # keep pages, by the workers making the page keys (pagepool.page_keys). A first build into the output
         # makes them here, while the Markdown first pass runs, for the keys made here and for the pages.
         pages = plan(site, lazy=store is None or bool(store.pages))
         edits = card_edits(store, earlier, records, diags) if store and store.pages else None
@@ -172,7 +172,7 @@ def kept_views(site: Site, edits: dict[str, Edit] | None, base_url: str,
                out: Staging) -> tuple[list[str], dict[str, bytes]] | None:  # fmt: skip
     """When the only changes since the last build are what the edited issues show of themselves (cardedits.py)
     and the output is as that build left it: the view files to keep and the others, made again or spliced
-    (views/spliced.py). None: make every view file."""
+    (incremental/spliced.py). None: make every view file."""
     if not edits or not out.intact:
         return None
     try:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import inplace
-from .buildcache import Stamp
+from .inplace import Stamp
 from .load import is_ignored
 
 MARKER = ".explainer-output"

@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO
 from test_speed_features import build, clean, corpus_site, tree
 
-from explainer import parallel
+from explainer.parallel import pagepool
 
 __all__ = ["corpus_site"]  # the fixture, imported for the tests here
 
@@ -26,7 +26,7 @@ class Spy:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.keyed: list[int] = []
         self.rendered: list[int] = []
-        keys, batches = parallel.page_keys, parallel.batches
+        keys, batches = pagepool.page_keys, pagepool.batches
 
         def page_keys(pages: list[Any], *args: Any) -> Any:
             self.keyed.append(len(pages))
@@ -36,8 +36,8 @@ class Spy:
             self.rendered.append(len(pages))
             return batches(renderer, pages, *args)
 
-        monkeypatch.setattr(parallel, "page_keys", page_keys)
-        monkeypatch.setattr(parallel, "batches", counted)
+        monkeypatch.setattr(pagepool, "page_keys", page_keys)
+        monkeypatch.setattr(pagepool, "batches", counted)
 
 
 def edit(site: Path, card: str, old: str, new: str) -> None:
@@ -224,9 +224,9 @@ def test_serve_links_and_plans_again_only_when_a_save_changes_more_than_what_car
     """serve (relink.Relinker): a shown-only save reuses the linked site and plans again only the pages holding
     the card; every save gives a clean build's files."""
     from explainer.diagnostics import Diagnostics
-    from explainer.incremental import BuildCache
+    from explainer.incremental.memory import BuildCache
     from explainer.pipeline import BuildOptions, render_site
-    from explainer.serve import preview_options
+    from explainer.serve.loop import preview_options
 
     folders = (example_site / "content", example_site / "out", example_site / "templates", example_site / "static")
     options = preview_options(BuildOptions(*folders))
@@ -250,8 +250,8 @@ def test_what_link_and_plan_read_of_an_issue_is_every_field_but_those_shown_only
     import dataclasses
 
     from explainer.dates import parse_date
+    from explainer.incremental.relink import SHOWN_ONLY, shape, shown_only
     from explainer.model import Change, Figure, Issue, Position, Quote, Ref, Text
-    from explainer.relink import SHOWN_ONLY, shape, shown_only
 
     def ref(name: str) -> Ref:
         return Ref(name, "issues/a.md", 3)

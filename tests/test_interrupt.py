@@ -1,5 +1,5 @@
 """Ctrl-C and stop signals with worker processes running: one line, no child's traceback, nothing left behind
-(explainer/childsignals.py)."""
+(explainer/parallel/childsignals.py)."""
 
 from __future__ import annotations
 

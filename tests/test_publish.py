@@ -27,8 +27,8 @@ from conftest import REPO, run_build, soup
 
 from explainer import inplace, write
 from explainer.assets import fingerprint, hashed_name
-from explainer.buildcache import output_manifest
 from explainer.check import OutputChecker, check_external
+from explainer.inplace import output_manifest
 
 DATA = Path(__file__).resolve().parent / "data"
 LINK_ATTRS = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"))

@@ -202,7 +202,7 @@ def test_a_save_made_while_the_first_build_runs_is_built_after_it(example_site: 
 
 def test_watch_builds_a_save_made_after_its_starting_scan(tmp_path: Path) -> None:
     """The watcher starts from the scan taken before the first build, not from one of its own."""
-    from explainer.serve import scan, watch
+    from explainer.serve.loop import scan, watch
 
     (tmp_path / "a.md").write_text("one", encoding="utf-8")
     before = scan([tmp_path])
@@ -525,9 +525,9 @@ def test_view_files_served_after_saves_equal_a_clean_builds(example_site: Path, 
 
 def test_cached_rebuilds_write_the_same_bytes_as_a_clean_build(example_site: Path) -> None:
     from explainer.diagnostics import Diagnostics
-    from explainer.incremental import BuildCache
+    from explainer.incremental.memory import BuildCache
     from explainer.pipeline import BuildOptions, render_site
-    from explainer.serve import preview_options
+    from explainer.serve.loop import preview_options
 
     site = example_site
     folders = (site / "content", site / "out", site / "templates", site / "static")
@@ -564,7 +564,7 @@ def test_cached_rebuilds_write_the_same_bytes_as_a_clean_build(example_site: Pat
 
 
 def test_a_big_replaced_output_file_is_set_aside_to_delete_later(tmp_path: Path) -> None:
-    from explainer.serve import BIG_FILE, write_changes
+    from explainer.serve.loop import BIG_FILE, write_changes
 
     old = {"data/big.json": b"a" * BIG_FILE, "small.txt": b"x"}
     assert write_changes(tmp_path, {}, old) == ["data/big.json", "small.txt"]

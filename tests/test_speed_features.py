@@ -6,6 +6,7 @@ import os
 import pickle
 import shutil
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,9 @@ import markdown
 import pytest
 from conftest import REPO, generated_site, run_build, run_main
 
-from explainer import buildcache, render
+from explainer import render
 from explainer.fastinline import needed_characters, speed_up
+from explainer.incremental import buildcache
 
 sys.path.insert(0, str(REPO / "bench"))
 
@@ -221,6 +223,33 @@ def test_a_corrupt_cache_gives_one_warning_line_and_a_correct_build(corpus_site:
     assert run_main(corpus_site, "--no-search", "--output", "cached").stderr == ""  # rewritten whole
 
 
+def test_a_cache_written_before_the_machinery_moved_is_dropped_quietly(
+    corpus_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16 moved buildcache.py into explainer/incremental/: a cache written before names its classes by
+    their old modules (`explainer.buildcache.PageEntry`), which no longer exist. It is another version's
+    cache, not a broken one: the build starts afresh without a warning."""
+    build(corpus_site, "cached")
+    shutil.rmtree(corpus_site / "cached")
+    (path,) = (corpus_site / ".cache" / "explainer").glob("build-*.pickle")
+    state = pickle.loads(path.read_bytes())
+
+    class PageEntry:  # the stored class as the old layout named it
+        pass
+
+    PageEntry.__module__, PageEntry.__qualname__ = "explainer.buildcache", "PageEntry"
+    old = types.ModuleType("explainer.buildcache")
+    old.PageEntry = PageEntry  # type: ignore[attr-defined]
+    with monkeypatch.context() as patch:
+        patch.setitem(sys.modules, "explainer.buildcache", old)
+        entries = {url: PageEntry() for url in state["pages"]}
+        path.write_bytes(pickle.dumps({**state, "code": b"before the move", "pages": entries}))
+    assert "explainer.buildcache" not in sys.modules
+    result = run_main(corpus_site, "--no-search", "--output", "cached")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert tree(corpus_site / "cached") == clean(corpus_site)
+
+
 def test_a_cache_that_is_a_folder_is_not_a_crash(corpus_site: Path) -> None:
     build(corpus_site, "cached")
     (path,) = (corpus_site / ".cache" / "explainer").glob("build-*.pickle")
@@ -305,7 +334,7 @@ def test_texts_rendered_first_across_workers_give_the_same_pages_and_warnings(
     card = corpus_site / "content" / "issues" / "issue-00002.md"
     card.write_text(card.read_text() + "\nA <b>raw</b> tag.\n")  # a warning found while rendering Markdown
     reference = run_main(corpus_site, "--no-search", "--output", "reference", "--jobs", "1", "--no-cache")
-    from explainer import prerender
+    from explainer.parallel import prerender
 
     counts: list[int] = []
     real = prerender.FirstPass.finish
@@ -350,9 +379,9 @@ def broken_corpus(site: Path) -> Path:
 def test_files_loaded_across_processes_give_the_same_documents_diagnostics_and_cache(
     corpus_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from explainer import loadpool
     from explainer.diagnostics import Diagnostics
     from explainer.load import load_content
+    from explainer.parallel import loadpool
 
     monkeypatch.setattr(loadpool, "PARALLEL_MIN", 1)
     content = broken_corpus(corpus_site)
@@ -376,9 +405,9 @@ def test_files_loaded_across_processes_give_the_same_documents_diagnostics_and_c
 def test_a_loading_process_that_fails_leaves_its_files_to_the_main_one(
     corpus_site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from explainer import loadpool
     from explainer.diagnostics import Diagnostics
     from explainer.load import load_content
+    from explainer.parallel import loadpool
 
     monkeypatch.setattr(loadpool, "PARALLEL_MIN", 1)
     content = broken_corpus(corpus_site)
@@ -401,7 +430,7 @@ def test_a_loading_process_that_fails_leaves_its_files_to_the_main_one(
 def test_a_build_whose_files_load_across_processes_is_byte_identical(
     corpus_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from explainer import loadpool
+    from explainer.parallel import loadpool
 
     card = corpus_site / "content" / "issues" / "issue-00003.md"
     card.write_text(card.read_text() + "\nSee [[nobody-here]].\n")  # an error: reported the same way
@@ -420,11 +449,11 @@ def test_a_build_whose_files_load_across_processes_is_byte_identical(
 def test_serves_first_build_over_forked_workers_is_the_one_process_build(
     corpus_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from explainer import previewpool
     from explainer.diagnostics import Diagnostics
-    from explainer.incremental import BuildCache
+    from explainer.incremental.memory import BuildCache
+    from explainer.parallel import previewpool
     from explainer.pipeline import BuildOptions, render_site
-    from explainer.serve import preview_options
+    from explainer.serve.loop import preview_options
 
     card = corpus_site / "content" / "issues" / "issue-00002.md"
     card.write_text(card.read_text() + "\nA <b>raw</b> tag.\n")  # a warning found while rendering Markdown
@@ -464,7 +493,7 @@ def test_serves_first_build_over_forked_workers_is_the_one_process_build(
 def test_issue_feeds_written_by_a_child_are_the_bytes_of_the_main_process(
     corpus_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from explainer import sidewrite
+    from explainer.parallel import sidewrite
 
     expected = tree(build(corpus_site, "reference", "--jobs", "1", "--no-cache"))
     assert sum(path.endswith("/feed.xml") for path in expected) == 40
@@ -501,7 +530,7 @@ def die() -> None:
 def test_a_feed_child_that_dies_leaves_the_feeds_to_the_main_process(
     corpus_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from explainer import sidewrite
+    from explainer.parallel import sidewrite
 
     expected = tree(build(corpus_site, "reference", "--jobs", "1", "--no-cache"))
     monkeypatch.setattr(sidewrite, "PARALLEL_MIN", 1)
@@ -515,7 +544,8 @@ def test_a_feed_child_that_dies_leaves_the_feeds_to_the_main_process(
 def test_a_build_failing_beside_the_feed_child_leaves_nothing_behind(
     corpus_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from explainer import pipeline, sidewrite
+    from explainer import pipeline
+    from explainer.parallel import sidewrite
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("a bug while making the exports")
@@ -559,11 +589,11 @@ def test_a_cached_build_reads_each_unchanged_content_file_once(
 def test_page_keys_made_by_forked_workers_are_the_main_processs(corpus_site: Path) -> None:
     """A cached build's page keys come from forked workers that make the contexts of lazily planned pages
     themselves: the keys must be the ones one process makes from pages planned in full."""
-    from explainer import parallel
     from explainer.diagnostics import Diagnostics
     from explainer.link import link
     from explainer.load import load_content
     from explainer.pages import plan
+    from explainer.parallel import pagepool
     from explainer.render import Renderer
     from explainer.validate import validate
 
@@ -573,12 +603,12 @@ def test_page_keys_made_by_forked_workers_are_the_main_processs(corpus_site: Pat
     renderer = Renderer(site, corpus_site / "templates", None, {}, False, diags)
     full, lazy = plan(site), plan(site, lazy=True)
     assert all(page.later is not None for page in lazy if page.kind in ("issue", "actor", "event"))
-    one = parallel.page_keys(full, parallel.PageKeys(renderer, b"common"), 1)
-    forked = parallel.page_keys(lazy, parallel.PageKeys(renderer, b"common"), 2)
+    one = pagepool.page_keys(full, pagepool.PageKeys(renderer, b"common"), 1)
+    forked = pagepool.page_keys(lazy, pagepool.PageKeys(renderer, b"common"), 2)
     assert len(forked) == len(full) == 77 and None not in forked
     assert forked == one
     assert len(set(forked)) == len(forked)  # a key per page
-    other = parallel.page_keys(full, parallel.PageKeys(renderer, b"other templates"), 2)
+    other = pagepool.page_keys(full, pagepool.PageKeys(renderer, b"other templates"), 2)
     assert not set(other) & set(one)  # the render key is in every page's key
 
 
@@ -590,21 +620,21 @@ def test_a_first_builds_keys_keep_every_page_on_the_next_build(
     here monkeypatched to be 10 pages); the next build makes them in forked key workers, or (big) in the main
     process. Every key must agree: the next build, with nothing changed but the output's bytes checked again,
     renders only the touched page; after an edit, only the pages that show the card."""
-    from explainer import parallel
+    from explainer.parallel import pagepool
 
-    monkeypatch.setattr(parallel, "KEYS_FORKED_MAX", forked_max)
-    where = parallel.keys_where(2, 77)
+    monkeypatch.setattr(pagepool, "KEYS_FORKED_MAX", forked_max)
+    where = pagepool.keys_where(2, 77)
     assert where == ("beside" if forked_max > 77 else "first")
     reference = clean(corpus_site)
     assert tree(build(corpus_site, "cached", "--jobs", "2")) == reference
     rendered: list[int] = []
-    real = parallel.batches
+    real = pagepool.batches
 
     def counted(renderer: Any, pages: list[Any], *args: Any) -> Any:
         rendered.append(len(pages))
         return real(renderer, pages, *args)
 
-    monkeypatch.setattr(parallel, "batches", counted)
+    monkeypatch.setattr(pagepool, "batches", counted)
     (corpus_site / "cached" / "index.html").touch()  # the output no longer proves itself: every key is compared
     assert tree(build(corpus_site, "cached", "--jobs", "2")) == reference
     assert rendered == [1]  # the touched page only

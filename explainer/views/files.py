@@ -66,7 +66,7 @@ def view_files(site: Site, base_url: str, issue_feeds: bool = True) -> dict[str,
     """events/timeline.json, data/explainer.json, data/previews.json, and (with a full base_url) the update feeds
     (each issue's only with issue_feeds: `build` may write those from a child, `sidewrite.py`).
 
-    serve keeps these between saves, each remade only when what it is made from changed (`views/kept.py`).
+    serve keeps these between saves, each remade only when what it is made from changed (`incremental/kept.py`).
     """
     files = {
         "events/timeline.json": timeline_file(site),
@@ -83,7 +83,7 @@ def view_files(site: Site, base_url: str, issue_feeds: bool = True) -> dict[str,
 
 def views_but_export(site: Site, base_url: str) -> list[str]:
     """The files view_files() writes but data/explainer.json, the only one that shows issues' bodies
-    (views/kept.py says what each reads). tests/test_card_edits.py checks this list against view_files()."""
+    (incremental/kept.py says what each reads). tests/test_card_edits.py checks this list against view_files()."""
     paths = ["events/timeline.json", "data/previews.json"]
     if absolute_base(base_url):
         paths += ["updates.xml", *(feeds.issue_feed_path(issue) for issue in site.issues)]

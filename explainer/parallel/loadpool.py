@@ -20,12 +20,12 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..diagnostics import Diagnostic, Diagnostics
+from ..load import Document, DocumentCache, listed_files, load_document, load_listed, pack_document, unpack_document
 from .childsignals import quiet_child, signals_held
-from .diagnostics import Diagnostic, Diagnostics
-from .load import Document, DocumentCache, listed_files, load_document, load_listed, pack_document, unpack_document
 
 if TYPE_CHECKING:
-    from .buildcache import StoredDocuments
+    from ..incremental.buildcache import StoredDocuments
 
 PARALLEL_MIN = 300  # fewer files than this are not worth a fork
 File = tuple[str, Path, str]  # kind, path, name as the user writes it

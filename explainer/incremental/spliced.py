@@ -1,7 +1,7 @@
 """The view files after a build whose only changes are what issue cards show of themselves (cardedits.py):
 data/explainer.json is the last build's file with each edited issue's entry replaced, instead of every record
 dumped again (0.3 to 0.6 s at 5,000 cards), and each other view file is the last build's unless it shows what
-changed (views/kept.py says what each reads).
+changed (incremental/kept.py says what each reads).
 
 An entry is compact JSON of one record, holding its id: it occurs once in the file, and never inside a JSON
 string, whose quotes are escaped. Its bytes before the edit are made again from the issue as it was (the
@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from ..hostfiles import absolute_base
 from ..link import Site
 from ..model import Issue
-from .export import Exporter, encoded
-from .feeds import issue_feed, issue_feed_path, updates_feed
-from .files import feed_facts, preview_facts, previews_file, url, views_but_export
+from ..views.export import Exporter, encoded
+from ..views.feeds import issue_feed, issue_feed_path, updates_feed
+from ..views.files import feed_facts, preview_facts, previews_file, url, views_but_export
 
 
 def spliced_export(site: Site, before: Mapping[str, Issue], old: bytes) -> bytes | None:

@@ -17,18 +17,18 @@ from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from pathlib import Path
 
-from .bodyreads import BodyReads
-from .buildcache import UNMADE, BuildStore, Digester, StoredMarkdown, Undigestable, digest, folder_key
+from ..diagnostics import Diagnostic, Diagnostics
+from ..incremental.bodyreads import BodyReads
+from ..incremental.buildcache import UNMADE, BuildStore, Digester, StoredMarkdown, Undigestable, digest, folder_key
+from ..incremental.relink import issue_ids
+from ..link import Site
+from ..pages import PageSpec
+from ..render import Renderer, TemplateProblem
+from ..theme import template_folders
+from ..write import Staging
 from .childsignals import quiet_child, signals_held
-from .diagnostics import Diagnostic, Diagnostics
 from .gctune import give_back_memory
-from .link import Site
-from .pages import PageSpec
 from .prerender import FirstPass, prerender
-from .relink import issue_ids
-from .render import Renderer, TemplateProblem
-from .theme import template_folders
-from .write import Staging
 
 PAGE_FIELDS = tuple(field.name for field in dataclasses.fields(PageSpec))
 PARALLEL_MIN = 48  # fewer pages than this render faster in one process than a pool starts

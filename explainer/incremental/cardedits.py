@@ -8,7 +8,7 @@ lists of ids and links out), link() gives the same site but for those issues,
 and plan() makes every page that does not hold one of them from the same
 values: its context is equal to the last build's, so its key is too. Such a
 page keeps the key the cache holds for it, without its context being made and
-digested again (`parallel.render_all`); the pages that hold an edited issue
+digested again (`pagepool.render_all`); the pages that hold an edited issue
 (its own page, the home page, its actors' pages ...) render, except, when
 only bodies changed (`relink.body_only`), those whose templates read none of
 the edited bodies (BodyReads). Any other change (a file added, removed or of
@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..diagnostics import Diagnostics
+from ..load import Document
+from ..model import Issue
+from ..validate import Records, validate
 from .buildcache import BuildStore
-from .diagnostics import Diagnostics
-from .load import Document
-from .model import Issue
 from .relink import body_only, shown_only
-from .validate import Records, validate
 
 
 @dataclass(frozen=True, slots=True)

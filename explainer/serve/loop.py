@@ -31,14 +31,14 @@ from typing import Any
 
 from tornado.ioloop import IOLoop
 
-from .diagnostics import SHOWN_PER_KIND, Diagnostic, Diagnostics, shown_lines
-from .incremental import BuildCache
-from .load import is_ignored
-from .pipeline import BuildOptions, render_site
+from ..diagnostics import SHOWN_PER_KIND, Diagnostic, Diagnostics, shown_lines
+from ..incremental.memory import BuildCache
+from ..load import is_ignored
+from ..pipeline import BuildOptions, render_site
+from ..render import base_path
+from ..theme import static_files, static_folders, watched_folders
+from ..write import OutputRefused, write_output
 from .preview import PreviewState, broadcast, make_app
-from .render import base_path
-from .theme import static_files, static_folders, watched_folders
-from .write import OutputRefused, write_output
 
 POLL_SECONDS = 0.05  # how often the sources are scanned (python-livereload: 0.8 s)
 SETTLE_SECONDS = 0.05  # a save is built once the sources have not changed for this long

@@ -20,12 +20,12 @@ from operator import is_not
 from types import MappingProxyType
 from typing import Any
 
-from .dates import PartialDate
-from .diagnostics import Diagnostic, Diagnostics
-from .link import Relations, Site, link, texts_of
-from .model import Actor, Event, Figure, Issue, Position, Quote, Ref, Source, Text
-from .pages import PageSpec, plan, replan
-from .validate import Records
+from ..dates import PartialDate
+from ..diagnostics import Diagnostic, Diagnostics
+from ..link import Relations, Site, link, texts_of
+from ..model import Actor, Event, Figure, Issue, Position, Quote, Ref, Source, Text
+from ..pages import PageSpec, plan, replan
+from ..validate import Records
 
 LEAVES = (str, int, float, bool, type(None), Text, Ref, PartialDate, Relations)  # hold no records
 RECORDS = (Actor, Event, Source)  # hold ids, never other records

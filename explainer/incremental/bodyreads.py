@@ -1,13 +1,13 @@
-"""Which issues' Markdown bodies a page's templates read: what lets `serve` (incremental.py) and a cached
-`build` (parallel.unchanged_pages) keep a page that holds an issue whose body alone changed."""
+"""Which issues' Markdown bodies a page's templates read: what lets `serve` (incremental/memory.py) and a cached
+`build` (pagepool.unchanged_pages) keep a page that holds an issue whose body alone changed."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .model import Issue
-from .pages import PageSpec
-from .render import Renderer
+from ..model import Issue
+from ..pages import PageSpec
+from ..render import Renderer
 
 
 class BodyReads:

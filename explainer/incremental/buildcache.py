@@ -47,16 +47,17 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import __version__
-from .dates import PartialDate
-from .diagnostics import Diagnostic, Diagnostics
-from .load import Document, document_of, load_document, pack_document, unpack_document
-from .model import Ref, Text
-from .refs import REF_RE
+from .. import __version__
+from ..dates import PartialDate
+from ..diagnostics import Diagnostic, Diagnostics
+from ..inplace import Stamp, output_manifest, stamp
+from ..load import Document, document_of, load_document, pack_document, unpack_document
+from ..model import Ref, Text
+from ..refs import REF_RE
 
-FORMAT = 3  # bump when what is stored changes shape
+FORMAT = 4  # bump when what is stored changes shape
 EDITS_MAX = 100  # StoredDocuments.earlier() answers for at most this many changed files
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # explainer/, every subpackage included (rglob)
 
 
 def digest(*parts: bytes) -> bytes:
@@ -208,7 +209,6 @@ class Digester:
         return found
 
 
-Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 Stored = tuple[bytes, list[tuple[int, str]]]  # a Markdown text's HTML, zlib-compressed UTF-8, and its findings
 
 
@@ -220,33 +220,16 @@ def decompress(data: bytes) -> str:
     return zlib.decompress(data).decode("utf-8")
 
 
-def stamp(path: Path) -> Stamp | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_size, info.st_mtime_ns, info.st_ino
+class OtherVersion(Exception):
+    """A cache file names a class this version of explainer does not have (it moved, or was renamed)."""
 
 
-def output_manifest(output: Path) -> dict[str, Stamp]:
-    """(size, mtime, inode) of every file under output (as os.walk sees them: symlinked folders not entered)."""
-    found: dict[str, Stamp] = {}
-    folders = [("", str(output))]
-    while folders:
-        prefix, folder = folders.pop()
+class CacheUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
         try:
-            entries = os.scandir(folder)
-        except FileNotFoundError:
-            continue
-        with entries:
-            for entry in entries:
-                if entry.is_dir():
-                    if not entry.is_symlink():
-                        folders.append((f"{prefix}{entry.name}/", entry.path))
-                    continue
-                info = entry.stat()
-                found[prefix + entry.name] = (info.st_size, info.st_mtime_ns, info.st_ino)
-    return found
+            return super().find_class(module, name)
+        except (ImportError, AttributeError) as error:
+            raise OtherVersion(f"{module}.{name}") from error
 
 
 def read_pickle(path: Path) -> Any:
@@ -254,13 +237,13 @@ def read_pickle(path: Path) -> Any:
     when it is unreadable."""
     try:
         with open(path, "rb") as handle:
-            value = pickle.load(handle)
+            value = CacheUnpickler(handle).load()
         if not isinstance(value, dict) or not isinstance(value.get("format"), int):
             raise ValueError("not a cache file")
         if value["format"] != FORMAT:
             return None  # written by another version of explainer: expected after an upgrade, not a problem
         return value
-    except FileNotFoundError:
+    except (FileNotFoundError, OtherVersion):  # OtherVersion: e.g. a class stored before it moved (issue 16)
         return None
     except Exception as error:  # truncated, garbled, a folder, no permission: start afresh, never crash
         reason = f"{type(error).__name__}: {error}".splitlines()[0][:120]
@@ -282,7 +265,7 @@ def write_pickle(path: Path, value: dict[str, Any]) -> None:
         )
 
 
-# The key of a page rendered without its key being made (parallel.unchanged_pages): no key made equals it, so
+# The key of a page rendered without its key being made (pagepool.unchanged_pages): no key made equals it, so
 # the page is kept only by a build that knows its context unchanged without making its key.
 UNMADE = b""
 
@@ -317,7 +300,7 @@ class BuildStore:
         self.last_settings: str | None = state.get("settings")
         self.last_common: bytes | None = state.get("common")  # its pages' render_key
         self.settings = ""  # this build's (set by pipeline.build)
-        self.common = b""  # this build's render_key (set by parallel.render_all)
+        self.common = b""  # this build's render_key (set by pagepool.render_all)
         self.site_data = b""  # site.yaml as this build read it (site_data_key, set by pipeline.render_site)
         self.read_documents: bytes | None = None  # files_key() of this build's files, once loaded
         self.new_pages: dict[str, PageEntry] = {}

@@ -19,10 +19,10 @@ from multiprocessing.pool import Pool
 
 from markupsafe import Markup
 
+from ..link import Site, texts_of
+from ..markdown_ext import MarkdownRenderer
+from ..model import Issue
 from .childsignals import quiet_child, signals_held
-from .link import Site, texts_of
-from .markdown_ext import MarkdownRenderer
-from .model import Issue
 
 PARALLEL_MIN = 200  # fewer texts than this are left to the page workers
 RUN = 48  # texts per run handed to a worker

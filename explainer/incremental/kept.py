@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 from ..hostfiles import absolute_base
 from ..link import Site
-from .export import Exporter, assemble, encoded, listing
-from .feeds import issue_feed, issue_feed_path, updates_feed
-from .files import feed_facts, preview_facts, previews_file, timeline_file, url
+from ..views.export import Exporter, assemble, encoded, listing
+from ..views.feeds import issue_feed, issue_feed_path, updates_feed
+from ..views.files import feed_facts, preview_facts, previews_file, timeline_file, url
 
 T = TypeVar("T")
 

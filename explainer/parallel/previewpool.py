@@ -1,7 +1,7 @@
 """`serve`'s first build on every core: the pages rendered by forked workers and handed back.
 
 `serve` keeps every page's HTML, and which issue bodies its templates read
-(`incremental.BodyReads`), to re-render only what a save changes; its first
+(`bodyreads.BodyReads`), to re-render only what a save changes; its first
 build rendered all of them in one process (42 s at 5,000 cards where `build`
 takes ~20 s on two cores). Here workers forked from the main process render
 runs of the pages, each with the same renderer, body-read hooks and Markdown
@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from .diagnostics import Diagnostic, Diagnostics
-from .pages import PageSpec
-from .parallel import forked_pool, runs
-from .render import Renderer, TemplateProblem
+from ..diagnostics import Diagnostic, Diagnostics
+from ..pages import PageSpec
+from ..render import Renderer, TemplateProblem
+from .pagepool import forked_pool, runs
 
 if TYPE_CHECKING:
-    from .bodyreads import BodyReads
+    from ..incremental.bodyreads import BodyReads
 
 PARALLEL_MIN = 200  # fewer pages than this render faster in one process than a pool starts
 

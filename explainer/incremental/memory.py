@@ -13,7 +13,7 @@ the same objects or equal values as last time:
   feed.xml are kept while the pages' URLs and dates and the issues' titles,
   summaries and dates are equal;
 - view files: each feed and JSON export, and each record's entry in
-  data/explainer.json, is kept while what it is made from is equal (`views/kept.py`);
+  data/explainer.json, is kept while what it is made from is equal (`incremental/kept.py`);
 - render: compiled templates are kept; a Markdown text is rendered again only
   when the link (name, URL) of an entity it `[[links]]` to changed; a page is
   rendered again only if its `PageSpec` (which holds its whole context)
@@ -36,20 +36,20 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup
 
-from . import previewpool
+from ..diagnostics import Diagnostic, Diagnostics
+from ..hostfiles import host_files
+from ..link import Site
+from ..load import Document, ParseCache, load_content
+from ..model import Text
+from ..pages import PageSpec
+from ..parallel import previewpool
+from ..refs import REF_RE
+from ..render import Renderer, render_each
+from ..theme import template_folders
+from ..validate import Records, smart_quotes_of, validate
 from .bodyreads import BodyReads
-from .diagnostics import Diagnostic, Diagnostics
-from .hostfiles import host_files
-from .link import Site
-from .load import Document, ParseCache, load_content
-from .model import Text
-from .pages import PageSpec
-from .refs import REF_RE
+from .kept import KeptViews
 from .relink import Relinker
-from .render import Renderer, render_each
-from .theme import template_folders
-from .validate import Records, smart_quotes_of, validate
-from .views.kept import KeptViews
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):

@@ -16,10 +16,10 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from ..link import Site
+from ..views.feeds import issue_feeds
+from ..write import Staging
 from .childsignals import quiet_child, signals_held
-from .link import Site
-from .views.feeds import issue_feeds
-from .write import Staging
 
 PARALLEL_MIN = 300  # fewer issues than this: their feeds are made in the main process with the rest
 # More than this, and the memory the two processes then copy (the main process touches every record while
