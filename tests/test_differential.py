@@ -16,14 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from difftest import Mismatch, dry_run, edit_kinds, missing_generators, run_sequence
+from difftest import Mismatch, config, dry_run, edit_kinds, missing_generators, run_sequence
 
 from explainer import incremental, parallel
 from explainer.buildcache import Digester
 from explainer.model import Actor
 
-# (seed, --jobs (None: the command line's default, every core), swap: cached builds never update in place)
-CONFIGS = {1: ("1", False), 2: (None, False), 3: (None, True), 4: ("1", True)}
 DEFAULT_SEEDS = (1, 2, 3)
 DEFAULT_STEPS = 25
 
@@ -31,10 +29,6 @@ DEFAULT_STEPS = 25
 def seeds() -> list[int]:
     chosen = os.environ.get("EXPLAINER_DIFF_SEEDS")
     return [int(s) for s in chosen.split(",")] if chosen else list(DEFAULT_SEEDS)
-
-
-def config(seed: int) -> tuple[str | None, bool]:
-    return CONFIGS.get(seed, ("1" if seed % 2 else None, seed % 3 == 0))
 
 
 STEPS = int(os.environ.get("EXPLAINER_DIFF_STEPS", DEFAULT_STEPS))
@@ -77,7 +71,9 @@ def test_the_same_edits_pass_without_the_patches_below(tmp_path: Path, kinds: li
 
 def test_a_page_key_without_the_templates_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     key = parallel.render_key
-    monkeypatch.setattr(parallel, "render_key", lambda renderer, templates, store: key(renderer, Path("/nowhere"), store))
+    monkeypatch.setattr(
+        parallel, "render_key", lambda renderer, templates, store: key(renderer, Path("/nowhere"), store)
+    )
     found = mismatch(tmp_path, ["template-edit"], 2, serve=False)
     assert "cached build ≠ clean build" in found
 
