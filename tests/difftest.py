@@ -753,10 +753,17 @@ def touch(rng: random.Random, content: Content) -> str:
 
 
 def error_unknown_id(rng: random.Random, content: Content) -> Override:
-    issue_id = rng.choice(content.ids("issue"))
-    path = f"content/issues/{issue_id}.md"
-    text = content.files()[path].decode() + "\nSee [[no-such-thing]].\n"
-    return Override({path: text.encode()}, "unknown issue, actor or event 'no-such-thing'")
+    """A [[ref]] to no id, in a card that is not a draft (`build` leaves drafts out, unchecked) or an event."""
+    shown = [i for i, (front, _) in content.issues.items() if front.get("draft") is not True]
+    if shown and rng.random() < 0.7:
+        path = f"content/issues/{rng.choice(shown)}.md"
+        text = content.files()[path].decode() + "\nSee [[no-such-thing]].\n"
+        return Override({path: text.encode()}, "unknown issue, actor or event 'no-such-thing'")
+    broken = copy.deepcopy(content)
+    event_id = rng.choice(content.ids("event"))
+    broken.facts["event"][event_id]["actors"] = ["no-such-thing"]
+    path = f"content/{content.homes[event_id]}"
+    return Override({path: broken.files()[path]}, "unknown actor 'no-such-thing'")
 
 
 def error_bad_yaml(rng: random.Random, content: Content) -> Override:
@@ -950,10 +957,10 @@ class Sequence:
         self.number += 1
         edits, override = self.edits()
         files: dict[str, bytes | None] = {**self.content.files(), **(override.files if override else {})}
+        self.sync(files)
         if any(edit.startswith("touch:") for edit in edits):
             rel = self.writes.choice(sorted(r for r in files if r.startswith("content/")))
             os.utime(self.folder / rel)  # the same bytes with a new modification time
-        self.sync(files)
         try:
             if self.build:
                 self.compare_build(edits, override)
