@@ -65,21 +65,20 @@ def main() -> int:
                 sequence = run_sequence(seed, args.steps, Path(folder), jobs=jobs, swap=swap, progress=say)
                 counts += sequence.counts
                 steps += sequence.number
-            except Mismatch as mismatch:
-                if mismatch.sequence is not None:
-                    counts += mismatch.sequence.counts
-                    steps += mismatch.sequence.number
-                failures.append(f"seed {seed}: {mismatch}")
-                say(f"MISMATCH seed {seed}: {mismatch}")
-            except Exception:
-                failures.append(f"seed {seed}: {traceback.format_exc()}")
-                say(f"ERROR seed {seed}: {traceback.format_exc()}")
+            except Exception as error:
+                failed = getattr(error, "sequence", None)
+                if failed is not None:
+                    counts += failed.counts
+                    steps += failed.number
+                kind = "MISMATCH" if isinstance(error, Mismatch) else "ERROR"
+                failures.append(f"{kind} seed {seed}: {error}")
+                say(f"{kind} seed {seed}: {traceback.format_exc() if kind == 'ERROR' else error}")
     minutes = (time.perf_counter() - started) / 60
     say(f"done: {steps} steps of {len(seeds)} seeds in {minutes:.1f} min, {len(failures)} failure(s)")
     say(f"edits applied: {sum(counts.values())}, {len(counts)} kinds: " + ", ".join(
         f"{kind} {count}" for kind, count in sorted(counts.items())))  # fmt: skip
     for failure in failures:
-        say("FAILURE " + failure.splitlines()[0])
+        say(failure.splitlines()[0])
     return 1 if failures else 0
 
 

@@ -1069,6 +1069,7 @@ class Sequence:
 
         if not self.build:
             return
+        self.sync(self.content.files())  # after an error step, the files the last good build read
         shutil.rmtree(self.folder / "clean-subprocess", ignore_errors=True)
         command = [sys.executable, str(REPO / "build.py"), "--no-search", "--no-cache", "--output", "clean-subprocess"]
         done = subprocess.run(command, cwd=self.folder, capture_output=True, text=True, timeout=300)
@@ -1111,8 +1112,9 @@ def run_sequence(seed: int, steps: int, folder: Path, jobs: str | None = None, s
                     seconds = time.perf_counter() - started
                     progress(f"seed {seed} step {sequence.number} ({seconds:.0f} s): {sequence.log[-1]}")
             sequence.final_check()
-    except Mismatch as mismatch:
-        mismatch.sequence = sequence  # for the long run's counts
+    except Exception as error:
+        with contextlib.suppress(AttributeError):
+            error.sequence = sequence  # type: ignore[attr-defined]  # for the long run's counts
         raise
     return sequence
 
