@@ -1,0 +1,1144 @@
+"""The differential test's machinery (issue 16): seeded random edits of every kind of input, and after each step a
+cached `build` and a running `serve` compared with clean builds, byte for byte.
+
+The example site is held as plain data (`Content`): site.yaml, each card's front matter and body, each actor,
+event and source with the file it lives in, and the theme's files as bytes. An edit changes that data (a field of a
+record set to a new valid value of its type, a record added, removed, renamed or moved, a template or static file
+changed), and every step writes the files whose bytes differ. Field edits are driven by validate.py's `*_FIELDS`
+tuples (and parties.py's): each field needs only a value generator in `VALUES`, and `missing_generators()` names
+any field that has none. An error step writes a broken file over the model for one step only; the next step writes
+the model again, which fixes it.
+
+`Sequence.step()` then runs, in this process, through the command line's own code:
+1. `build` with the cache (one output folder and one cache for the whole sequence) and `build --no-cache` into a
+   fresh folder, compared file by file (`--no-search`: Pagefind's bundle is not byte-stable between two clean
+   builds, so it is left out of both);
+2. `serve`'s rebuild loop: the `Rebuilder` that `serve.run` makes, handed after each step the files that
+   `serve.scan` (the watcher thread's scan) sees changed, exactly what the watcher would hand it; then a fresh
+   `Rebuilder` (a freshly started serve: drafts, no fingerprints, no search, its base URL handling) builds the
+   same content into a fresh folder, and the two trees (and the base path they are served under) are compared.
+   Driving the rebuilds from the test thread instead of the watcher's polling thread makes each step wait for
+   exactly one rebuild without sleeping; the HTTP side only reads the folder (test_serve.py covers it).
+After an error step both must fail: `build` exits 1 with the error and leaves the last output as it was (bytes and
+modification times), and serve keeps its last good files and holds the error page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import difflib
+import io
+import os
+import random
+import re
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from explainer import parties, validate
+from explainer.diagnostics import Diagnostics
+from explainer.load import document_of
+from explainer.model import ACTOR_KINDS, PARTY_KINDS
+from explainer.refs import REF_RE
+
+REPO = Path(__file__).resolve().parent.parent
+REMOVE = object()  # a generated value: take the field out
+FACTS = {"actor": "actors", "event": "events", "source": "sources"}  # kind → section (file or folder name)
+REQUIRED = {
+    "site": ("title", "description"),
+    "issue": ("title", "summary"),
+    "actor": ("name", "kind"),
+    "event": ("title", "date"),
+    "source": ("title",),
+    "quote": ("by", "text"),
+    "figure": ("value", "label"),
+    "change": ("date", "text"),
+    "author": ("name",),
+    "publisher": ("name",),
+}
+MINIMUM = {"issue": 3, "actor": 4, "event": 3, "source": 1}  # records kept of each kind: removals stop there
+
+WORDS = [
+    "talks",
+    "treaty",
+    "missiles",
+    "border",
+    "troops",
+    "alliance",
+    "guarantee",
+    "pledge",
+    "Geneva",
+    "Brussels",
+    "Vienna",
+    "winter",
+    "drills",
+    "inspections",
+    "envoy",
+    "sanctions",
+    "deadline",
+    "proposal",
+    "draft",
+    "council",
+    "summit",
+    "pressure",
+    "answer",
+    "region",
+    "security",
+]
+
+
+def fields_tuples() -> dict[str, tuple[str, ...]]:
+    """Every `*_FIELDS` tuple of validate.py and parties.py, by record kind (`SITE_FIELDS` → `site`)."""
+    found = {}
+    for module in (validate, parties):
+        for name, value in vars(module).items():
+            if name.endswith("_FIELDS") and isinstance(value, tuple):
+                found[name.removesuffix("_FIELDS").lower()] = value
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The content, as data
+
+
+@dataclass
+class Content:
+    """The site as plain data; `files()` is every file of it, by path relative to the site folder."""
+
+    site: dict[str, Any]
+    issues: dict[str, tuple[dict[str, Any], str]]  # id → (front matter, body)
+    facts: dict[str, dict[str, dict[str, Any]]]  # kind → id → entry
+    homes: dict[str, str]  # fact id → its file under content/
+    theme: dict[str, bytes]  # templates/… and static/… files
+    original_theme: dict[str, bytes]
+    counter: int = 0  # for new ids, words and markers: unique within a sequence
+
+    def fresh(self, stem: str) -> str:
+        self.counter += 1
+        return f"{stem}-{self.counter}"
+
+    def ids(self, kind: str) -> list[str]:
+        return list(self.issues) if kind == "issue" else list(self.facts[kind])
+
+    def linkable(self) -> list[str]:
+        return [*self.issues, *self.facts["actor"], *self.facts["event"]]
+
+    def files(self) -> dict[str, bytes]:
+        files = {"content/site.yaml": dump(self.site).encode()}
+        for issue_id, (front, body) in self.issues.items():
+            files[f"content/issues/{issue_id}.md"] = f"---\n{dump(front)}---\n{body}".encode()
+        grouped: dict[str, dict[str, Any]] = {}
+        for entries in self.facts.values():
+            for fact_id, entry in entries.items():
+                grouped.setdefault(self.homes[fact_id], {})[fact_id] = entry
+        for home, entries in grouped.items():
+            files[f"content/{home}"] = dump(entries).encode()
+        return files | self.theme
+
+
+class Dumper(yaml.SafeDumper):
+    pass
+
+
+def represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in text else None  # PyYAML falls back to quotes where a block cannot hold the text
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+Dumper.add_representer(str, represent_text)
+
+
+def dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True)
+
+
+def load_content(site: Path) -> Content:
+    """The example site under site (content/, templates/, static/) as data, read by explainer's own loader (dates
+    and `no` stay text, as the build reads them)."""
+    diags = Diagnostics()
+
+    def read(kind: str, path: Path) -> Any:
+        doc = document_of(kind, path.read_bytes(), path.as_posix(), diags)
+        assert doc.readable, diags.items
+        return doc
+
+    root = site / "content"
+    site_data = read("site", root / "site.yaml").data
+    issues = {}
+    for path in sorted((root / "issues").glob("*.md")):
+        doc = read("issue", path)
+        issues[path.stem] = (doc.data, doc.body)
+    facts: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in FACTS}
+    homes = {}
+    for kind, section in FACTS.items():
+        paths = [root / f"{section}.yaml", *sorted((root / section).glob("*.yaml"))]
+        for path in paths:
+            if path.is_file():
+                for fact_id, entry in (read(section, path).data or {}).items():
+                    facts[kind][fact_id] = entry
+                    homes[fact_id] = path.relative_to(root).as_posix()
+    theme = {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for folder in ("templates", "static")
+        for path in sorted((site / folder).rglob("*"))
+        if path.is_file()
+    }
+    return Content(site_data, issues, facts, homes, theme, dict(theme))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Values: one generator per field of every kind. A generator gets (rng, content, the record being edited) and gives
+# a new valid value, or REMOVE (only for fields that are not required: `edit_field` asks again otherwise).
+
+Gen = Callable[[random.Random, Content, dict[str, Any]], Any]
+
+
+def words(rng: random.Random, low: int = 2, high: int = 7) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(low, high)))
+
+
+def prose(rng: random.Random, content: Content, record: dict[str, Any] | None = None) -> str:
+    """Plain text a reader sees; now and then with what smart quotes change (quotes, apostrophes, dashes)."""
+    text = words(rng).capitalize()
+    extra = rng.choice(["", "", f' "{rng.choice(WORDS)}"', " it's", " -- then", "...", f" ({content.fresh('n')})"])
+    return text + extra
+
+
+def inline(rng: random.Random, content: Content, record: dict[str, Any] | None = None, links: bool = True) -> str:
+    """One line of inline Markdown, maybe with a [[ref]], emphasis, code or quotes."""
+    parts = [words(rng, 1, 4)]
+    choice = rng.randrange(7)
+    if choice == 0 and links:
+        parts.append(f"[[{rng.choice(content.linkable())}]]")
+    elif choice == 1 and links:
+        parts.append(f"[[{rng.choice(content.linkable())}|{words(rng, 1, 3)}]]")
+    elif choice == 2:
+        parts.append(f"*{rng.choice(WORDS)}*")
+    elif choice == 3:
+        parts.append(f"`{rng.choice(WORDS)}`")
+    elif choice == 4:
+        parts.append(f'"{rng.choice(WORDS)}" -- {rng.choice(WORDS)}')
+    elif choice == 5:
+        parts.append(f"<em>{rng.choice(WORDS)}</em>")  # raw HTML: left out with a warning unless allow_html
+    parts.append(words(rng, 1, 4) + ".")
+    return " ".join(parts)
+
+
+def wrapped_ref(rng: random.Random, content: Content) -> str:
+    """`[[id|label\\nlabel]]`: a ref whose label wraps onto the next line."""
+    return f"[[{rng.choice(content.linkable())}|{words(rng, 1, 2)}\n{words(rng, 1, 2)}]]"
+
+
+def markdown(rng: random.Random, content: Content, record: dict[str, Any] | None = None) -> str:
+    """A Markdown text of one to three paragraphs (a ref may wrap across a line)."""
+    paragraphs = []
+    for _ in range(rng.randint(1, 3)):
+        text = inline(rng, content)
+        if rng.random() < 0.25:
+            text += f"\nSee {wrapped_ref(rng, content)} too."
+        paragraphs.append(text)
+    return "\n\n".join(paragraphs)
+
+
+def date(rng: random.Random, low: int = 1990, high: int = 2023) -> str:
+    year = rng.randint(low, high)
+    precision = rng.randrange(3)
+    if precision == 0:
+        return str(year)
+    if precision == 1:
+        return f"{year}-{rng.randint(1, 12):02d}"
+    return f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+
+
+def optional(gen: Gen, remove: float = 0.25) -> Gen:
+    return lambda rng, content, record: REMOVE if rng.random() < remove else gen(rng, content, record)
+
+
+def some(kind: str, most: int = 4, exclude: Callable[[dict[str, Any]], set[str]] = lambda record: set()) -> Gen:
+    """A list of ids of kind (maybe empty)."""
+
+    def gen(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
+        choices = [i for i in content.ids(kind) if i not in exclude(record)]
+        return rng.sample(choices, rng.randint(0, min(most, len(choices))))
+
+    return optional(gen, 0.15)
+
+
+def one(kind: str) -> Gen:
+    return lambda rng, content, record: rng.choice(content.ids(kind))
+
+
+def url(rng: random.Random, content: Content, record: dict[str, Any] | None = None) -> str:
+    return f"https://{rng.choice(['example.org', 'news.example.com'])}/{content.fresh('page')}"
+
+
+def date_gen(rng: random.Random, content: Content, record: dict[str, Any]) -> str:
+    return date(rng)
+
+
+def end_date(rng: random.Random, content: Content, record: dict[str, Any]) -> str:
+    year = int(str(record["date"])[:4])
+    return date(rng, year + 1, year + 3)  # a later year: never before `date`, whatever the precisions
+
+
+def choice(*values: Any) -> Gen:
+    return lambda rng, content, record: rng.choice(values)
+
+
+def author(rng: random.Random, content: Content, record: dict[str, Any] | None = None) -> Any:
+    """A name (a person), or a mapping with some of AUTHOR_FIELDS."""
+    if rng.random() < 0.4:
+        return prose(rng, content)
+    return new_record(rng, content, "author")
+
+
+def authors(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
+    shape = rng.randrange(4)
+    if shape == 0:
+        return author(rng, content)  # one entry alone
+    if shape == 1:
+        return [prose(rng, content) for _ in range(rng.randint(1, 3))]  # names
+    return edit_records(rng, content, record.get("authors"), "author")  # an entry added, removed or edited
+
+
+def publisher(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
+    current = record.get("publisher")
+    if rng.random() < 0.3 or not isinstance(current, dict):
+        return prose(rng, content) if rng.random() < 0.4 else new_record(rng, content, "publisher")
+    changed = dict(current)
+    edit_field(rng, content, "publisher", changed, rng.choice(PUBLISHER_FIELDS))
+    return changed
+
+
+def positions(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
+    """Positions: one added, one removed, one's text edited, or a new mapping."""
+    current = dict(record.get("positions") or {})
+    op = rng.choice(["add", "remove", "edit", "edit", "new"])
+    absent = [a for a in content.ids("actor") if a not in current]
+    if (op == "add" and absent) or not current:
+        current[rng.choice(absent)] = markdown(rng, content)
+    elif op == "remove":
+        del current[rng.choice(list(current))]
+    elif op == "edit":
+        current[rng.choice(list(current))] = markdown(rng, content)
+    else:
+        actors = rng.sample(content.ids("actor"), rng.randint(0, 3))
+        current = {actor: markdown(rng, content) for actor in actors}
+    return current or REMOVE
+
+
+def records_of(kind: str) -> Gen:
+    return lambda rng, content, record: edit_records(rng, content, record.get(f"{kind}s"), kind) or REMOVE
+
+
+def links(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
+    return {words(rng, 1, 2).capitalize(): url(rng, content) for _ in range(rng.randint(0, 2))} or REMOVE
+
+
+def aliases(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
+    return [prose(rng, content) for _ in range(rng.randint(0, 3))] or REMOVE
+
+
+ISSUE_STATUSES = ("deadlocked", "open", "under discussion", "agreed", "talks")
+
+VALUES: dict[str, dict[str, Gen]] = {
+    "site": {
+        "title": prose,
+        "description": prose,
+        "subtitle": optional(prose),
+        "language": optional(choice("en", "en-GB", "fr", "de", "fa", "ar")),
+        "base_url": optional(
+            choice("https://example.org/", "https://news.example.com/explainers/russia/", "/", "/sub/")
+        ),
+        "updated": optional(date_gen),
+        "authors": optional(authors),
+        "publisher": optional(publisher),
+        "smart_quotes": optional(choice(True, False)),
+        "allow_html": optional(choice(True, False)),
+    },
+    "author": {"name": prose, "kind": optional(choice(*PARTY_KINDS)), "url": optional(url)},
+    "publisher": {"name": prose, "url": optional(url), "logo": optional(url)},
+    "issue": {
+        "title": prose,
+        "summary": prose,
+        "order": optional(lambda rng, content, record: rng.randint(-2, 12)),
+        "status": optional(choice(*ISSUE_STATUSES)),
+        "actors": some("actor"),
+        "events": some("event"),
+        "positions": positions,
+        "quotes": records_of("quote"),
+        "figures": records_of("figure"),
+        "sources": some("source"),
+        "updated": optional(date_gen),
+        "published": optional(date_gen),
+        "draft": optional(choice(True, False)),
+        "changes": records_of("change"),
+    },
+    "quote": {
+        "by": one("actor"),
+        "text": markdown,
+        "date": optional(date_gen),
+        "source": optional(one("source")),
+        "context": optional(inline),
+    },
+    "figure": {
+        "value": choice("42", "2008", "1,500 km", "3 %", "about 100,000", "two"),
+        "label": prose,
+        "source": optional(one("source")),
+    },
+    "change": {"date": date_gen, "text": prose},
+    "actor": {
+        "name": prose,
+        "short": optional(lambda rng, content, record: rng.choice(WORDS).capitalize()),
+        "kind": choice(*ACTOR_KINDS),
+        "role": optional(prose),
+        "member_of": some("actor", 2, exclude=lambda record: {record["@id"]}),
+        "aliases": aliases,
+        "summary": optional(markdown),
+        "links": links,
+    },
+    "event": {
+        "title": prose,
+        "short": optional(lambda rng, content, record: words(rng, 1, 2).capitalize()),
+        "date": date_gen,
+        "end": optional(end_date),
+        "place": optional(prose),
+        "actors": some("actor"),
+        "issues": some("issue", 2),
+        "summary": optional(markdown),
+        "sources": some("source", 2),
+    },
+    "source": {"title": prose, "publisher": optional(prose), "url": optional(url), "date": optional(date_gen)},
+}
+PUBLISHER_FIELDS = parties.PUBLISHER_FIELDS
+
+
+def missing_generators() -> list[str]:
+    """`kind.field` for every field of a `*_FIELDS` tuple that has no value generator (and every kind with none)."""
+    return [
+        f"{kind}.{name}"
+        for kind, names in fields_tuples().items()
+        for name in names
+        if name not in VALUES.get(kind, {})
+    ]
+
+
+def edit_field(rng: random.Random, content: Content, kind: str, record: dict[str, Any], name: str) -> None:
+    """Set field name of record (of kind) to a new valid value, or take it out; then mend what depends on it."""
+    value = VALUES[kind][name](rng, content, record)
+    while value is REMOVE and name in REQUIRED[kind]:
+        value = VALUES[kind][name](rng, content, record)
+    if value is REMOVE:
+        record.pop(name, None)
+    else:
+        record[name] = value
+    if kind == "event" and "end" in record and int(str(record["end"])[:4]) <= int(str(record["date"])[:4]):
+        del record["end"]  # `end` before `date` is an error: a new date past it takes it out
+
+
+def new_record(rng: random.Random, content: Content, kind: str, record_id: str | None = None) -> dict[str, Any]:
+    """A record of kind with its required fields and some optional ones, in the tuple's order."""
+    record: dict[str, Any] = {"@id": record_id} if record_id else {}
+    for name in fields_tuples()[kind]:
+        if name in REQUIRED[kind] or rng.random() < 0.4:
+            edit_field(rng, content, kind, record, name)
+    record.pop("@id", None)
+    return record
+
+
+def edit_records(rng: random.Random, content: Content, current: Any, kind: str) -> list[Any]:
+    """A list of records (quotes, figures, changes, authors): one added, removed, or one field of one edited."""
+    items = copy.deepcopy(current if isinstance(current, list) else [current] if current else [])
+    op = rng.choice(["add", "remove", "edit", "edit"])
+    if op == "add" or not items:
+        items.insert(rng.randint(0, len(items)), new_record(rng, content, kind))
+    elif op == "remove":
+        items.pop(rng.randrange(len(items)))
+    else:
+        index = rng.randrange(len(items))
+        if not isinstance(items[index], dict):  # an author given by name alone
+            items[index] = {"name": items[index]}
+        edit_field(rng, content, kind, items[index], rng.choice(fields_tuples()[kind]))
+    return items
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# References: every place an id is written, for removals and renames
+
+
+def replace_refs(text: str, old: str, new: str | None, name: str) -> str:
+    """Each [[old]] / [[old|label]] in a Markdown text made [[new…]], or (new None) its label or name as text."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1).strip() != old:
+            return match.group(0)
+        if new is None:
+            return match.group(2) if match.group(2) is not None else name
+        whole, start = match.group(0), match.start(0)
+        return whole[: match.start(1) - start] + new + whole[match.end(1) - start :]
+
+    return REF_RE.sub(one, text) if "[[" in text else text
+
+
+ID_LISTS = {
+    "issue": {"actors": "actor", "events": "event", "sources": "source"},
+    "event": {"actors": "actor", "issues": "issue", "sources": "source"},
+    "actor": {"member_of": "actor"},
+}
+
+
+def rewrite_id(content: Content, kind: str, old: str, new: str | None) -> None:
+    """Every reference to old (of kind) made new, or (new None) taken out: lists, keys, quotes, [[refs]]."""
+    name = old.replace("-", " ")
+
+    def text(value: str) -> str:
+        return replace_refs(value, old, new, name) if kind != "source" else value
+
+    def ids(values: Any) -> Any:
+        values = values if isinstance(values, list) else [values]
+        return [new if v == old else v for v in values if v != old or new is not None]
+
+    for issue_id, (front, body) in list(content.issues.items()):
+        for name_, target in ID_LISTS["issue"].items():
+            if target == kind and name_ in front:
+                front[name_] = ids(front[name_])
+        if "positions" in front:
+            front["positions"] = {
+                (new if actor == old and kind == "actor" else actor): text(str(stance))
+                for actor, stance in front["positions"].items()
+                if not (actor == old and kind == "actor" and new is None)
+            }
+        for list_name in ("quotes", "figures"):
+            kept = []
+            for item in front.get(list_name, []):
+                if kind == "actor" and item.get("by") == old:
+                    if new is None:
+                        continue
+                    item["by"] = new
+                if kind == "source" and item.get("source") == old:
+                    item.pop("source") if new is None else item.__setitem__("source", new)
+                for key in ("text", "context"):
+                    if key in item:
+                        item[key] = text(str(item[key]))
+                kept.append(item)
+            if list_name in front:
+                front[list_name] = kept
+        content.issues[issue_id] = (front, text(body))
+    for fact_kind, entries in content.facts.items():
+        for entry in entries.values():
+            for name_, target in ID_LISTS.get(fact_kind, {}).items():
+                if target == kind and name_ in entry:
+                    entry[name_] = ids(entry[name_])
+            if "summary" in entry and fact_kind != "source":
+                entry["summary"] = text(str(entry["summary"]))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Edits: each applies one change to the content and says what it did
+
+
+@dataclass
+class Override:
+    """An error step's files, written over the model's for one step; what build and serve must report."""
+
+    files: dict[str, bytes | None]
+    expect: str  # a fragment of the error message
+
+
+Edit = Callable[[random.Random, Content], "str | Override"]
+
+
+def field_edit(kind: str, name: str) -> Edit:
+    def apply(rng: random.Random, content: Content) -> str:
+        if kind == "site":
+            edit_field(rng, content, "site", content.site, name)
+            return f"site.{name} = {content.site.get(name, '(removed)')!r}"
+        record_id = rng.choice(content.ids(kind))
+        record = content.issues[record_id][0] if kind == "issue" else content.facts[kind][record_id]
+        record["@id"] = record_id
+        edit_field(rng, content, kind, record, name)
+        del record["@id"]
+        return f"{kind} {record_id}.{name} = {record.get(name, '(removed)')!r}"
+
+    return apply
+
+
+def sub_edit(kind: str, name: str) -> Edit:
+    """A field of one quote, figure or change of a card, or of an author or the publisher of site.yaml."""
+
+    def apply(rng: random.Random, content: Content) -> str:
+        if kind in ("author", "publisher"):
+            current = content.site.get(f"{kind}s" if kind == "author" else kind)
+            items = current if isinstance(current, list) else [current] if current else []
+            if not items:
+                items = [new_record(rng, content, kind)]
+            index = rng.randrange(len(items))
+            item = items[index] if isinstance(items[index], dict) else {"name": items[index]}
+            edit_field(rng, content, kind, item, name)
+            items[index] = item
+            content.site["authors" if kind == "author" else "publisher"] = items if kind == "author" else item
+            return f"site {kind} {index}.{name} = {item.get(name, '(removed)')!r}"
+        issue_id = rng.choice(content.ids("issue"))
+        front = content.issues[issue_id][0]
+        items = front.setdefault(f"{kind}s", [])
+        if not items:
+            items.append(new_record(rng, content, kind))
+        index = rng.randrange(len(items))
+        edit_field(rng, content, kind, items[index], name)
+        return f"{kind} {index} of {issue_id}.{name} = {items[index].get(name, '(removed)')!r}"
+
+    return apply
+
+
+def body_edit(how: str) -> Edit:
+    def apply(rng: random.Random, content: Content) -> str:
+        issue_id = rng.choice(content.ids("issue"))
+        front, body = content.issues[issue_id]
+        paragraphs = body.rstrip("\n").split("\n\n") if body.strip() else []
+        if how == "ref":
+            new = f"{inline(rng, content, links=False)} See [[{rng.choice(content.linkable())}]]."
+        elif how == "wrapped-ref":
+            new = f"{words(rng)} {wrapped_ref(rng, content)} {words(rng)}."
+        else:
+            new = rng.choice(
+                [markdown(rng, content), f"## {words(rng, 1, 3).capitalize()}", f"- {words(rng)}\n- {words(rng)}"]
+            )
+        op = rng.choice(["insert", "replace", "delete"]) if how == "text" and paragraphs else "insert"
+        at = rng.randrange(len(paragraphs) + (op == "insert"))
+        if op == "insert":
+            paragraphs.insert(at, new)
+        elif op == "replace":
+            paragraphs[at] = new
+        else:
+            paragraphs.pop(at)
+        content.issues[issue_id] = (front, "\n\n".join(paragraphs) + "\n")
+        return f"issue {issue_id} body: {op} paragraph {at} ({how})"
+
+    return apply
+
+
+def add_card(rng: random.Random, content: Content) -> str:
+    issue_id = content.fresh("new-issue")
+    content.issues[issue_id] = (new_record(rng, content, "issue", issue_id), markdown(rng, content) + "\n")
+    return f"card {issue_id} added"
+
+
+def remove_card(rng: random.Random, content: Content) -> str:
+    if len(content.issues) <= MINIMUM["issue"]:
+        return add_card(rng, content)
+    issue_id = rng.choice(content.ids("issue"))
+    del content.issues[issue_id]
+    rewrite_id(content, "issue", issue_id, None)
+    return f"card {issue_id} removed, its references with it"
+
+
+def rename_card(rng: random.Random, content: Content) -> str:
+    old = rng.choice(content.ids("issue"))
+    new = content.fresh("renamed")
+    content.issues = {new if key == old else key: value for key, value in content.issues.items()}
+    rewrite_id(content, "issue", old, new)
+    return f"card {old} renamed {new}, its references with it"
+
+
+def home_for(rng: random.Random, kind: str, fact_id: str) -> str:
+    section = FACTS[kind]
+    return rng.choice([f"{section}.yaml", f"{section}/more.yaml", f"{section}/{fact_id}.yaml"])
+
+
+def add_fact(kind: str) -> Edit:
+    def apply(rng: random.Random, content: Content) -> str:
+        fact_id = content.fresh(f"new-{kind}")
+        content.facts[kind][fact_id] = new_record(rng, content, kind, fact_id)
+        content.homes[fact_id] = home_for(rng, kind, fact_id)
+        return f"{kind} {fact_id} added in {content.homes[fact_id]}"
+
+    return apply
+
+
+def remove_fact(kind: str) -> Edit:
+    def apply(rng: random.Random, content: Content) -> str:
+        if len(content.facts[kind]) <= MINIMUM[kind]:
+            return add_fact(kind)(rng, content)
+        fact_id = rng.choice(content.ids(kind))
+        del content.facts[kind][fact_id], content.homes[fact_id]
+        rewrite_id(content, kind, fact_id, None)
+        return f"{kind} {fact_id} removed, its references with it"
+
+    return apply
+
+
+def rename_fact(rng: random.Random, content: Content) -> str:
+    kind = rng.choice(list(FACTS))
+    old = rng.choice(content.ids(kind))
+    new = content.fresh(f"renamed-{kind}")
+    content.facts[kind] = {new if key == old else key: value for key, value in content.facts[kind].items()}
+    content.homes[new] = content.homes.pop(old)
+    rewrite_id(content, kind, old, new)
+    return f"{kind} {old} renamed {new}, its references with it"
+
+
+def move_fact(rng: random.Random, content: Content) -> str:
+    """A record moved between its section's file and the per-file folder (`actors.yaml` ↔ `actors/x.yaml`)."""
+    kind = rng.choice(list(FACTS))
+    fact_id = rng.choice(content.ids(kind))
+    before = content.homes[fact_id]
+    content.homes[fact_id] = home_for(rng, kind, fact_id)
+    return f"{kind} {fact_id} moved from {before} to {content.homes[fact_id]}"
+
+
+TEMPLATE_ANCHOR = re.compile(r"\{% (?:block main|macro (?:status|date|source_item)\([^)]*\)) -?%\}")
+
+
+def template_edit(rng: random.Random, content: Content) -> str:
+    names = sorted(
+        rel
+        for rel in content.theme
+        if rel.startswith("templates/") and TEMPLATE_ANCHOR.search(content.theme[rel].decode())
+    )
+    rel = rng.choice(names)
+    text = content.theme[rel].decode()
+    marker = rng.choice(
+        [f"<!--{content.fresh('marker')}-->", f"<span hidden>{content.fresh('m')} {{{{ site.title }}}}</span>"]
+    )
+    anchor = TEMPLATE_ANCHOR.search(text)
+    assert anchor
+    at = anchor.start() if rel == "templates/base.html" else anchor.end()  # base's own block main is overridden
+    content.theme[rel] = (text[:at] + marker + text[at:]).encode()
+    return f"{rel}: {marker} inserted"
+
+
+def theme_restore(folder: str) -> Edit:
+    def apply(rng: random.Random, content: Content) -> str:
+        changed = sorted(
+            rel for rel in content.theme.keys() | content.original_theme.keys()
+            if rel.startswith(folder) and content.theme.get(rel) != content.original_theme.get(rel)
+        )  # fmt: skip
+        if not changed:
+            return "nothing to restore in " + folder
+        rel = rng.choice(changed)
+        if rel in content.original_theme:
+            content.theme[rel] = content.original_theme[rel]
+            return f"{rel} restored"
+        del content.theme[rel]
+        return f"{rel} removed"
+
+    return apply
+
+
+def static_edit(rng: random.Random, content: Content) -> str:
+    rule = f".{content.fresh('rule')} {{ color: #{rng.randrange(0x1000000):06x}; }}\n"
+    content.theme["static/style.css"] += rule.encode()
+    return f"static/style.css: {rule.strip()}"
+
+
+def static_add(rng: random.Random, content: Content) -> str:
+    rel = f"static/{content.fresh('extra')}.{rng.choice(['css', 'txt', 'svg'])}"
+    content.theme[rel] = f"/* {words(rng)} */\n".encode()
+    return f"{rel} added"
+
+
+def touch(rng: random.Random, content: Content) -> str:
+    return "nothing changed (every file as it was; one written again with the same bytes)"
+
+
+# Error steps: the broken files (over the model's, this step only) and a fragment of the error they give.
+
+
+def error_unknown_id(rng: random.Random, content: Content) -> Override:
+    """A [[ref]] to no id, in a card that is not a draft (`build` leaves drafts out, unchecked) or an event."""
+    shown = [i for i, (front, _) in content.issues.items() if front.get("draft") is not True]
+    if shown and rng.random() < 0.7:
+        path = f"content/issues/{rng.choice(shown)}.md"
+        text = content.files()[path].decode() + "\nSee [[no-such-thing]].\n"
+        return Override({path: text.encode()}, "unknown issue, actor or event 'no-such-thing'")
+    broken = copy.deepcopy(content)
+    event_id = rng.choice(content.ids("event"))
+    broken.facts["event"][event_id]["actors"] = ["no-such-thing"]
+    path = f"content/{content.homes[event_id]}"
+    return Override({path: broken.files()[path]}, "unknown actor 'no-such-thing'")
+
+
+def error_bad_yaml(rng: random.Random, content: Content) -> Override:
+    path = rng.choice(["content/site.yaml", *sorted({f"content/{home}" for home in content.homes.values()})])
+    return Override({path: content.files()[path] + b"broken: [unclosed\n"}, "bad YAML")
+
+
+def error_bad_date(rng: random.Random, content: Content) -> Override:
+    broken = copy.deepcopy(content)
+    event_id = rng.choice(content.ids("event"))
+    broken.facts["event"][event_id]["date"] = "2022-13-45"
+    path = f"content/{content.homes[event_id]}"
+    return Override({path: broken.files()[path]}, "bad date in 'date'")
+
+
+def error_template(rng: random.Random, content: Content) -> Override:
+    rel = rng.choice(["templates/base.html", "templates/issue.html", "templates/macros.html"])
+    return Override({rel: content.theme[rel] + b"{% if %}"}, rel.removeprefix("templates/"))
+
+
+def edit_kinds() -> dict[str, Edit]:
+    """Every kind of edit, by name: the deck each sequence draws from."""
+    kinds: dict[str, Edit] = {}
+    for kind, names in fields_tuples().items():
+        for name in names:
+            sub = kind in ("quote", "figure", "change", "author", "publisher")
+            kinds[f"{kind}.{name}"] = sub_edit(kind, name) if sub else field_edit(kind, name)
+    kinds |= {f"issue.body:{how}": body_edit(how) for how in ("text", "ref", "wrapped-ref")}
+    kinds |= {"card+": add_card, "card-": remove_card, "card-rename": rename_card}
+    for kind in FACTS:
+        kinds |= {f"{kind}+": add_fact(kind), f"{kind}-": remove_fact(kind)}
+    kinds |= {"fact-rename": rename_fact, "fact-move": move_fact}
+    kinds |= {"template-edit": template_edit, "template-restore": theme_restore("templates/")}
+    kinds |= {"static-edit": static_edit, "static+": static_add, "static-restore": theme_restore("static/")}
+    kinds |= {"touch": touch}
+    kinds |= {"error:unknown-id": error_unknown_id, "error:bad-yaml": error_bad_yaml}
+    kinds |= {"error:bad-date": error_bad_date, "error:template": error_template}
+    return kinds
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The builds
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def stamped(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def cli(site: Path, *args: str) -> tuple[int, str, str]:
+    """explainer.cli.main in this process, in site (tests/conftest.run_main without pytest)."""
+    from explainer.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(site), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(args))
+    return status, out.getvalue(), err.getvalue()
+
+
+def differences(mine: dict[str, bytes], clean: dict[str, bytes], limit: int = 30) -> str:
+    """The files that differ, and a short diff of the first one; '' if none."""
+    differ = sorted(p for p in mine.keys() | clean.keys() if mine.get(p) != clean.get(p))
+    if not differ:
+        return ""
+    first = differ[0]
+    if first in mine and first in clean:
+        lines = difflib.unified_diff(
+            clean[first].decode("utf-8", "replace").splitlines(),
+            mine[first].decode("utf-8", "replace").splitlines(),
+            "clean/" + first, "incremental/" + first, n=1, lineterm="",
+        )  # fmt: skip
+        diff = "\n".join(list(lines)[:limit])
+    else:
+        diff = f"{first}: only in {'the incremental output' if first in mine else 'the clean build'}"
+    return f"{len(differ)} file(s) differ: {differ[:10]}\n{diff}"
+
+
+class Mismatch(AssertionError):
+    """A cached or incremental result that is not the clean build's."""
+
+    sequence: Sequence | None = None
+
+
+@dataclass
+class Sequence:
+    """One seeded sequence of edits to a copy of the example site in folder, with its build and its serve."""
+
+    seed: int
+    folder: Path
+    jobs: str | None = None  # --jobs for every build (None: the command line's default, every core)
+    swap: bool = False  # (for the replay line) cached builds swap in a new tree, never update in place
+    serve: bool = True
+    build: bool = True
+    kinds: list[str] | None = None  # the deck (None: every kind)
+    counts: Counter[str] = field(default_factory=Counter)
+    log: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)  # the edits: the same whether or not anything is built (dry_run)
+        self.writes = random.Random(f"{self.seed}-writes")  # how files are saved
+        for name in ("content", "templates", "static"):
+            shutil.copytree(REPO / name, self.folder / name)
+        self.content = load_content(self.folder)
+        self.written = self.content.files()
+        self.sync(self.written)  # the model's own formatting, before the first build
+        self.all_kinds = edit_kinds()
+        self.deck: list[str] = []
+        self.passes = 0
+        self.rebuilder: Any = None
+        self.number = 0
+        self.after_error = False
+        self.jobs_args = ("--jobs", self.jobs) if self.jobs else ()
+
+    # -- edits
+
+    def draw(self) -> str:
+        """The next kind of edit: every kind once before any twice. The first pass goes round one fixed order from
+        a third of the way round per seed, so any three consecutive seeds together apply every kind even in short
+        sequences (test_differential checks the default run's); later passes are shuffled by the seed."""
+        if not self.deck:
+            self.deck = sorted(self.kinds or self.all_kinds)
+            if self.passes == 0:
+                random.Random("difftest-deck").shuffle(self.deck)
+                start = (self.seed - 1) % 3 * len(self.deck) // 3
+                self.deck = (self.deck[start:] + self.deck[:start])[::-1]  # drawn from the end
+            else:
+                self.rng.shuffle(self.deck)
+            self.passes += 1
+        return self.deck.pop()
+
+    def edits(self) -> tuple[list[str], Override | None]:
+        """Apply the next step's edits to the model: one error alone, or one to five other edits. The step after
+        an error step writes the model's files back (the fix), with no other edit or with some, never an error."""
+        after_error, self.after_error = self.after_error, False
+        done: list[str] = ["fix: the broken files written back as they were"] if after_error else []
+        count = len(done) + self.rng.choice([1, 1, 2, 3, 4, 5])
+        while len(done) < count:
+            kind = self.draw()
+            if kind.startswith("error:"):
+                if done:  # an error step is alone, and never right after another: the next step's first edit
+                    self.deck.append(kind)
+                    break
+                override = self.all_kinds[kind](self.rng, self.content)
+                assert isinstance(override, Override)
+                self.counts[kind] += 1
+                self.after_error = True
+                return [f"{kind}: {sorted(override.files)} ({override.expect})"], override
+            described = self.all_kinds[kind](self.rng, self.content)
+            self.counts[kind] += 1
+            done.append(f"{kind}: {described}")
+        return done, None
+
+    def sync(self, files: dict[str, bytes | None]) -> None:
+        """Write the files whose bytes differ from the disk's (in place or by a rename, as editors do), delete
+        the ones gone from content/, templates/ and static/."""
+        on_disk = {
+            p.relative_to(self.folder).as_posix()
+            for name in ("content", "templates", "static")
+            for p in (self.folder / name).rglob("*")
+            if p.is_file()
+        }
+        for rel in sorted(on_disk - {r for r, data in files.items() if data is not None}):
+            (self.folder / rel).unlink()
+            with contextlib.suppress(OSError):
+                (self.folder / rel).parent.rmdir()  # a per-file folder left empty
+        for rel, data in sorted(files.items()):
+            path = self.folder / rel
+            if data is None or (rel in on_disk and path.read_bytes() == data):
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if self.writes.random() < 0.5:
+                path.write_bytes(data)
+            else:  # a new inode, as an editor that saves to a temporary file and renames it
+                handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".save-")
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(data)
+                os.replace(tmp, path)
+
+    # -- builds
+
+    def where(self, edits: list[str]) -> str:
+        replay = (
+            f"python bench/differential.py --seed {self.seed} --steps {self.number} --jobs {self.jobs or 0}"
+            + " --swap" * self.swap
+        )
+        history = "\n".join(self.log[-12:])
+        return (
+            f"seed {self.seed}, step {self.number} (jobs {self.jobs or 'default'}); replay: {replay}\n"
+            f"this step: {edits}\nearlier steps (last 12):\n{history}"
+        )
+
+    def step(self) -> None:
+        """One step: edits, then every comparison; raises Mismatch with the seed, step and edits on a difference."""
+        self.number += 1
+        edits, override = self.edits()
+        files: dict[str, bytes | None] = {**self.content.files(), **(override.files if override else {})}
+        self.sync(files)
+        if any(edit.startswith("touch:") for edit in edits):
+            rel = self.writes.choice(sorted(r for r in files if r.startswith("content/")))
+            os.utime(self.folder / rel)  # the same bytes with a new modification time
+        try:
+            if self.build:
+                self.compare_build(edits, override)
+            if self.serve:
+                self.compare_serve(edits, override)
+        finally:
+            self.log.append(f"step {self.number}: {edits}")
+
+    def compare_build(self, edits: list[str], override: Override | None) -> None:
+        cached_dir = self.folder / "cached"
+        before = stamped(cached_dir) if cached_dir.exists() else {}
+        status, _, err = cli(self.folder, "--no-search", *self.jobs_args, "--output", "cached")
+        if override:
+            if status != 1 or override.expect not in err:
+                raise Mismatch(f"the error step built with status {status}: {err}\n{self.where(edits)}")
+            if stamped(cached_dir) != before:
+                raise Mismatch(f"a failed cached build changed the last output\n{self.where(edits)}")
+            return
+        shutil.rmtree(self.folder / "clean", ignore_errors=True)
+        clean_status, _, clean_err = cli(self.folder, "--no-search", *self.jobs_args, "--no-cache", "--output", "clean")
+        if clean_status != 0:
+            raise AssertionError(f"the test made invalid content: {clean_err}\n{self.where(edits)}")
+        if status != 0:
+            raise Mismatch(f"the cached build failed where a clean one did not: {err}\n{self.where(edits)}")
+        found = differences(tree(cached_dir), tree(self.folder / "clean"))
+        if found:
+            raise Mismatch(f"cached build ≠ clean build: {found}\n{self.where(edits)}")
+
+    def start_serve(self, output: str) -> Any:
+        """What `serve.run` makes for `build.py serve --output output`: the options, the state and the rebuilder."""
+        from explainer.cli import build_options, make_serve_parser
+        from explainer.preview import PreviewState
+        from explainer.render import base_path
+        from explainer.serve import Rebuilder, preview_options
+
+        args = make_serve_parser().parse_args(["--output", output, *self.jobs_args])
+        with contextlib.chdir(self.folder):
+            options = preview_options(build_options(args))
+        state = PreviewState(options.output, base_path(options.base_url or "/"), 0)
+        return Rebuilder(options, state, quiet=True)
+
+    def serve_build(self, rebuilder: Any, changed: set[str] | None) -> str:
+        err = io.StringIO()
+        with contextlib.chdir(self.folder), contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            rebuilder.build(changed)
+        return err.getvalue()
+
+    def watched(self) -> Any:
+        from explainer.serve import scan
+        from explainer.theme import watched_folders
+
+        options = self.rebuilder.options
+        with contextlib.chdir(self.folder):
+            return scan([options.content, *watched_folders(options.templates, options.static)])
+
+    def compare_serve(self, edits: list[str], override: Override | None) -> None:
+        from explainer.preview import error_page
+
+        if self.rebuilder is None:  # started once per sequence, on the content before the first edit
+            self.rebuilder = self.start_serve("served")
+            self.scanned = self.watched()
+            self.serve_build(self.rebuilder, None)
+        served = self.folder / "served"
+        before = stamped(served)
+        now = self.watched()
+        changed = {path for path in self.scanned.keys() | now.keys() if self.scanned.get(path) != now.get(path)}
+        self.scanned = now
+        if changed:  # the watcher rebuilds only when it sees a change
+            self.serve_build(self.rebuilder, changed)
+        state = self.rebuilder.state
+        if override:
+            page = error_page(state.errors or [], state.stylesheets).decode()
+            if state.errors is None or override.expect not in page:
+                raise Mismatch(f"serve shows no error page for the error step: {state.errors}\n{self.where(edits)}")
+            if stamped(served) != before:
+                raise Mismatch(f"a failed rebuild changed serve's last good files\n{self.where(edits)}")
+            return
+        if state.errors is not None:
+            raise Mismatch(f"serve still shows errors after a good step: {state.errors}\n{self.where(edits)}")
+        shutil.rmtree(self.folder / "fresh", ignore_errors=True)
+        fresh = self.start_serve("fresh")
+        err = self.serve_build(fresh, None)
+        if fresh.state.errors is not None:
+            raise AssertionError(f"the test made invalid content: {err}\n{self.where(edits)}")
+        found = differences(tree(served), tree(self.folder / "fresh"))
+        if not found and state.base != fresh.state.base:
+            found = f"served under {state.base}, a fresh serve under {fresh.state.base}"
+        if found:
+            raise Mismatch(f"running serve ≠ freshly started serve: {found}\n{self.where(edits)}")
+
+    def final_check(self) -> None:
+        """The in-process clean build against one in a new interpreter: nothing kept in memory between builds
+        may make every in-process build alike but wrong."""
+        import subprocess
+        import sys
+
+        if not self.build:
+            return
+        self.sync(self.content.files())  # after an error step, the files the last good build read
+        shutil.rmtree(self.folder / "clean-subprocess", ignore_errors=True)
+        command = [sys.executable, str(REPO / "build.py"), "--no-search", "--no-cache", "--output", "clean-subprocess"]
+        done = subprocess.run(command, cwd=self.folder, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        found = differences(tree(self.folder / "cached"), tree(self.folder / "clean-subprocess"))
+        if found:
+            raise Mismatch(f"cached build ≠ a clean build in a new process: {found}\n{self.where([])}")
+
+
+@contextlib.contextmanager
+def write_mode(swap: bool) -> Iterator[None]:
+    """swap: every cached build writes a new tree and swaps it in (the in-place update's threshold set to no page)."""
+    from explainer import inplace
+
+    if not swap:
+        yield
+        return
+    saved = inplace.SMALL, inplace.SHARE
+    inplace.SMALL, inplace.SHARE = 0, 0.0
+    try:
+        yield
+    finally:
+        inplace.SMALL, inplace.SHARE = saved
+
+
+def run_sequence(seed: int, steps: int, folder: Path, jobs: str | None = None, swap: bool = False,
+                 kinds: list[str] | None = None, serve: bool = True, build: bool = True,
+                 progress: Callable[[str], None] | None = None) -> Sequence:  # fmt: skip
+    """Run steps of seed in folder; raises Mismatch (with the seed, step and edits) at the first difference."""
+    sequence = Sequence(seed, folder, jobs, swap, serve, build, kinds)
+    started = time.perf_counter()
+    try:
+        with write_mode(swap):
+            if build:
+                status, _, err = cli(folder, "--no-search", *sequence.jobs_args, "--output", "cached")
+                assert status == 0, err
+            for _ in range(steps):
+                sequence.step()
+                if progress:
+                    seconds = time.perf_counter() - started
+                    progress(f"seed {seed} step {sequence.number} ({seconds:.0f} s): {sequence.log[-1]}")
+            sequence.final_check()
+    except Exception as error:
+        with contextlib.suppress(AttributeError):
+            error.sequence = sequence  # type: ignore[attr-defined]  # for the long run's counts
+        raise
+    return sequence
+
+
+# (--jobs (None: the command line's default, every core), swap: cached builds never update in place) by seed
+CONFIGS = {1: ("1", False), 2: (None, False), 3: (None, True), 4: ("1", True)}
+
+
+def config(seed: int) -> tuple[str | None, bool]:
+    """The --jobs and write mode a seed runs with: both jobs settings and both write modes among the seeds."""
+    return CONFIGS.get(seed, ("1" if seed % 2 else None, seed % 3 == 0))
+
+
+def dry_run(seed: int, steps: int, folder: Path, kinds: list[str] | None = None) -> Counter[str]:
+    """The edit kinds seed's first steps apply, without building: the edits depend on the seed alone."""
+    sequence = Sequence(seed, folder, kinds=kinds)
+    for _ in range(steps):
+        sequence.number += 1
+        edits, override = sequence.edits()
+        sequence.log.append(f"step {sequence.number}: {edits}")
+        files = {**sequence.content.files(), **(override.files if override else {})}
+        assert all(isinstance(data, bytes) for data in files.values())
+        # the model stays valid YAML in every step
+        for rel, data in files.items():
+            if rel.endswith(".yaml") and not override:
+                yaml.safe_load(data)
+    return sequence.counts
