@@ -1002,9 +1002,9 @@ class Sequence:
     def start_serve(self, output: str) -> Any:
         """What `serve.run` makes for `build.py serve --output output`: the options, the state and the rebuilder."""
         from explainer.cli import build_options, make_serve_parser
-        from explainer.preview import PreviewState
         from explainer.render import base_path
-        from explainer.serve import Rebuilder, preview_options
+        from explainer.serve.loop import Rebuilder, preview_options
+        from explainer.serve.preview import PreviewState
 
         args = make_serve_parser().parse_args(["--output", output, *self.jobs_args])
         with contextlib.chdir(self.folder):
@@ -1019,7 +1019,7 @@ class Sequence:
         return err.getvalue()
 
     def watched(self) -> Any:
-        from explainer.serve import scan
+        from explainer.serve.loop import scan
         from explainer.theme import watched_folders
 
         options = self.rebuilder.options
@@ -1027,7 +1027,7 @@ class Sequence:
             return scan([options.content, *watched_folders(options.templates, options.static)])
 
     def compare_serve(self, edits: list[str], override: Override | None) -> None:
-        from explainer.preview import error_page
+        from explainer.serve.preview import error_page
 
         if self.rebuilder is None:  # started once per sequence, on the content before the first edit
             self.rebuilder = self.start_serve("served")

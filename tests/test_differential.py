@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 from difftest import Mismatch, config, dry_run, edit_kinds, missing_generators, run_sequence
 
-from explainer import incremental, parallel
-from explainer.buildcache import Digester
+from explainer.incremental import memory
+from explainer.incremental.buildcache import Digester
 from explainer.model import Actor
+from explainer.parallel import pagepool
 
 DEFAULT_SEEDS = (1, 2, 3)
 DEFAULT_STEPS = 25
@@ -70,16 +71,16 @@ def test_the_same_edits_pass_without_the_patches_below(tmp_path: Path, kinds: li
 
 
 def test_a_page_key_without_the_templates_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    key = parallel.render_key
+    key = pagepool.render_key
     monkeypatch.setattr(
-        parallel, "render_key", lambda renderer, templates, store: key(renderer, Path("/nowhere"), store)
+        pagepool, "render_key", lambda renderer, templates, store: key(renderer, Path("/nowhere"), store)
     )
     found = mismatch(tmp_path, ["template-edit"], 2, serve=False)
     assert "cached build ≠ clean build" in found
 
 
 def test_a_page_key_without_the_site_config_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    key = parallel.render_key
+    key = pagepool.render_key
 
     def without_config(renderer: Any, templates: Path, store: Any) -> bytes:
         config, data = renderer.env.globals["site"], store.site_data
@@ -89,7 +90,7 @@ def test_a_page_key_without_the_site_config_is_caught(tmp_path: Path, monkeypatc
         finally:
             renderer.env.globals["site"], store.site_data = config, data
 
-    monkeypatch.setattr(parallel, "render_key", without_config)
+    monkeypatch.setattr(pagepool, "render_key", without_config)
     found = mismatch(tmp_path, ["site.title"], 2, serve=False)
     assert "cached build ≠ clean build" in found
 
@@ -111,6 +112,6 @@ def test_a_record_field_left_out_of_the_page_keys_is_caught(tmp_path: Path, monk
 
 
 def test_serve_keeping_pages_across_a_template_edit_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(incremental, "folder_stamp", lambda folder: ())
+    monkeypatch.setattr(memory, "folder_stamp", lambda folder: ())
     found = mismatch(tmp_path, ["template-edit"], 2, build=False)
     assert "running serve ≠ freshly started serve" in found
