@@ -53,9 +53,12 @@ class LiveIndex:
             self.thread.start()
 
     def stop(self) -> None:
+        """Stop after the bundle being made, if any (so the served folder can be deleted after)."""
         with self.condition:
             self.stopped = True
             self.condition.notify()
+        if self.thread is not None:
+            self.thread.join(timeout=60)
 
     def run(self) -> None:
         while True:
@@ -82,6 +85,8 @@ class LiveIndex:
                 continue
             bundle_files_made = index_bundle(bundle, wanted, lambda p, t: t.write_bytes(files[p]), self.executable,
                                              NICE)  # fmt: skip
+            if self.stopped:  # Ctrl-C reaches Pagefind too
+                return
             if isinstance(bundle_files_made, str):
                 print(f"search: warning: skipped: {bundle_files_made}", file=sys.stderr, flush=True)
                 continue
