@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
+from ..write import MARKER, MARKER_TEXT
 
 INSTALL = "pip install 'pagefind[bin]==1.5.2'"
 FOLDER = "pagefind"
@@ -231,7 +232,7 @@ def indexed(paths: Iterable[str], read: Callable[[str], bytes], place: Callable[
             index.kept += kept
 
     def make(bundle: Bundle) -> dict[str, bytes] | str:
-        return index_bundle(bundle, plan.stamps[bundle.name], place, executable)
+        return index_bundle(bundle, plan.stamps[bundle.name], place, executable, output)
 
     failed = set()
     with ThreadPoolExecutor(max_workers=max(1, min(2, jobs))) as pool:
@@ -248,11 +249,21 @@ def indexed(paths: Iterable[str], read: Callable[[str], bytes], place: Callable[
     return index
 
 
-def index_bundle(
-    bundle: Bundle, wanted: str, place: Callable[[str, Path], object], executable: Path, nice: int = 0
-) -> dict[str, bytes] | str:
+def scratch_folder(output: Path | None) -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder beside output (`.NAME.tmp-search-…`, on its file system, so pages are hard-linked
+    and Pagefind writes where the build does), marked as ours so that the next build deletes one a killed
+    build left (write.clean_leftovers); without output, in the system's temporary folder."""
+    if output is None:
+        return tempfile.TemporaryDirectory(prefix="explainer-search-")
+    folder = tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{output.name}.tmp-search-")
+    (Path(folder.name) / MARKER).write_bytes(MARKER_TEXT)
+    return folder
+
+
+def index_bundle(bundle: Bundle, wanted: str, place: Callable[[str, Path], object], executable: Path,
+                 output: Path | None, nice: int = 0) -> dict[str, bytes] | str:  # fmt: skip
     """Pagefind's bundle for the bundle's pages, as output paths with its stamp; or why it failed."""
-    with tempfile.TemporaryDirectory(prefix="explainer-search-") as temp:
+    with scratch_folder(output) as temp:
         root = Path(temp) / "site"
         for path in bundle.pages:
             target = root / path
