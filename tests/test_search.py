@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from chromium import HAVE_CHROMIUM, Page, chromium, served
-from conftest import REPO, run_build
+from conftest import REPO, run_build, run_main
 
 from explainer.views import search
 
@@ -183,20 +183,31 @@ def files_under(folder: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
-def test_an_edit_indexes_only_its_pages_bundle_and_the_search_finds_the_new_words(tmp_path: Path) -> None:
-    root = site_with_search(tmp_path)
-    build(root)  # with the build cache, as users build
+def test_an_edit_indexes_only_its_pages_bundle_and_the_search_finds_the_new_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "pagefind-runs.txt"
+    wrapper = tmp_path / "pagefind"  # counts Pagefind's runs: one per bundle indexed
+    wrapper.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{PAGEFIND}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_executable", lambda: wrapper)
+    monkeypatch.setenv(search.SIZE_VARIABLE, SIZE)
+    root = site_with_search(tmp_path / "site")
+    assert run_main(root).returncode == 0  # with the build cache, as users build
     output = root / "output"
+    first_runs = len(log.read_text().splitlines())
+    assert first_runs == len(bundles(output))
     before = files_under(output / "pagefind")
     card = root / CARD
     card.write_text(card.read_text(encoding="utf-8").replace("okapi-gazelle", "wombat-heron"), encoding="utf-8")
-    build(root)
+    result = run_main(root)
+    assert result.returncode == 0 and "search" not in result.stderr, result.stderr
+    assert len(log.read_text().splitlines()) == first_runs + 1  # one bundle indexed again
     after = files_under(output / "pagefind")
     changed = {rel.split("/")[0] for rel in before.keys() ^ after.keys()}
     changed |= {rel.split("/")[0] for rel in before.keys() & after.keys() if before[rel] != after[rel]}
-    assert PAGEFIND is not None
     pages = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
-    plan = search.plan_index(pages, lambda rel: (output / rel).read_bytes(), PAGEFIND, int(SIZE))
+    plan = search.plan_index(pages, lambda rel: (output / rel).read_bytes(), wrapper, int(SIZE))
     home = next(b.name for b in plan.bundles if "issues/nato-expansion/index.html" in b.pages)
     assert changed == {home}, changed  # every other bundle kept as it was: same bytes, same file
     if HAVE_CHROMIUM:
