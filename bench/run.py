@@ -155,7 +155,52 @@ def file_system(path: Path) -> str:
     return found
 
 
-def bench_size(count: int, repeat: int, work: Path, jobs: int | None) -> list[tuple[str, Run, str, int]]:
+def pagefind_binary() -> str | None:
+    """The binary of the PyPI package `pagefind[bin]` (what explainer runs), else pagefind on PATH."""
+    sys.path.insert(0, str(REPO))
+    from explainer.views.search import pagefind_executable
+
+    found = pagefind_executable()
+    return str(found) if found else shutil.which("pagefind")
+
+
+def bench_search(count: int, repeat: int, work: Path, jobs: int | None, corpus: Path,
+                 hugo: tuple[Path, Run] | None) -> list[tuple[str, Run, str, int]]:  # fmt: skip
+    """The default build (search on): Pagefind on Hugo's output and the sum with Hugo's build, explainer
+    `--no-cache` clean, and a one-card text edit with the build cache (search on both times)."""
+    pages = count + count // 4 + count // 2 + 7
+    rows: list[tuple[str, Run, str, int]] = []
+    pagefind = pagefind_binary()
+    if pagefind and hugo is not None:
+        hugo_site, hugo_run = hugo
+        public, index = hugo_site / "public", work / "hugo-pagefind"
+        command = [pagefind, "--site", str(public), "--output-path", str(index), "--silent"]
+        alone = measure(command, repeat, lambda: shutil.rmtree(index, ignore_errors=True))
+        rows.append(("Pagefind alone, on Hugo's output", alone, load(), pages))
+        both = Run(hugo_run.seconds + alone.seconds, max(hugo_run.peak_mib, alone.peak_mib), "")
+        rows.append(("Hugo + Pagefind (sum)", both, load(), pages))
+    build = [sys.executable, str(REPO / "build.py"), "--content", str(corpus)]
+    build += ["--jobs", str(jobs)] if jobs else []
+    output, cache = work / f"out-search-{count}", work / f"cache-search-{count}"
+    build += ["--output", str(output), "--cache-dir", str(cache)]
+
+    def clean() -> None:
+        shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+
+    rows.append(("**explainer, clean --no-cache, search on (the default)**",
+                 measure([*build, "--no-cache"], repeat, clean), load(), pages))  # fmt: skip
+    clean()
+    timed(build)
+    edits = iter(range(repeat + 1))
+    edited = measure(build, repeat, lambda: edit_card(corpus, next(edits)))
+    rows.append(("**explainer, one card edited (its text), search on**", edited, load(), pages))
+    edit_card(corpus, None)
+    return rows
+
+
+def bench_size(count: int, repeat: int, work: Path, jobs: int | None,
+               search: bool = True) -> list[tuple[str, Run, str, int]]:  # fmt: skip
     corpus = work / f"corpus-{count}"
     if not corpus.exists():
         make_corpus(count, corpus)
@@ -178,6 +223,8 @@ def bench_size(count: int, repeat: int, work: Path, jobs: int | None) -> list[tu
         command = [hugo, "--quiet", "--source", str(site), "--destination", "public"]
         clean = measure(command, repeat, remove(site / "public", site / "resources"))
         rows.append(("Hugo, clean", clean, load(), pages))
+    if search:  # the default build's figures first: they are what users get
+        rows += bench_search(count, repeat, work, jobs, corpus, (site, clean) if hugo else None)
 
     command = [python, str(BENCH / "plain_script.py"), str(corpus), str(work / "plain")]
     rows.append(("plain script (2 processes), clean", measure(command, repeat, remove(work / "plain")), load(), pages))
@@ -212,6 +259,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (the 20,000 size runs once)")
     parser.add_argument("--jobs", type=int, default=None, help="pass --jobs to build.py")
+    parser.add_argument("--no-search", action="store_true", help="leave out the search-on rows (Pagefind)")
     parser.add_argument(
         "--work", type=Path, default=None, help="keep corpora and outputs here (default: a temp folder)"
     )
@@ -223,14 +271,15 @@ def main() -> None:
     print("| cards | what | time | × Hugo | pages/s | ms per page | peak memory (all processes, PSS) | load |")
     print("|---|---|---|---|---|---|---|---|")
     for count in args.sizes:
-        rows = bench_size(count, args.repeat if count < 20000 else 1, work, args.jobs)
+        rows = bench_size(count, args.repeat if count < 20000 else 1, work, args.jobs, not args.no_search)
         hugo = next((run.seconds for label, run, _, _ in rows if label.startswith("Hugo")), None)
         for label, run, at, pages in rows:
             ratio = f"{run.seconds / hugo:.2f}" if hugo else "–"
             print(f"| {count:,} | {label} | {run.seconds:.2f} s | {ratio} | {pages / run.seconds:,.0f} | "
                   f"{1000 * run.seconds / pages:.2f} | {run.peak_mib:,.0f} MiB | {at} |", flush=True)  # fmt: skip
         if args.work is None:
-            for name in (f"out-{count}", f"cache-{count}", "plain", f"hugo-{count}"):
+            for name in (f"out-{count}", f"cache-{count}", "plain", f"hugo-{count}", f"out-search-{count}",
+                         f"cache-search-{count}", "hugo-pagefind"):  # fmt: skip
                 shutil.rmtree(work / name, ignore_errors=True)
 
 

@@ -148,7 +148,7 @@ def render_site(
         return None
     files.update(finish_site(site, records, pages, base_url, diags, cache))
     if options.search:
-        files.update(search.search_index(files, diags, search.pagefind_executable(), options.output))
+        files.update(search.search_index(files, diags, search.pagefind_executable(), options.output, options.jobs))
     files.update(static)
     return files, Counter(page.kind for page in pages)
 
@@ -195,11 +195,12 @@ def warn_base_url(site: Site, base_url: str, diags: Diagnostics) -> None:
 def write_rest(options: BuildOptions, static: dict[str, bytes], out: Staging, diags: Diagnostics) -> None:
     """After the pages (and the host and view files): Pagefind's bundle over the pages as written, the static
     files."""
-    if options.search:
+    if options.search:  # search.py: the bundles whose pages changed are indexed again, the others kept
         pages = {path: out.current(path) for path in out.files if path.endswith(".html")}
-        bundle = search.search_index_of_files(pages, out.new, diags, search.pagefind_executable(), out.output)
-        for path in sorted(bundle):
-            out.add(path, bundle[path])
+        kept = search.search_index_of_files(pages, diags, search.pagefind_executable(), out.output, options.jobs,
+                                            out.add)  # fmt: skip
+        for path in kept:
+            out.keep(path)
     for path in sorted(static):
         out.add(path, static[path])
 

@@ -2,7 +2,7 @@
    1. A card with the summary of a [[ref]] link's target, on hover or focus (Escape hides it).
    2. In the positions matrix, a focused cell scrolled fully into view; Escape closes an opened cell.
    3. On the timeline page, filters by issue and actor.
-   4. On the search page, Pagefind's search box. */
+   4. On the search page, Pagefind's search box over the index's bundles merged. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -158,6 +158,8 @@
     form.hidden = false;
   }
 
+  // The index is in bundles (explainer/views/search.py): explainer-bundles.json lists them, the primary one
+  // first (it holds Pagefind's scripts), and Pagefind's UI searches the others merged into it.
   var search = document.getElementById("search");
   if (search) {
     var escape = function (text) {
@@ -165,37 +167,51 @@
       div.textContent = text;
       return div.innerHTML;
     };
-    var css = document.createElement("link");
-    css.rel = "stylesheet";
-    css.href = search.getAttribute("data-ui-css");
-    document.head.appendChild(css);
-    var ui = document.createElement("script");
-    ui.src = search.getAttribute("data-ui-js");
-    ui.onload = function () {
-      search.textContent = "";
-      new window.PagefindUI({
-        element: "#search",
-        showSubResults: false,
-        showImages: false,
-        processResult: function (result) {
-          if (result.meta && result.meta.summary) result.excerpt = escape(result.meta.summary);
-          return result;
-        }
-      });
-      var input = search.querySelector("input");
-      if (input && !input.id) {
-        input.id = "search-input";
-        var label = document.createElement("label");
-        label.htmlFor = "search-input";
-        label.className = "search-label";
-        label.textContent = "Search for a name, a place or a word";
-        search.insertBefore(label, search.firstChild);
-      }
-    };
-    ui.onerror = function () {
+    var unavailable = function () {
       var note = search.querySelector(".search-fallback");
       if (note) note.firstChild.textContent = "This copy of the site was built without a search index. ";
     };
-    document.head.appendChild(ui);
+    var start = function (bundles) {
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = bundles[0] + "pagefind-ui.css";
+      document.head.appendChild(css);
+      var ui = document.createElement("script");
+      ui.src = bundles[0] + "pagefind-ui.js";
+      ui.onload = function () {
+        search.textContent = "";
+        new window.PagefindUI({
+          element: "#search",
+          bundlePath: bundles[0],
+          mergeIndex: bundles.slice(1).map(function (path) { return { bundlePath: path }; }),
+          showSubResults: false,
+          showImages: false,
+          processResult: function (result) {
+            if (result.meta && result.meta.summary) result.excerpt = escape(result.meta.summary);
+            return result;
+          }
+        });
+        var input = search.querySelector("input");
+        if (input && !input.id) {
+          input.id = "search-input";
+          var label = document.createElement("label");
+          label.htmlFor = "search-input";
+          label.className = "search-label";
+          label.textContent = "Search for a name, a place or a word";
+          search.insertBefore(label, search.firstChild);
+        }
+      };
+      ui.onerror = unavailable;
+      document.head.appendChild(ui);
+    };
+    var list = new URL(search.getAttribute("data-index"), document.baseURI);
+    fetch(list.href)
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (index) {
+        var bundles = (index.bundles || []).map(function (folder) { return new URL(folder, list).pathname; });
+        if (!bundles.length) throw new Error("no bundles");
+        start(bundles);
+      })
+      .catch(unavailable);
   }
 })();

@@ -231,7 +231,7 @@ def test_pages_are_marked_for_search(out: Path) -> None:
     home = soup(out / "index.html").find("main")
     assert home is not None and not home.has_attr("data-pagefind-body")  # lists, not answers
     box = soup(out / "search/index.html").find(id="search")
-    assert box is not None and box["data-ui-js"] == "/pagefind/pagefind-ui.js"
+    assert box is not None and box["data-index"] == "/pagefind/explainer-bundles.json"
 
 
 @pytest.mark.skipif(search.pagefind_executable() is None, reason="pagefind is not installed")
@@ -239,10 +239,14 @@ def test_pagefind_indexes_the_site_and_a_rebuild_reuses_it(tmp_path: Path) -> No
     root = customise(tmp_path)
     first = run_main(root)
     assert first.returncode == 0 and "search" not in first.stderr, first.stderr
-    bundle = root / "output/pagefind"
-    assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-ui.js").is_file()
-    entry = json.loads((bundle / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == 4 + 4 + 3  # issues, actors, events
+    index = root / "output/pagefind"
+    bundles = json.loads((index / "explainer-bundles.json").read_text())["bundles"]
+    assert bundles == ["actors-0/", "events-0/", "issues-0/"]  # one each: the default holds 500 pages
+    assert (index / "actors-0/pagefind.js").is_file() and (index / "actors-0/pagefind-ui.js").is_file()
+    assert not (index / "issues-0/pagefind.js").exists()  # merged bundles need only their index
+    counts = [json.loads((index / b / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+              for b in bundles]  # fmt: skip
+    assert counts == [4, 3, 4]  # actors, events, issues: not the lists
     again = run_main(root)
     assert " 0 written," in again.stdout, again.stdout
 

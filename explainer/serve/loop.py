@@ -37,8 +37,10 @@ from ..load import is_ignored
 from ..pipeline import BuildOptions, render_site
 from ..render import base_path
 from ..theme import static_files, static_folders, watched_folders
+from ..views.search import pagefind_executable
 from ..write import OutputRefused, write_output
 from .preview import PreviewState, broadcast, make_app
+from .searchlive import LiveIndex
 
 POLL_SECONDS = 0.05  # how often the sources are scanned (python-livereload: 0.8 s)
 SETTLE_SECONDS = 0.05  # a save is built once the sources have not changed for this long
@@ -125,8 +127,10 @@ def delete(paths: list[Path]) -> None:
 class Rebuilder:
     """Builds the site again after a save and says which reloads the browsers need."""
 
-    def __init__(self, options: BuildOptions, state: PreviewState, quiet: bool, verbose: bool = False):
+    def __init__(self, options: BuildOptions, state: PreviewState, quiet: bool, verbose: bool = False,
+                 index: LiveIndex | None = None):  # fmt: skip
         self.options = options
+        self.index = index  # the search bundles, made in a thread after each good build (serve/searchlive.py)
         self.state = state
         self.quiet = quiet
         self.per_kind = None if verbose else SHOWN_PER_KIND  # warnings of one kind shown (build's -q/--verbose)
@@ -172,6 +176,8 @@ class Rebuilder:
             if doomed:
                 threading.Thread(target=delete, args=(doomed,), name="explainer-delete", daemon=True).start()
         self.files, was_broken, self.state.errors = rendered, self.state.errors is not None, None
+        if self.index is not None:
+            self.index.update(rendered)  # returns at once: the reload does not wait for Pagefind
         if not self.quiet:
             seconds = time.perf_counter() - started
             pages = self.cache.rendered
@@ -257,18 +263,20 @@ def stop_on_sigterm(*_: Any) -> None:
 def serve(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: bool, own_output: bool,
           verbose: bool = False) -> int:  # fmt: skip
     """Run the preview until Ctrl-C; the exit status. own_output: output is a temporary folder to delete after."""
+    search = options.search  # not for the pages' build, but made in a thread (serve/searchlive.py)
     options = preview_options(options)
     scratch = options.output
     if own_output:  # a folder of our own inside it, so the writer's lock file beside it is ours to delete too
         options = replace(options, output=scratch / "site")
     try:
-        return run(options, host, port, open_browser, quiet, verbose)
+        return run(options, host, port, open_browser, quiet, verbose, search)
     finally:
         if own_output:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: bool, verbose: bool = False) -> int:
+def run(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: bool, verbose: bool = False,
+        search: bool = False) -> int:  # fmt: skip
     state = PreviewState(options.output, base_path(options.base_url or "/"), port)
     problem = listen(state, host, port)
     if problem is not None:
@@ -277,7 +285,8 @@ def run(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: 
     if host not in LOCAL_HOSTS:
         print(f"warning: --host {host} lets other machines on the network see the preview, drafts included",
               file=sys.stderr)  # fmt: skip
-    rebuilder = Rebuilder(options, state, quiet, verbose)
+    index = LiveIndex(options.output, pagefind_executable(), quiet) if search else None
+    rebuilder = Rebuilder(options, state, quiet, verbose, index)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, stop_on_sigterm)
     folders = [options.content, *watched_folders(options.templates, options.static)]
@@ -301,4 +310,6 @@ def run(options: BuildOptions, host: str, port: int, open_browser: bool, quiet: 
         print("Stopped.", flush=True)
     finally:
         stop.set()
+        if index is not None:
+            index.stop()
     return 0

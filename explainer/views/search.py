@@ -1,35 +1,54 @@
-"""Search: Pagefind indexes the rendered pages after the build, if it is installed.
+"""Search: Pagefind indexes the issue, actor and event pages in bundles of bounded size, if it is installed.
 
-`build` runs Pagefind over the new tree the pages were written into (or, for
-an update in place, over a temporary folder of hard links to the pages),
-`serve` over a temporary copy of the HTML; its bundle comes back as files
-under `pagefind/` that the write stage writes with everything else, so the
-output folder is still swapped in whole.
+The pages readers search for (those whose `<main>` carries `data-pagefind-body`: an issue's, an actor's
+or an event's page, never the lists that repeat them) are split into bundles by section and by a hash
+of their id (`plan_bundles`): each section gets the fewest buckets, a power of two, whose largest
+holds at most `bundle_size()` pages (500; the hidden `EXPLAINER_SEARCH_BUNDLE_PAGES` sets another, for
+tests). So a page stays in its bundle while the set of ids stays the same, an edit touches one bundle,
+and Pagefind's time and memory per run depend on the bundle, not the site. Each bundle is Pagefind's
+output for its pages alone, in `pagefind/<section>-<n>/`; `pagefind/explainer-bundles.json` lists them,
+and the search page merges them in the browser (Pagefind's `mergeIndex`). The first bundle is the
+primary one: it keeps Pagefind's scripts, styles and WebAssembly, which merged indexes do not load;
+the others keep only their index (entry, meta, index, fragment and filter files).
 
-Pagefind 1.5.2 is not byte-stable once pages carry filters: its filter file
-(and the names that hash it) differ from run to run for the same pages. So
-the bundle records the SHA-256 of the pages it indexed in `pagefind/
-explainer-index.txt`, and a build whose pages hash the same reuses the bundle
-already in the output folder: a rebuild with no change writes nothing, and
-skips Pagefind's time. Two clean builds into two folders still differ under
-`pagefind/` (docs/views.md).
+Pagefind cannot update an index, and 1.5.2 is not byte-stable between runs once pages carry filters
+(the filter file, and the names that hash it). So each bundle records the SHA-256 of the pages it
+indexed (and its role and the binary) in `explainer-index.txt`, and a bundle whose digest is the one
+in the last output is kept from there as it is: only bundles whose pages' bytes changed are indexed
+again, one or two at a time (`--jobs`), each over a temporary folder of hard links to its pages.
+`build` runs this after the pages are written (the write stage keeps or adds the bundle files, so the
+output is still swapped in whole); `serve` runs it in a thread after each good build
+(`serve/searchlive.py`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
+from ..write import MARKER, MARKER_TEXT
 
 INSTALL = "pip install 'pagefind[bin]==1.5.2'"
 FOLDER = "pagefind"
-STAMP = f"{FOLDER}/explainer-index.txt"
+MANIFEST = f"{FOLDER}/explainer-bundles.json"
+STAMP = "explainer-index.txt"  # in each bundle's folder
+BUNDLE_PAGES = 500  # measured at 5,000 cards: ~0.3 s and 50 MB per 300 issue pages; the edit of a card redoes one
+SIZE_VARIABLE = "EXPLAINER_SEARCH_BUNDLE_PAGES"  # hidden: smaller bundles for tests
+INDEXED = re.compile(r"(issues|actors|events)/([^/]+)/index\.html")
+MARK = b"data-pagefind-body"
+DATA = re.compile(r"pagefind-entry\.json|[^/]+\.pf_meta|(index|fragment|filter)/[^/]+")  # what a merged bundle needs
+FORMAT = "explainer search bundle 1"
 
 
 def pagefind_executable() -> Path | None:
@@ -42,25 +61,109 @@ def pagefind_executable() -> Path | None:
     return found if found and found.exists() else None
 
 
-def pages_digest(pages: Iterable[tuple[str, bytes]], executable: Path) -> str:
-    """A digest of the pages (path, bytes), in path order, and of the Pagefind binary."""
-    digest = hashlib.sha256(str(executable.stat().st_size).encode())
-    for path, data in pages:
-        digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
-    return digest.hexdigest()
+def bundle_size() -> int:
+    """The most pages a bundle holds."""
+    try:
+        return max(1, int(os.environ.get(SIZE_VARIABLE, "")))
+    except ValueError:
+        return BUNDLE_PAGES
 
 
-def previous_bundle(output: Path | None, stamp: str) -> dict[str, bytes] | None:
-    """The bundle in the last output, if it indexed pages with this digest."""
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    name: str
+    pages: tuple[str, ...]  # output paths, sorted
+    primary: bool
+
+    @property
+    def folder(self) -> str:
+        return f"{FOLDER}/{self.name}"
+
+
+def bucket_of(page_id: str) -> int:
+    """A page's place on a 32-bit ring: a bundle is a range of it, so doubling the count splits each in two."""
+    return int.from_bytes(hashlib.sha256(page_id.encode("utf-8")).digest()[:4], "big")
+
+
+def split(ids: list[tuple[int, str]], size: int) -> list[list[str]]:
+    """The pages (hash, path) in the fewest power-of-two buckets of at most size pages each."""
+    count = 1
+    while True:
+        buckets: list[list[str]] = [[] for _ in range(count)]
+        for point, path in ids:
+            buckets[point * count >> 32].append(path)
+        if count >= len(ids) or max(len(bucket) for bucket in buckets) <= size:
+            return buckets
+        count *= 2
+
+
+def plan_bundles(paths: Iterable[str], size: int) -> list[Bundle]:
+    """The bundles of the indexed pages among paths: by section, then by the hash of the id."""
+    sections: dict[str, list[tuple[int, str]]] = {}
+    for path in paths:
+        match = INDEXED.fullmatch(path)
+        if match:
+            sections.setdefault(match[1], []).append((bucket_of(match[2]), path))
+    named: list[tuple[str, tuple[str, ...]]] = []
+    for section in sorted(sections):
+        buckets = split(sections[section], size)
+        width = len(str(len(buckets) - 1))
+        named += [(f"{section}-{n:0{width}d}", tuple(sorted(b))) for n, b in enumerate(buckets) if b]
+    return [Bundle(name, pages, n == 0) for n, (name, pages) in enumerate(sorted(named))]
+
+
+def manifest(bundles: list[Bundle]) -> bytes:
+    """pagefind/explainer-bundles.json: the bundles' folders relative to it, the primary first."""
+    return (json.dumps({"bundles": [f"{b.name}/" for b in bundles]}, indent=1) + "\n").encode("utf-8")
+
+
+def stamp(bundle: Bundle, digests: Mapping[str, bytes], executable: Path) -> str:
+    """What a bundle's explainer-index.txt says: the digest of its pages' bytes, its role and the binary."""
+    digest = hashlib.sha256(f"{FORMAT}\0{executable.stat().st_size}\0{bundle.primary}\0".encode())
+    for path in bundle.pages:
+        digest.update(path.encode("utf-8") + b"\0" + digests[path])
+    return f"sha256 of the pages indexed: {digest.hexdigest()}\n"
+
+
+@dataclass(slots=True)
+class Plan:
+    """The bundles and each one's stamp, from the pages' bytes."""
+
+    bundles: list[Bundle]
+    stamps: dict[str, str] = field(default_factory=dict)
+
+
+def plan_index(paths: Iterable[str], read: Callable[[str], bytes], executable: Path, size: int) -> Plan:
+    """Read each candidate page once: keep those marked for Pagefind, digest them, bundle them."""
+    digests: dict[str, bytes] = {}
+    for path in paths:
+        if INDEXED.fullmatch(path):
+            data = read(path)
+            if MARK in data:
+                digests[path] = hashlib.sha256(data).digest()
+    plan = Plan(plan_bundles(digests, size))
+    plan.stamps = {b.name: stamp(b, digests, executable) for b in plan.bundles}
+    return plan
+
+
+def bundle_files(folder: Path) -> Iterator[tuple[str, Path]]:
+    """The files under a bundle folder, by path relative to it, in order."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            yield path.relative_to(folder).as_posix(), path
+
+
+def kept_bundle(output: Path | None, bundle: Bundle, wanted: str) -> list[str] | None:
+    """The last output's files of this bundle (output paths), if it indexed pages with this stamp."""
     if output is None:
         return None
+    folder = output / bundle.folder
     try:
-        if (output / STAMP).read_text(encoding="utf-8") != stamp:
+        if (folder / STAMP).read_text(encoding="utf-8") != wanted:
             return None
-        bundle = output / FOLDER
-        return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()}
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return None
+    return [f"{bundle.folder}/{rel}" for rel, _ in bundle_files(folder)]
 
 
 def skipped(diags: Diagnostics) -> dict[str, bytes]:
@@ -69,20 +172,33 @@ def skipped(diags: Diagnostics) -> dict[str, bytes]:
     return {}
 
 
+@dataclass(slots=True)
+class Index:
+    """The search files of a build: those kept as they are in the last output, and those made."""
+
+    kept: list[str] = field(default_factory=list)
+    made: dict[str, bytes] = field(default_factory=dict)
+
+
 def search_index(
-    files: dict[str, bytes], diags: Diagnostics, executable: Path | None, output: Path | None = None
+    files: dict[str, bytes], diags: Diagnostics, executable: Path | None, output: Path | None = None, jobs: int = 1
 ) -> dict[str, bytes]:
-    """Pagefind's bundle for the HTML among files, as `pagefind/...` paths; {} with a warning if it cannot run."""
-    return indexed(files, files.__getitem__, lambda path, target: target.write_bytes(files[path]), None, diags,
-                   executable, output)  # fmt: skip
+    """The search files for the HTML among files, as `pagefind/...` paths; {} with a warning if Pagefind
+    cannot run. Bundles kept from the last output (output) are read from there."""
+
+    def place(path: str, target: Path) -> None:
+        target.write_bytes(files[path])
+
+    index = indexed(files, files.__getitem__, place, diags, executable, output, jobs)
+    if output is not None:
+        index.made |= {rel: (output / rel).read_bytes() for rel in index.kept}
+    return index.made
 
 
-def search_index_of_files(
-    pages: dict[str, Path], site: Path | None, diags: Diagnostics, executable: Path | None, output: Path
-) -> dict[str, bytes]:
-    """The same for pages already on disk (output path → where its bytes are now). site: a folder whose
-    HTML files are exactly these pages, for Pagefind to index where they are; None: they are linked into a
-    temporary folder first."""
+def search_index_of_files(pages: dict[str, Path], diags: Diagnostics, executable: Path | None, output: Path,
+                          jobs: int, add: Callable[[str, bytes], object]) -> list[str]:  # fmt: skip
+    """The same for pages already on disk (output path → where its bytes are now): each file made is passed to
+    add as its bundle is indexed (not held); the paths of those kept from output are returned."""
 
     def place(path: str, target: Path) -> None:
         try:
@@ -90,46 +206,96 @@ def search_index_of_files(
         except OSError:
             shutil.copyfile(pages[path], target)
 
-    return indexed(pages, lambda path: pages[path].read_bytes(), place, site, diags, executable, output)
+    return indexed(pages, lambda path: pages[path].read_bytes(), place, diags, executable, output, jobs, add).kept
 
 
 def indexed(paths: Iterable[str], read: Callable[[str], bytes], place: Callable[[str, Path], object],
-            site: Path | None, diags: Diagnostics, executable: Path | None,
-            output: Path | None) -> dict[str, bytes]:  # fmt: skip
-    """The bundle for the HTML pages among paths (their bytes by read): the last output's if it indexed the
-    same pages, else Pagefind's over site, or over a temporary folder the pages are placed into."""
+            diags: Diagnostics, executable: Path | None, output: Path | None, jobs: int,
+            add: Callable[[str, bytes], object] | None = None) -> Index:  # fmt: skip
+    """The bundles of the pages among paths: the last output's where a bundle's pages are the same, else
+    Pagefind's over a temporary folder its pages are placed into (at most two at once). add: where the files
+    made go as each bundle is made (else Index.made)."""
+    index = Index()
+    emit = add or index.made.__setitem__
     if executable is None:
-        return skipped(diags)
-    html = sorted(path for path in paths if path.endswith(".html"))
-    stamp = f"sha256 of the pages indexed: {pages_digest(((p, read(p)) for p in html), executable)}\n"
-    reused = previous_bundle(output, stamp)
-    if reused is not None:
-        return reused
-    if site is not None:
-        return run_pagefind(site, stamp, diags, executable)
-    with tempfile.TemporaryDirectory(prefix="explainer-search-") as temp:
-        root = Path(temp)
-        for path in html:
+        skipped(diags)
+        return Index()
+    plan = plan_index(sorted(paths), read, executable, bundle_size())
+    if not plan.bundles:
+        return index
+    stale = []
+    for bundle in plan.bundles:
+        kept = kept_bundle(output, bundle, plan.stamps[bundle.name])
+        if kept is None:
+            stale.append(bundle)
+        else:
+            index.kept += kept
+
+    def make(bundle: Bundle) -> dict[str, bytes] | str:
+        return index_bundle(bundle, plan.stamps[bundle.name], place, executable, output)
+
+    failed = set()
+    with ThreadPoolExecutor(max_workers=max(1, min(2, jobs))) as pool:
+        for bundle, made in zip(stale, pool.map(make, stale), strict=True):
+            if isinstance(made, str):
+                diags.warning("search", None, f"skipped: {made}")
+                failed.add(bundle.name)
+            else:
+                for path in sorted(made):
+                    emit(path, made.pop(path))
+    listed = [bundle for bundle in plan.bundles if bundle.name not in failed]
+    if listed and listed[0].primary:  # the merged bundles need the primary one's scripts
+        emit(MANIFEST, manifest(listed))
+    return index
+
+
+def scratch_folder(output: Path | None) -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder beside output (`.NAME.tmp-search-…`, on its file system, so pages are hard-linked
+    and Pagefind writes where the build does), marked as ours so that the next build deletes one a killed
+    build left (write.clean_leftovers); without output, in the system's temporary folder."""
+    if output is None:
+        return tempfile.TemporaryDirectory(prefix="explainer-search-")
+    folder = tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{output.name}.tmp-search-")
+    (Path(folder.name) / MARKER).write_bytes(MARKER_TEXT)
+    return folder
+
+
+def index_bundle(bundle: Bundle, wanted: str, place: Callable[[str, Path], object], executable: Path,
+                 output: Path | None, nice: int = 0) -> dict[str, bytes] | str:  # fmt: skip
+    """Pagefind's bundle for the bundle's pages, as output paths with its stamp; or why it failed."""
+    with scratch_folder(output) as temp:
+        root = Path(temp) / "site"
+        for path in bundle.pages:
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             place(path, target)
-        return run_pagefind(root, stamp, diags, executable)
-
-
-def run_pagefind(site: Path, stamp: str, diags: Diagnostics, executable: Path) -> dict[str, bytes]:
-    """Index the HTML under site; the bundle comes back as `pagefind/...` paths, with the stamp."""
-    with tempfile.TemporaryDirectory(prefix="explainer-pagefind-") as temp:
-        bundle = Path(temp) / FOLDER
-        command = [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-        if result.returncode != 0:
-            last = (result.stderr.strip() or result.stdout.strip() or "no message").splitlines()[-1]
-            diags.warning("search", None, f"skipped: Pagefind failed (exit {result.returncode}): {last}")
-            return {}
+        made = Path(temp) / "bundle"
+        failure = run_pagefind(executable, root, made, nice)
+        if failure is not None:
+            return failure
         found = {
-            f"{FOLDER}/{p.relative_to(bundle).as_posix()}": p.read_bytes()
-            for p in sorted(bundle.rglob("*"))
-            if p.is_file()
+            f"{bundle.folder}/{rel}": path.read_bytes()
+            for rel, path in bundle_files(made)
+            if bundle.primary or DATA.fullmatch(rel)
         }
-        found[STAMP] = stamp.encode("utf-8")
-        return found
+    found[f"{bundle.folder}/{STAMP}"] = wanted.encode("utf-8")
+    return found
+
+
+def run_pagefind(executable: Path, site: Path, bundle: Path, nice: int = 0) -> str | None:
+    """Index the HTML under site into bundle; None, or Pagefind's last line when it fails."""
+    command = [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        if nice:
+            with contextlib.suppress(OSError):  # a lower priority is a courtesy, not a need
+                os.setpriority(os.PRIO_PROCESS, process.pid, nice)
+        try:
+            out, err = process.communicate(timeout=600)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            return "Pagefind took more than 600 s"
+    if process.returncode != 0:
+        last = (err.strip() or out.strip() or "no message").splitlines()[-1]
+        return f"Pagefind failed (exit {process.returncode}): {last}"
+    return None

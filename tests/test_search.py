@@ -1,0 +1,269 @@
+"""Search in bundles (explainer/views/search.py): the merged bundles answer as one whole-site Pagefind index does,
+in headless Chromium (tests/chromium.py); an edit re-indexes only its page's bundle; serve keeps them fresh.
+
+The example site, with an actor whose name is in Cyrillic, built with bundles of at most 3 pages (the hidden
+EXPLAINER_SEARCH_BUNDLE_PAGES), so each section is split into several.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chromium import HAVE_CHROMIUM, Page, chromium, served
+from conftest import REPO, run_build, run_main
+
+from explainer.views import search
+
+PAGEFIND = search.pagefind_executable()
+pytestmark = pytest.mark.skipif(PAGEFIND is None, reason="pagefind is not installed")
+needs_chromium = pytest.mark.skipif(not HAVE_CHROMIUM, reason="Debian's chromium is not installed")
+
+SIZE = "3"
+ACTOR = """
+zelensky:
+  name: Володимир Зеленський
+  kind: person
+  role: President of Ukraine
+  aliases: [Volodymyr Zelensky]
+  summary: >-
+    Elected in 2019, he asks [[nato]] for a date to join and visits Kyiv's
+    front-line towns.
+"""
+CARD = "content/issues/nato-expansion.md"
+BODY = "## What Russia is asking for"
+QUERIES = (
+    "Зеленський",  # a non-Latin name
+    "Zelensky",
+    "Putin",  # actor names
+    "NATO",
+    "Geneva",  # places
+    "Brussels",
+    "Kyiv",
+    "Crimea",
+    "missiles",  # words from bodies
+    "sanctions",
+    "inspections",
+    "1997",
+    "quagga",  # nowhere: no page
+)
+
+
+def site_with_search(root: Path) -> Path:
+    for name in ("content", "templates", "static"):
+        shutil.copytree(REPO / name, root / name)
+    with open(root / "content/actors.yaml", "a", encoding="utf-8") as actors:
+        actors.write(ACTOR)
+    card = root / CARD
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace(BODY, f"[[zelensky]] spoke of an okapi-gazelle.\n\n{BODY}", 1), encoding="utf-8")
+    return root
+
+
+def build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(search.SIZE_VARIABLE, SIZE)
+        result = run_build(root, *args)
+    assert result.returncode == 0, result.stderr
+    assert "search" not in result.stderr, result.stderr
+    return result
+
+
+def bundles(output: Path) -> list[str]:
+    return list(json.loads((output / search.MANIFEST).read_text(encoding="utf-8"))["bundles"])
+
+
+def whole_index(output: Path, into: Path) -> None:
+    """One Pagefind index of the same pages, the way the build made it before bundles."""
+    site = into.parent.parent / f"{into.name}-site"
+    for page in sorted(output.rglob("*.html")):
+        target = site / page.relative_to(output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(page, target)
+    assert PAGEFIND is not None
+    subprocess.run([str(PAGEFIND), "--site", str(site), "--output-path", str(into), "--silent"], check=True)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = site_with_search(tmp_path_factory.mktemp("search"))
+    build(root)
+    whole_index(root / "output", root / "output/whole")  # /whole/: a folder whose path holds no "pagefind"
+    return root / "output"
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
+    with chromium(tmp_path_factory.mktemp("profile")) as tab:
+        yield tab
+
+
+# Each query through the merged bundles, as explainer.js merges them, and through each other index given (the
+# whole-site one): the URLs found, sorted.
+COMPARE = """(async () => {
+  const list = new URL('pagefind/explainer-bundles.json', location.origin + '/');
+  const names = (await (await fetch(list)).json()).bundles;
+  const paths = names.map((name) => new URL(name, list).pathname);
+  const merged = await import(paths[0] + 'pagefind.js');
+  for (const path of paths.slice(1)) await merged.mergeIndex(path);
+  const indexes = [merged];
+  for (const other of OTHERS) indexes.push(await import(other + 'pagefind.js'));
+  const found = async (pagefind, query) => {
+    const response = await pagefind.search(query);
+    return (await Promise.all(response.results.map((r) => r.data()))).map((d) => d.url).sort();
+  };
+  const answers = {};
+  for (const query of QUERIES) answers[query] = await Promise.all(indexes.map((index) => found(index, query)));
+  return answers;
+})()"""
+
+
+def answers(page: Page, root: str, queries: tuple[str, ...], others: tuple[str, ...] = ("/whole/",)) -> Any:
+    """{query: [the pages the merged bundles find, those each other index finds]}, from the search page."""
+    page.open(root + "search/")
+    script = COMPARE.replace("QUERIES", json.dumps(list(queries), ensure_ascii=False))
+    return page.evaluate(script.replace("OTHERS", json.dumps(list(others))))
+
+
+def test_pages_are_split_into_bundles_of_at_most_the_size(built: Path) -> None:
+    names = bundles(built)
+    assert names[0] == "actors-0/" and {n.split("-")[0] for n in names} == {"actors", "events", "issues"}
+    assert len(names) >= 9
+    counted = 0
+    for name in names:
+        entry = json.loads((built / "pagefind" / name / "pagefind-entry.json").read_text(encoding="utf-8"))
+        count = entry["languages"]["en"]["page_count"]
+        assert 1 <= count <= int(SIZE), name
+        counted += count
+    whole = json.loads((built / "whole/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert counted == whole["languages"]["en"]["page_count"]  # the same pages: issues, actors, events
+    assert (built / "pagefind" / names[0] / "pagefind-ui.js").is_file()
+    assert not any((built / "pagefind" / n / "pagefind.js").exists() for n in names[1:])
+
+
+@needs_chromium
+def test_merged_bundles_find_the_same_pages_as_one_whole_index(built: Path, page: Page) -> None:
+    with served(built) as root:
+        found = answers(page, root, QUERIES)
+    for query, (merged, whole) in found.items():
+        assert merged == whole, query
+    assert {"/actors/zelensky/", "/issues/nato-expansion/", "/actors/nato/"} <= set(found["Зеленський"][0])
+    assert all(found[q][0] for q in QUERIES[:-1]) and found["quagga"] == [[], []]
+    assert len({url for merged, _ in found.values() for url in merged}) > 2 * int(SIZE)  # from several bundles
+
+
+@needs_chromium
+def test_the_search_box_shows_results_from_every_bundle(built: Path, page: Page) -> None:
+    query = "Зеленський"
+    with served(built) as root:
+        expected = answers(page, root, (query,))[query][0]
+        page.open(root + "search/")
+        assert page.wait_for("!!document.querySelector('#search input')")
+        page.evaluate(f"""(() => {{ const input = document.querySelector('#search input');
+          input.value = '{query}'; input.dispatchEvent(new Event('input', {{bubbles: true}})); }})()""")
+        links = "[...document.querySelectorAll('.pagefind-ui__result-link')]"
+        assert page.wait_for(f"{links}.length === {len(expected)}")
+        shown = page.evaluate(f"{links}.map(a => a.pathname)")
+        counts = page.evaluate("document.querySelector('.pagefind-ui__filter-panel').innerText")
+    assert sorted(shown) == expected and 3 <= len(expected) <= 5  # the UI shows five before "Load more"
+    assert {path.split("/")[1] for path in shown} == {"actors", "issues"}  # from two sections' bundles at least
+    assert "actor (2)" in counts and "issue (1)" in counts, counts  # the kind filter counts every bundle
+
+
+def files_under(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_ino) for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_an_edit_indexes_only_its_pages_bundle_and_the_search_finds_the_new_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "pagefind-runs.txt"
+    wrapper = tmp_path / "pagefind"  # counts Pagefind's runs: one per bundle indexed
+    wrapper.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{PAGEFIND}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_executable", lambda: wrapper)
+    monkeypatch.setenv(search.SIZE_VARIABLE, SIZE)
+    root = site_with_search(tmp_path / "site")
+    assert run_main(root).returncode == 0  # with the build cache, as users build
+    output = root / "output"
+    first_runs = len(log.read_text().splitlines())
+    assert first_runs == len(bundles(output))
+    before = files_under(output / "pagefind")
+    card = root / CARD
+    card.write_text(card.read_text(encoding="utf-8").replace("okapi-gazelle", "wombat-heron"), encoding="utf-8")
+    result = run_main(root)
+    assert result.returncode == 0 and "search" not in result.stderr, result.stderr
+    assert len(log.read_text().splitlines()) == first_runs + 1  # one bundle indexed again
+    after = files_under(output / "pagefind")
+    changed = {rel.split("/")[0] for rel in before.keys() ^ after.keys()}
+    changed |= {rel.split("/")[0] for rel in before.keys() & after.keys() if before[rel] != after[rel]}
+    pages = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
+    plan = search.plan_index(pages, lambda rel: (output / rel).read_bytes(), wrapper, int(SIZE))
+    home = next(b.name for b in plan.bundles if "issues/nato-expansion/index.html" in b.pages)
+    assert changed == {home}, changed  # every other bundle kept as it was: same bytes, same file
+    if HAVE_CHROMIUM:
+        whole_index(output, output / "whole")
+        with chromium(tmp_path / "profile") as tab, served(output) as url:
+            found = answers(tab, url, ("wombat", "okapi", "Zelensky"))
+        assert found["wombat"] == [["/issues/nato-expansion/"]] * 2
+        assert found["okapi"] == [[], []]
+        assert found["Zelensky"][0] == found["Zelensky"][1] != []
+
+
+@needs_chromium
+def test_serve_indexes_the_site_and_a_saved_card_is_found_within_seconds(tmp_path: Path) -> None:
+    from test_serve import LiveReloadClient, Server
+
+    root = site_with_search(tmp_path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(search.SIZE_VARIABLE, SIZE)
+        server = Server(root)  # search on, as `python build.py serve` runs
+    try:
+        url = f"http://127.0.0.1:{server.port}/"
+        deadline = time.monotonic() + 60
+        while not (server.output / search.MANIFEST).exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(bundles(server.output)) >= 9, server.stderr  # made after the first build, in a thread
+        client = LiveReloadClient(server.port, url)
+        with chromium(tmp_path / "profile") as tab:
+            assert answers(tab, url, ("okapi",), ())["okapi"] == [["/issues/nato-expansion/"]]
+            card = root / CARD
+            card.write_text(card.read_text(encoding="utf-8").replace("okapi-gazelle", "wombat-heron"), encoding="utf-8")
+            saved = time.monotonic()
+            message = client.next()
+            assert message is not None and message["command"] == "reload"
+            reloaded = time.monotonic() - saved
+            while (found := answers(tab, url, ("wombat", "okapi"), ())) != {
+                "wombat": [["/issues/nato-expansion/"]],
+                "okapi": [[]],
+            } and time.monotonic() - saved < 30:
+                time.sleep(0.2)
+            seconds = time.monotonic() - saved
+        client.close()
+        assert found == {"wombat": [["/issues/nato-expansion/"]], "okapi": [[]]}
+        print(f"save → reload {reloaded:.2f} s, save → found by the search {seconds:.2f} s")
+        assert seconds < 15  # ~1-2 s on an idle machine; the issue asks for 5 s at 5,000 cards
+    finally:
+        status, stderr = server.stop()
+    assert status == 0 and "Traceback" not in stderr and "search:" not in stderr, stderr
+
+
+def test_serve_without_pagefind_says_so_once_and_serves(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from explainer.serve.searchlive import LiveIndex
+
+    index = LiveIndex(tmp_path, None)
+    index.update({"issues/a/index.html": b"<main data-pagefind-body>A</main>"})
+    index.stop()
+    assert index.thread is None and not (tmp_path / "pagefind").exists()
+    assert capsys.readouterr().err == (
+        "search: note: Pagefind is not installed, so the preview has no search (pip install 'pagefind[bin]==1.5.2')\n"
+    )
