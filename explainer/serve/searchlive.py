@@ -94,7 +94,7 @@ class LiveIndex:
             if self.stamps.get(bundle.name) == wanted:
                 continue
             bundle_files_made = index_bundle(bundle, wanted, lambda p, t: t.write_bytes(files[p]), self.executable,
-                                             self.output, NICE)  # fmt: skip
+                                             self.output, NICE, lambda: self.stopped)  # fmt: skip
             if self.stopped:  # Ctrl-C reaches Pagefind too
                 return
             if isinstance(bundle_files_made, str):

@@ -31,6 +31,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -261,7 +262,8 @@ def scratch_folder(output: Path | None) -> tempfile.TemporaryDirectory[str]:
 
 
 def index_bundle(bundle: Bundle, wanted: str, place: Callable[[str, Path], object], executable: Path,
-                 output: Path | None, nice: int = 0) -> dict[str, bytes] | str:  # fmt: skip
+                 output: Path | None, nice: int = 0,
+                 cancelled: Callable[[], bool] = lambda: False) -> dict[str, bytes] | str:  # fmt: skip
     """Pagefind's bundle for the bundle's pages, as output paths with its stamp; or why it failed."""
     with scratch_folder(output) as temp:
         root = Path(temp) / "site"
@@ -270,7 +272,7 @@ def index_bundle(bundle: Bundle, wanted: str, place: Callable[[str, Path], objec
             target.parent.mkdir(parents=True, exist_ok=True)
             place(path, target)
         made = Path(temp) / "bundle"
-        failure = run_pagefind(executable, root, made, nice)
+        failure = run_pagefind(executable, root, made, nice, cancelled)
         if failure is not None:
             return failure
         found = {
@@ -282,19 +284,25 @@ def index_bundle(bundle: Bundle, wanted: str, place: Callable[[str, Path], objec
     return found
 
 
-def run_pagefind(executable: Path, site: Path, bundle: Path, nice: int = 0) -> str | None:
-    """Index the HTML under site into bundle; None, or Pagefind's last line when it fails."""
+def run_pagefind(executable: Path, site: Path, bundle: Path, nice: int = 0,
+                 cancelled: Callable[[], bool] = lambda: False) -> str | None:  # fmt: skip
+    """Index the HTML under site into bundle; None, or Pagefind's last line when it fails. Pagefind is
+    killed once cancelled() is true (serve stopping: it must not wait for a bundle of a big site)."""
     command = [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
         if nice:
             with contextlib.suppress(OSError):  # a lower priority is a courtesy, not a need
                 os.setpriority(os.PRIO_PROCESS, process.pid, nice)
-        try:
-            out, err = process.communicate(timeout=600)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            return "Pagefind took more than 600 s"
+        deadline = time.monotonic() + 600
+        while True:
+            try:
+                out, err = process.communicate(timeout=0.1)  # retrying loses no output (subprocess docs)
+                break
+            except subprocess.TimeoutExpired:
+                if cancelled() or time.monotonic() > deadline:
+                    process.kill()
+                    process.communicate()
+                    return "stopped" if cancelled() else "Pagefind took more than 600 s"
     if process.returncode != 0:
         last = (err.strip() or out.strip() or "no message").splitlines()[-1]
         return f"Pagefind failed (exit {process.returncode}): {last}"
