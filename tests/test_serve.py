@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 import websocket
+from chromium import chromium
 from conftest import REPO, run_build
 
 CARD = "content/issues/nato-expansion.md"
@@ -394,75 +395,18 @@ def test_another_host_prints_a_warning(example_site: Path, serve: Any) -> None:
     assert any(line.startswith("warning: --host 127.0.0.2") for line in server.stderr)
 
 
-def cdp(ws: websocket.WebSocket, method: str, counter: list[int], **params: Any) -> dict[str, Any]:
-    """Send one Chrome DevTools Protocol command and return its result."""
-    counter[0] += 1
-    ws.send(json.dumps({"id": counter[0], "method": method, "params": params}))
-    while True:
-        reply = json.loads(ws.recv())
-        if reply.get("id") == counter[0]:
-            return dict(reply.get("result", {}))
-
-
-def evaluate(ws: websocket.WebSocket, counter: list[int], expression: str) -> Any:
-    result = cdp(ws, "Runtime.evaluate", counter, expression=expression, returnByValue=True)
-    return result.get("result", {}).get("value")
-
-
-def wait_for(ws: websocket.WebSocket, counter: list[int], expression: str) -> bool:
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        if evaluate(ws, counter, expression):
-            return True
-        time.sleep(0.1)
-    return False
-
-
 @pytest.mark.skipif(
     not shutil.which("chromium"), reason="Debian's chromium is not installed (apt-get install chromium)"
 )
 def test_an_open_page_reloads_by_itself_after_a_save(example_site: Path, serve: Any, tmp_path: Path) -> None:
     server = serve()
-    profile = tmp_path / "chromium-profile"
-    browser = subprocess.Popen(
-        [
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-extensions",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            "--remote-debugging-port=0",
-            "about:blank",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        active = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + WAIT
-        while not (active.exists() and active.read_text().strip()) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        cdp_port = active.read_text().split()[0]
-        connection = http.client.HTTPConnection("127.0.0.1", int(cdp_port), timeout=WAIT)
-        connection.request("GET", "/json/list")
-        target = next(t for t in json.loads(connection.getresponse().read()) if t["type"] == "page")
-        ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=WAIT, suppress_origin=True)
-        counter = [0]
-        cdp(ws, "Page.navigate", counter, url=f"http://127.0.0.1:{server.port}/issues/nato-expansion/")
-        assert wait_for(ws, counter, "!!(window.LiveReload && window.LiveReload.connector.protocol)")
-        evaluate(ws, counter, "window.beforeTheSave = true")
+    with chromium(tmp_path / "chromium-profile") as page:
+        page.send("Page.navigate", url=f"http://127.0.0.1:{server.port}/issues/nato-expansion/")
+        assert page.wait_for("!!(window.LiveReload && window.LiveReload.connector.protocol)")
+        page.evaluate("window.beforeTheSave = true")
         edit(example_site / CARD, "## What Russia is asking for", "Marked giraffe-77.\n\n## What Russia is asking for")
         # a reload starts a new document: the variable is gone and the new text is there
-        assert wait_for(ws, counter, "!window.beforeTheSave && document.body.innerText.includes('giraffe-77')")
-        ws.close()
-    finally:
-        browser.terminate()
-        browser.wait(timeout=WAIT)
+        assert page.wait_for("!window.beforeTheSave && document.body.innerText.includes('giraffe-77')")
 
 
 def test_an_added_card_gets_a_page_and_links_and_a_deleted_one_loses_them(example_site: Path, serve: Any) -> None:
