@@ -16,6 +16,14 @@ ORCHESTRATION = {"explainer.pipeline", "explainer.cli", "explainer.__main__"}  #
 STAGES = ("load", "validate", "link", "pages", "render", "write")
 
 
+def import_target(node: ast.ImportFrom, package: str) -> str:
+    """The absolute module a `from … import` names, its dots resolved against package."""
+    if not node.level:
+        return node.module or ""
+    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+    return ".".join([*base, node.module] if node.module else base)
+
+
 def module_name(path: Path) -> str:
     parts = path.relative_to(REPO).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
@@ -43,11 +51,7 @@ def imported(name: str, path: Path, source: str, known: set[str]) -> set[str]:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                target = ".".join([*base, node.module] if node.module else base)
-            else:
-                target = node.module or ""
+            target = import_target(node, package)
             found.add(target)
             found.update(f"{target}.{alias.name}" for alias in node.names if f"{target}.{alias.name}" in known)
     return {module for module in found if within(module, "explainer")}
@@ -142,11 +146,7 @@ def test_every_explainer_import_names_a_module_of_this_tree() -> None:
             if isinstance(node, ast.Import):
                 missing += [a.name for a in node.names if within(a.name, "explainer") and a.name not in found]
             elif isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                    target = ".".join([*base, node.module] if node.module else base)
-                else:
-                    target = node.module or ""
+                target = import_target(node, package)
                 if not within(target, "explainer"):
                     continue
                 if target not in found:
