@@ -14,10 +14,11 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from markupsafe import Markup
 
+from . import reads
 from .diagnostics import Diagnostics
 from .fastinline import speed_up
 from .model import Text
-from .refs import REF_PATTERN, _blank_code
+from .refs import REF_PATTERN, REF_RE, _blank_code
 
 # Schemes that run code or smuggle a document in when a reader clicks (browsers ignore case,
 # and spaces, tabs, newlines and control characters around and inside the scheme).
@@ -210,6 +211,13 @@ class RefExtension(Extension):
         md.inlinePatterns.register(RefInlineProcessor(self.resolve, md), "explainer-ref", 185)
 
 
+def ref_ids(text: Text | str, source: str) -> list[str]:
+    """The ids a text [[links]] to (for a plain string, also any in code: more is never wrong)."""
+    if isinstance(text, Text):
+        return [ref.id for ref in text.refs]
+    return [match.group(1).strip() for match in REF_RE.finditer(source)] if "[[" in source else []
+
+
 class MarkdownRenderer:
     """Renders Markdown texts to HTML; the same text renders once per build."""
 
@@ -218,6 +226,7 @@ class MarkdownRenderer:
     ):
         self.findings = Findings()
         self.diags = diags
+        self.resolve = resolve
         extensions: list[Extension | str] = [
             "tables",
             "footnotes",
@@ -252,6 +261,9 @@ class MarkdownRenderer:
                 self.findings.note(deep or 0, TOO_DEEP)
             self.cache[source] = html
             self.removed[source] = self.findings.items
+        if reads.recording():  # the HTML shows the link of each entity it [[links]] to, memo or not: note them
+            for entity_id in ref_ids(text, source):
+                self.resolve(entity_id)
         if self.diags is not None and isinstance(text, Text):
             for offset, message in self.removed.get(source, ()):
                 report = self.diags.error if message is TOO_DEEP else self.diags.warning

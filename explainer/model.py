@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .dates import PartialDate
+from .reads import watch
 
 ACTOR_KINDS = ("person", "country", "organization", "group")
 PARTY_KINDS = ("person", "organization")
@@ -194,3 +195,10 @@ class Source:
 
 
 Entity = Issue | Actor | Event | Source
+
+
+# Every field read is noted while a recording is open (reads.py): how build and serve know what a page read.
+watch(
+    (Ref, Text, Party, SiteConfig, Position, Quote, Figure, Change, Issue, Actor, Event, Source),
+    (Issue, Actor, Event, Source),
+)

@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from . import reads
 from .dates import PartialDate
 from .link import Site
-from .model import Actor, Entity, Event, Issue, Quote, Text
+from .model import Actor, Entity, Event, Issue, Text
 from .views.changes import LATEST, all_updates, issue_updates
 from .views.matrix import markdown_plain, matrix
 from .views.relmap import KIND_LABELS as RELATION_LABELS
@@ -77,11 +78,33 @@ class Planner:
     def __init__(self, site: Site):
         self.site = site
         self.rel = site.relations
-        self.quotes_by: dict[str, list[tuple[Issue, Quote]]] = {}  # actor id → (issue, quote), in reading order
-        for issue in site.issues:
-            for quote in issue.quotes:
-                self.quotes_by.setdefault(quote.by.id, []).append((issue, quote))
-        self.graph = Graph(site.actors, site.issues, site.events, site.entities)
+        # The tables many pages read, made on first use (reads.shaped: what they read of any record, so that
+        # build and serve know when they change) and noted as used by each page that reads them.
+        self.tables: dict[str, Any] = {}
+        self.shapes: dict[str, frozenset[tuple[str, str]]] = {}
+
+    def table(self, name: str, make: Callable[[], Any]) -> Any:
+        if name not in self.tables:
+            self.tables[name], self.shapes[name] = reads.shaped(make)
+        reads.uses(name)
+        return self.tables[name]
+
+    @property
+    def quotes_by(self) -> dict[str, list[tuple[str, int]]]:
+        """Actor id → (issue id, index of the quote in the issue's quotes), in reading order."""
+        return self.table("quotes", self.index_quotes)  # type: ignore[no-any-return]
+
+    def index_quotes(self) -> dict[str, list[tuple[str, int]]]:
+        found: dict[str, list[tuple[str, int]]] = {}
+        for issue in self.site.issues:
+            for index, quote in enumerate(issue.quotes):
+                found.setdefault(quote.by.id, []).append((issue.id, index))
+        return found
+
+    @property
+    def graph(self) -> Graph:
+        site = self.site
+        return self.table("graph", lambda: Graph(site.actors, site.issues, site.events, site.entities))  # type: ignore[no-any-return]
 
     def name(self, entity_id: str) -> str:
         """What a bare [[link]] to an id shows in plain text."""
@@ -141,7 +164,12 @@ class Planner:
         for issue in self.objects(self.rel.actor_issues.get(actor.id, ())):
             stance = next((p.text for p in issue.positions if p.actor.id == actor.id), None)
             issues.append((issue, stance))
-        quotes = self.quotes_by.get(actor.id, [])
+        entities = self.site.entities
+        quotes = [
+            (issue, issue.quotes[n])
+            for i, n in self.quotes_by.get(actor.id, [])
+            if isinstance(issue := entities[i], Issue)
+        ]
         mentioned = [e for e in self.objects(self.rel.mentions.get(actor.id, ())) if not isinstance(e, Issue)]
         events: list[Event] = self.objects(self.rel.actor_events.get(actor.id, ()))
         context = {
@@ -260,15 +288,3 @@ def plan(site: Site, lazy: bool = False) -> list[PageSpec]:
     """Every page of the site, in a stable order. lazy: the issue, actor and event pages' contexts are left to
     PageSpec.complete(), for the page workers to make (`build`, when every page renders)."""
     return [make() for make in page_makers(Planner(site), lazy)]
-
-
-def replan(site: Site, pages: list[PageSpec], indices: Iterable[int]) -> list[PageSpec]:
-    """pages, planned from another site with the same pages in the same order (relink.py: only what some issues
-    show of themselves differs), with those at indices planned again from site."""
-    makers = page_makers(Planner(site), False)
-    if len(makers) != len(pages):
-        raise ValueError("not the same pages")
-    fresh = list(pages)
-    for index in indices:
-        fresh[index] = makers[index]()
-    return fresh

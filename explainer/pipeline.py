@@ -6,26 +6,28 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .advice import likely_mistakes
 from .assets import fingerprint
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base, host_files
 from .incremental.buildcache import BuildStore, files_key, site_data_key
-from .incremental.cardedits import Edit, card_edits
-from .incremental.spliced import edited_views
+from .incremental.changes import LINK, change_of, earlier_pairs
+from .incremental.viewparts import ViewParts
 from .link import Site, link
-from .pages import PageSpec, plan
+from .load import Document
+from .pages import PageSpec, Planner, page_makers, plan
 from .parallel.gctune import fewer_collections, give_back_memory
 from .parallel.loadpool import load_content
 from .parallel.pagepool import Progress, first_pass, make_renderer, render_all
 from .parallel.sidewrite import issue_feeds_aside
+from .reads import Deps, shaped, unit
 from .render import render_pages
 from .theme import static_files, static_folders, template_folders
 from .validate import Records, validate
 from .views import search
-from .views.files import view_files
+from .views.files import EXPORT, view_files
 from .write import Staging, WriteStats
 
 if TYPE_CHECKING:
@@ -73,71 +75,20 @@ def render_site(
 ) -> tuple[dict[str, bytes], Counter[str]] | None:
     """Every output file, by path, and the pages by kind; None after errors. `serve` passes a cache; `build`
     passes out, the output being written, which gets every file as it is made (the dict is then empty)."""
-    earlier = None  # build, with the cache: the files changed since the last build, as they were then
-    if cache:
-        documents = cache.load(options.content, diags)
-        records = cache.validate(documents, diags)
-    else:
-        documents = load_content(options.content, diags, store.documents if store else None, options.jobs)
-        if store:
-            earlier = store.documents.earlier()
-            store.read_documents = files_key(store.documents.used)
-            store.site_data = site_data_key(documents)
-            store.documents.save()
-        records = validate(documents, diags)
-        del documents  # each file's text, data and lines (~200 MB at 20,000 cards): the records hold what is kept
-        give_back_memory()
-    if cache:
-        site = cache.relink.link(records, diags, options.drafts)
-    else:
-        site = link(records, diags, include_drafts=options.drafts)
-    if site is None or diags.has_errors():
+    linked = load_and_link(options, diags, cache, store)
+    if linked is None:
         return None
+    records, site, run = linked
     static, assets = (
         fingerprint(static_files(options.static)) if options.fingerprint_assets else (static_files(options.static), {})
     )
-    base_url = options.base_url or site.config.base_url
     if out is not None:  # build: pages rendered across processes, each written as it is made
-        renderer = make_renderer(site, options.templates, diags, options.base_url, assets, options.relative_urls,
-                                 store)  # fmt: skip
-        texts = first_pass(renderer, store, options.jobs)  # the Markdown texts render while the pages are planned
-        # Without the cache, each page's context is made by the page worker rendering it; with a cache that may
-        # keep pages, by the workers making the page keys (pagepool.page_keys). A first build into the output
-        # makes them here, while the Markdown first pass runs, for the keys made here and for the pages.
-        pages = plan(site, lazy=store is None or bool(store.pages))
-        edits = card_edits(store, earlier, records, diags) if store and store.pages else None
-        edited = None if edits is None else frozenset(edits)
-        bodies = edits is not None and all(edit.body_only for edit in edits.values())
-        render_all(renderer, pages, options.templates, diags, options.jobs, store, out,
-                   Progress(len(pages), options.progress), texts, edited, bodies)  # fmt: skip
-        if diags.has_errors():
+        pages = build_into(out, options, diags, store, records, site, run, assets)
+        if pages is None:
             return None
-        spliced = kept_views(site, edits, base_url, out)
-        if spliced is not None:  # only what cards show of themselves changed: the view files showing none are kept
-            kept, files = spliced
-            for path in kept:
-                out.keep(path)
-            files |= finish_site(site, records, pages, base_url, diags, views=False)
-            for path in sorted(files):
-                out.add(path, files.pop(path))
-            write_rest(options, static, out, diags)
-            return {}, Counter(page.kind for page in pages)
-        # Made after the page workers are gone, not while they run: the main process touching every record
-        # then would copy the memory it shares with them (measured: +50 MiB at 5,000 cards, +300 at 20,000).
-        feeds = issue_feeds_aside(site, absolute_base(base_url), out, options.jobs)  # a child writes those
-        try:
-            files = finish_site(site, records, pages, base_url, diags, issue_feeds=feeds is None)
-            for path in sorted(files):
-                out.add(path, files.pop(path))  # written at once: data/explainer.json is ~130 MB at 20,000 cards
-        except BaseException:
-            if feeds is not None:
-                feeds.stop()
-            raise
-        if feeds is not None:
-            feeds.finish()
         write_rest(options, static, out, diags)
         return {}, Counter(page.kind for page in pages)
-    pages = cache.relink.plan(site) if cache else plan(site)
+    pages = cache.relink.plan(site, cache.rendered_reads()) if cache else plan(site)
     if cache:
         files = cache.render_pages(
             site, pages, options.templates, diags, options.base_url, assets, options.relative_urls
@@ -146,40 +97,143 @@ def render_site(
         files = render_pages(site, pages, options.templates, diags, options.base_url, assets, options.relative_urls)
     if diags.has_errors():
         return None
-    files.update(finish_site(site, records, pages, base_url, diags, cache))
+    base_url = options.base_url or site.config.base_url
+    advise(site, records, base_url, diags)
+    if cache:
+        files |= cache.host_files(site, pages, base_url) | cache.view_files(site, base_url)
+    else:
+        files |= host_files(site, pages, base_url) | view_files(site, base_url)
     if options.search:
         files.update(search.search_index(files, diags, search.pagefind_executable(), options.output, options.jobs))
     files.update(static)
     return files, Counter(page.kind for page in pages)
 
 
-def finish_site(site: Site, records: Records, pages: list[PageSpec], base_url: str, diags: Diagnostics,
-                cache: BuildCache | None = None, issue_feeds: bool = True,
-                views: bool = True) -> dict[str, bytes]:  # fmt: skip
-    """After the pages have rendered: the advice warnings, the host files and the views (serve's cache keeps
-    the parts that did not change; issue_feeds=False leaves out each issue's feed, written by sidewrite;
-    views=False all the views)."""
-    likely_mistakes(site, records, diags)
-    warn_base_url(site, base_url, diags)
-    if not views:
-        return host_files(site, pages, base_url)
+@dataclass(slots=True)
+class BuildRun:
+    """What a cached build knows beside the stages' results: the files changed since the last build, as it
+    read them, and what link read of each kind of record (changes.py)."""
+
+    earlier: tuple[bytes, dict[str, Document]] | None = None
+    shapes: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+
+
+def load_and_link(options: BuildOptions, diags: Diagnostics, cache: BuildCache | None,
+                  store: BuildStore | None) -> tuple[Records, Site, BuildRun] | None:  # fmt: skip
+    """Load, validate and link: the records and the site, or None after errors."""
+    run = BuildRun()
     if cache:
-        return cache.host_files(site, pages, base_url) | cache.view_files(site, base_url)
-    return host_files(site, pages, base_url) | view_files(site, base_url, issue_feeds)
-
-
-def kept_views(site: Site, edits: dict[str, Edit] | None, base_url: str,
-               out: Staging) -> tuple[list[str], dict[str, bytes]] | None:  # fmt: skip
-    """When the only changes since the last build are what the edited issues show of themselves (cardedits.py)
-    and the output is as that build left it: the view files to keep and the others, made again or spliced
-    (incremental/spliced.py). None: make every view file."""
-    if not edits or not out.intact:
+        records = cache.validate(cache.load(options.content, diags), diags)
+        site = cache.relink.link(records, diags, options.drafts)
+    else:
+        documents = load_content(options.content, diags, store.documents if store else None, options.jobs)
+        if store:
+            run.earlier = store.documents.earlier()
+            store.read_documents = files_key(store.documents.used)
+            store.site_data = site_data_key(documents)
+            store.documents.save()
+        records = validate(documents, diags)
+        del documents  # each file's text, data and lines (~200 MB at 20,000 cards): the records hold what is kept
+        give_back_memory()
+        if store:  # what link reads of each kind of record decides which changes keep pages (changes.py)
+            own = Diagnostics(unread=diags.unread)
+            site, run.shapes[LINK] = shaped(lambda: link(records, own, include_drafts=options.drafts))
+            diags.items.extend(own.items)
+        else:
+            site = link(records, diags, include_drafts=options.drafts)
+    if site is None or diags.has_errors():
         return None
+    return records, site, run
+
+
+def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: BuildStore | None, records: Records,
+               site: Site, run: BuildRun, assets: dict[str, str]) -> list[PageSpec] | None:  # fmt: skip
+    """`build`'s plan, render and views, every file put into out as it is made; the pages, or None after errors."""
+    renderer = make_renderer(site, options.templates, diags, options.base_url, assets, options.relative_urls,
+                             store)  # fmt: skip
+    texts = first_pass(renderer, store, options.jobs)  # the Markdown texts render while the pages are planned
+    # Without the cache, each page's context is made by the page worker rendering it; with a cache that may
+    # keep pages, by the workers making the page keys (pagepool.page_keys). A first build into the output
+    # makes them here, while the Markdown first pass runs, for the keys made here and for the pages.
+    pages, planned = planned_pages(site, lazy=store is None or bool(store.pages), shapes=run.shapes, record=bool(store))
+    pairs = earlier_records(store, run, records)
+    change = change_of(pairs, run.shapes) if pairs is not None else None
+    render_all(renderer, pages, options.templates, diags, options.jobs, store, out,
+               Progress(len(pages), options.progress), texts, change, planned)  # fmt: skip
+    if diags.has_errors():
+        return None
+    base_url = options.base_url or site.config.base_url
+    advise(site, records, base_url, diags)
+    files: dict[str, bytes | None] = dict(host_files(site, pages, base_url))
+    # Made after the page workers are gone, not while they run: the main process touching every record
+    # then would copy the memory it shares with them (measured: +50 MiB at 5,000 cards, +300 at 20,000).
+    views_change = change if out.intact else None  # a view file is kept only from an output as the cache knows it
+    feeds = issue_feeds_aside(site, absolute_base(base_url), out, options.jobs) if views_change is None else None
     try:
-        old = (out.output / "data" / "explainer.json").read_bytes()
+        if store:
+            parts = ViewParts(store.views, keep_bytes=False)
+            before = {new.id: old for old, new in pairs or ()}
+            files |= parts.view_files(site, base_url, views_change, feeds is None, before,
+                                      lambda: old_file(out.output / EXPORT))  # fmt: skip
+            store.new_views = parts.deps
+        else:
+            files |= view_files(site, base_url, issue_feeds=feeds is None)
+        for path in sorted(files):
+            data = files.pop(path)  # written at once: data/explainer.json is ~130 MB at 20,000 cards
+            out.keep(path) if data is None else out.add(path, data)
+    except BaseException:
+        if feeds is not None:
+            feeds.stop()
+        raise
+    if feeds is not None:
+        made = feeds.finish()
+        if store:
+            store.new_views |= made
+    return pages
+
+
+def planned_pages(site: Site, lazy: bool, shapes: dict[str, frozenset[tuple[str, str]]],
+                  record: bool) -> tuple[list[PageSpec], dict[str, Deps] | None]:  # fmt: skip
+    """plan(): every page; with record, what planning each read, by output path. The planner's tables are made
+    here, before the page workers fork (which would each make them again), and what they read is added to
+    shapes."""
+    planner = Planner(site)
+    makers = page_makers(planner, lazy)
+    planner.quotes_by, planner.graph  # noqa: B018  # made now, by this process
+    shapes.update(planner.shapes)
+    if not record:
+        return [make() for make in makers], None
+    made = [unit(make) for make in makers]
+    return [page for page, _ in made], {page.output_path: reads.frozen() for page, reads in made}
+
+
+def earlier_records(store: BuildStore | None, run: BuildRun, records: Records) -> list[tuple[Any, Any]] | None:
+    """Each record that changed since the last build paired with its version then (changes.earlier_pairs), when
+    the cache holds the pages the last build made from those files and the same settings; else None."""
+    if (
+        store is None
+        or not store.pages
+        or run.earlier is None
+        or store.summary is None
+        or run.earlier[0] != store.last_documents  # the stored files are not the ones the last build's pages show
+        or store.settings != store.last_settings
+    ):
+        return None
+    smart = records.site.smart_quotes if records.site else True
+    return earlier_pairs(run.earlier[1].values(), records, smart)
+
+
+def old_file(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
     except OSError:
         return None
-    return edited_views(site, {issue_id: edit.before for issue_id, edit in edits.items()}, base_url, old)
+
+
+def advise(site: Site, records: Records, base_url: str, diags: Diagnostics) -> None:
+    """After the pages have rendered: the advice warnings."""
+    likely_mistakes(site, records, diags)
+    warn_base_url(site, base_url, diags)
 
 
 def warn_base_url(site: Site, base_url: str, diags: Diagnostics) -> None:

@@ -19,7 +19,7 @@ try:
 except ImportError:  # pragma: no cover  (MarkupSafe without its C speedups)
     from markupsafe._native import _escape_inner
 
-from . import __version__
+from . import __version__, reads
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base
 from .link import Site
@@ -153,8 +153,8 @@ class Renderer:
         self.relative = relative
         self.url_caches: dict[str, dict[str, str]] = {}  # prefix → path → url()
         self.urls: dict[str, str] = {}
-        self.memo_caches: dict[str, dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]]] = {}  # prefix → once()
-        self.memo: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]] = {}
+        self.memo_caches: dict[str, dict[tuple[Any, ...], tuple[Any, tuple[Any, ...], Any]]] = {}  # prefix → once()
+        self.memo: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...], Any]] = {}
         self.prefix = ""  # with relative URLs: from the page being rendered to the site root, `../../`
         self.markdown_caches: dict[str, dict[str, Markup]] = {}
         self.env = make_environment(templates)
@@ -215,7 +215,10 @@ class Renderer:
         key = (macro, *map(id, args))
         known = self.memo.get(key)
         if known is None:
-            known = self.memo[key] = (macro(*args), args)
+            result, noted = reads.memo(lambda: macro(*args))  # what it read is noted again on each hit
+            known = self.memo[key] = (result, args, noted)
+        else:
+            reads.replay(known[2])
         return known[0]
 
     def absolute_url(self, path: str = "") -> str | None:
@@ -238,6 +241,7 @@ class Renderer:
         return LinkTarget(self.url_for(entity), entity.link_text, entity.section)
 
     def render(self, page: PageSpec) -> str:
+        page = page.complete()  # its context, if it was planned lazily
         if self.relative:
             self.prefix = "../" * page.output_path.count("/")
             # a [[ref]] renders to a different relative link at another depth

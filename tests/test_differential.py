@@ -9,7 +9,6 @@ edits, and the command that replays it.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections import Counter
 from pathlib import Path
@@ -19,9 +18,8 @@ import pytest
 from difftest import Mismatch, config, dry_run, edit_kinds, missing_generators, run_sequence
 
 from explainer.incremental import memory
-from explainer.incremental.buildcache import Digester
-from explainer.model import Actor
 from explainer.parallel import pagepool
+from explainer.reads import CURRENT, Watched
 
 DEFAULT_SEEDS = (1, 2, 3)
 DEFAULT_STEPS = 25
@@ -65,7 +63,7 @@ def mismatch(tmp_path: Path, kinds: list[str], steps: int, **options: Any) -> st
     return str(caught.value)
 
 
-@pytest.mark.parametrize("kinds", [["template-edit"], ["site.title"]])
+@pytest.mark.parametrize("kinds", [["template-edit"], ["site.title"], ["actor.role"]])
 def test_the_same_edits_pass_without_the_patches_below(tmp_path: Path, kinds: list[str]) -> None:
     run_sequence(7, 2, tmp_path, jobs="1", kinds=kinds)
 
@@ -95,20 +93,25 @@ def test_a_page_key_without_the_site_config_is_caught(tmp_path: Path, monkeypatc
     assert "cached build ≠ clean build" in found
 
 
-def test_a_record_field_left_out_of_the_page_keys_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every actor's `role` digested as None: a role edit keeps the actor's stale page."""
-    record = Digester.record
+def test_a_read_left_unrecorded_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every read of an actor's `role` left out of what pages read (reads.py): a role edit keeps the actor's
+    stale page, in build and in serve."""
+    get = Watched.__get__
 
-    def without_role(self: Digester, value: Any) -> bytes:
-        if type(value) is Actor:
-            found = record(self, dataclasses.replace(value, role=None))
-            self.memo[id(value)] = (value, found)
-            return found
-        return record(self, value)
+    def unrecorded(self: Watched, obj: Any, owner: type | None = None) -> Any:
+        if self.name != "role" or obj is None:
+            return get(self, obj, owner)
+        token = CURRENT.set(None)
+        try:
+            return get(self, obj, owner)
+        finally:
+            CURRENT.reset(token)
 
-    monkeypatch.setattr(Digester, "record", without_role)
+    monkeypatch.setattr(Watched, "__get__", unrecorded)
     found = mismatch(tmp_path, ["actor.role"], 3, serve=False)
     assert "cached build ≠ clean build" in found and "actors/" in found
+    found = mismatch(tmp_path / "serve", ["actor.role"], 3, build=False)
+    assert "running serve ≠ freshly started serve" in found and "actors/" in found
 
 
 def test_serve_keeping_pages_across_a_template_edit_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -53,9 +53,10 @@ from ..diagnostics import Diagnostic, Diagnostics
 from ..inplace import Stamp, output_manifest, stamp
 from ..load import Document, document_of, load_document, pack_document, unpack_document
 from ..model import Ref, Text
+from ..reads import Deps
 from ..refs import REF_RE
 
-FORMAT = 4  # bump when what is stored changes shape
+FORMAT = 5  # bump when what is stored changes shape
 EDITS_MAX = 100  # StoredDocuments.earlier() answers for at most this many changed files
 PACKAGE = Path(__file__).resolve().parent.parent  # explainer/, every subpackage included (rglob)
 
@@ -274,8 +275,7 @@ UNMADE = b""
 class PageEntry:
     key: bytes
     diagnostics: tuple[Diagnostic, ...]
-    issues: frozenset[str] | None = None  # the ids of the issues its context holds (None: unknown)
-    bodies: frozenset[str] | None = None  # the ids of the issues whose body its templates read (None: unknown)
+    deps: Deps | None = None  # what planning and rendering it read (None: unknown, so never kept by it)
 
 
 class BuildStore:
@@ -299,6 +299,8 @@ class BuildStore:
         self.last_documents: bytes | None = state.get("documents")  # files_key() of the files it read
         self.last_settings: str | None = state.get("settings")
         self.last_common: bytes | None = state.get("common")  # its pages' render_key
+        self.views: dict[str, Deps] = state.get("views", {})  # what each view file and export part read
+        self.new_views: dict[str, Deps] = {}
         self.settings = ""  # this build's (set by pipeline.build)
         self.common = b""  # this build's render_key (set by pagepool.render_all)
         self.site_data = b""  # site.yaml as this build read it (site_data_key, set by pipeline.render_site)
@@ -340,6 +342,7 @@ class BuildStore:
             "documents": self.read_documents,
             "settings": self.settings,
             "common": self.common,
+            "views": self.new_views,
         }
         write_pickle(self.state_path, state)
         self.save_markdown()
@@ -359,9 +362,8 @@ class BuildStore:
         self.new_pages[path] = entry
         return entry.diagnostics
 
-    def rendered_page(self, path: str, key: bytes, diagnostics: Iterable[Diagnostic],
-                      issues: frozenset[str] | None = None, bodies: frozenset[str] | None = None) -> None:  # fmt: skip
-        self.new_pages[path] = PageEntry(key, tuple(diagnostics), issues, bodies)
+    def rendered_page(self, path: str, key: bytes, diagnostics: Iterable[Diagnostic], deps: Deps | None) -> None:
+        self.new_pages[path] = PageEntry(key, tuple(diagnostics), deps)
 
     # Markdown
 

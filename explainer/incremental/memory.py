@@ -1,27 +1,18 @@
 """What `serve` keeps between rebuilds so a save costs little: parsed files, typed records, rendered pages.
 
-Every rebuild still runs every stage over the whole model, so its output is
-byte-identical to a clean build; the caches only skip work whose inputs are
-the same objects or equal values as last time:
+Every rebuild runs every stage over the whole model, so its output is byte-identical to a clean build; the
+caches only skip work whose inputs are the same objects, equal values, or read nothing that changed:
 - load: a file with the same (mtime, size, inode) is not re-read (`load.ParseCache`),
   and when the watcher names the changed files (all already known) the folder is not listed;
 - validate: a Document that is the same object as last time keeps its records;
-- link, plan: when only issue bodies changed, the last Site and pages are
-  reused with the new issues swapped in (`relink.py`); when other values only
-  those cards show changed too (summary, positions, quotes ...), the Site is
-  reused and only the pages holding them are planned again; sitemap.xml and
-  feed.xml are kept while the pages' URLs and dates and the issues' titles,
-  summaries and dates are equal;
-- view files: each feed and JSON export, and each record's entry in
-  data/explainer.json, is kept while what it is made from is equal (`incremental/kept.py`);
-- render: compiled templates are kept; a Markdown text is rendered again only
-  when the link (name, URL) of an entity it `[[links]]` to changed; a page is
-  rendered again only if its `PageSpec` (which holds its whole context)
-  changed, a template or a render setting changed, or the link of an entity
-  it `[[links]]` to changed; after a body-only save, a page whose spec holds
-  the card but whose templates did not read the card's `body` last time (the
-  home page, the events page, the card's neighbours and actors) is kept
-  (`BodyReads`);
+- link, plan: when link read nothing that changed, the last Site is reused with the new records swapped in,
+  and only the pages that read a change are planned again (`relink.py`, `changes.py`);
+- render: compiled templates are kept; a Markdown text is rendered again only when the link (name, URL) of
+  an entity it `[[links]]` to changed; a page is rendered again if it was planned again (what it read while
+  rendered counts too) and its `PageSpec` differs, if a template or a render setting changed, or if the link
+  of an entity it `[[links]]` to changed;
+- host and view files: each kept while nothing it read changed (`viewparts.py`); sitemap.xml also while no
+  page's URL, title or date changed.
 """
 
 from __future__ import annotations
@@ -43,13 +34,14 @@ from ..load import Document, ParseCache, load_content
 from ..model import Text
 from ..pages import PageSpec
 from ..parallel import previewpool
+from ..reads import Deps, unit
 from ..refs import REF_RE
 from ..render import Renderer, render_each
 from ..theme import template_folders
 from ..validate import Records, smart_quotes_of, validate
-from .bodyreads import BodyReads
-from .kept import KeptViews
+from .pagereads import PageReads
 from .relink import Relinker
+from .viewparts import ViewParts
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -127,8 +119,7 @@ class RenderedPage:
     spec: PageSpec
     refs: frozenset[str]
     html: bytes
-    bodies: frozenset[str]  # the issues whose body the templates read
-    link: int  # the Relinker.links of the build that rendered it, or kept it for its spec
+    deps: Deps  # what rendering it read
 
 
 class BuildCache:
@@ -141,9 +132,8 @@ class BuildCache:
         self.root: Path | None = None
         self.load_clean = False  # the last load reported nothing
         self.relink = Relinker()
-        self.host: tuple[tuple[Any, ...], dict[str, bytes]] | None = None  # what they show, and the files
-        self.host_link = 0  # the Relinker.links of the build that made or checked them
-        self.views = KeptViews()
+        self.host: tuple[Deps, str, dict[str, bytes]] | None = None  # what they read, base_url, the files
+        self.views = ViewParts()
         self.validated: dict[int, tuple[Document, Records, list[Diagnostic]]] = {}
         self.smart_quotes = True  # the setting the validated records were typeset by
         self.bytecode = MemoryBytecodeCache()
@@ -180,24 +170,19 @@ class BuildCache:
         return self.documents
 
     def host_files(self, site: Site, pages: list[PageSpec], base_url: str) -> dict[str, bytes]:
-        """hostfiles.host_files(), kept while what sitemap.xml and feed.xml show is equal (never a body)."""
-        relink = self.relink
-        body_only = relink.reused and self.host_link == relink.links - 1  # since the files were made or checked
-        if not (body_only and self.host is not None and self.host[0][0] == base_url):
-            shown = (
-                base_url,
-                site.config,
-                [(page.url, page.kind, page.updated) for page in pages],
-                [(issue.id, issue.title, issue.summary, issue.updated) for issue in site.issues],
-            )
-            if self.host is None or self.host[0] != shown:
-                self.host = (shown, host_files(site, pages, base_url))
-        self.host_link = relink.links
-        return dict(self.host[1])
+        """hostfiles.host_files(), kept while nothing they read changed, nor any page's URL, title or date."""
+        change, host = self.relink.change, self.host
+        if change is None or self.relink.heads or host is None or host[1] != base_url or change.stale(host[0]):
+            files, reads = unit(lambda: host_files(site, pages, base_url))
+            host = self.host = (reads.frozen(), base_url, files)
+        return dict(host[2])
 
     def view_files(self, site: Site, base_url: str) -> dict[str, bytes]:
-        """views.files.view_files(), each file (and each record's export) kept while its inputs are equal."""
-        return self.views.view_files(site, base_url)
+        """views.files.view_files(), each file (and each record's export) kept while nothing it read changed; the
+        last step of a good build."""
+        files = self.views.view_files(site, base_url, self.relink.change)
+        self.relink.done = True
+        return {path: data for path, data in files.items() if data is not None}
 
     def validate(self, documents: list[Document], diags: Diagnostics) -> Records:
         """validate(), reusing the records of documents that are the same objects as last time."""
@@ -241,22 +226,20 @@ class BuildCache:
             }
         paths = [page.output_path for page in pages]
         dirty = [page for page, path in zip(pages, paths, strict=True) if self.is_dirty(page, path, changed)]
-        reads = BodyReads(renderer)
+        reads = PageReads(renderer)
         fresh = self.render_dirty(renderer, dirty, diags, reads)
         for page in dirty:
             if page.output_path in fresh:
                 refs = self.ref_index.refs(page.context)
-                bodies = reads.pages[page.output_path]
-                self.pages[page.output_path] = RenderedPage(
-                    page, refs, fresh[page.output_path], bodies, self.relink.links
-                )
+                self.pages[page.output_path] = RenderedPage(page, refs, fresh[page.output_path],
+                                                            reads.pages[page.output_path])  # fmt: skip
         self.rendered = len(fresh)
         kept = {path: self.pages[path] for path in paths if path in self.pages}
         self.pages = kept
         return {path: entry.html for path, entry in kept.items()}
 
     def render_dirty(self, renderer: Renderer, pages: list[PageSpec], diags: Diagnostics,
-                     reads: BodyReads) -> dict[str, bytes]:  # fmt: skip
+                     reads: PageReads) -> dict[str, bytes]:  # fmt: skip
         """render.render_each, with compiled templates and Markdown kept from the last build; many pages (the
         first build) over `jobs` forked workers when no other thread runs (`previewpool`)."""
         renderer.env.bytecode_cache = self.bytecode
@@ -271,11 +254,11 @@ class BuildCache:
         entry = self.pages.get(path)
         if entry is None or not entry.refs.isdisjoint(changed):
             return True
-        relink = self.relink
         if not (entry.spec is page or entry.spec == page):
-            # after a body-only save, the spec rendered at the last link differs from page only by swapped issues
-            body_only = relink.reused and entry.link == relink.links - 1
-            if not (body_only and entry.bodies.isdisjoint(relink.swapped)):
-                return True
-        entry.spec, entry.link = page, relink.links
+            return True
+        entry.spec = page
         return False
+
+    def rendered_reads(self) -> dict[str, Deps]:
+        """What rendering each kept page read, by output path (relink.plan)."""
+        return {path: entry.deps for path, entry in self.pages.items()}

@@ -18,11 +18,12 @@ from multiprocessing.pool import Pool
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Diagnostics
-from ..incremental.bodyreads import BodyReads
 from ..incremental.buildcache import UNMADE, BuildStore, Digester, StoredMarkdown, Undigestable, digest, folder_key
-from ..incremental.relink import issue_ids
+from ..incremental.changes import Change
+from ..incremental.pagereads import PageReads
 from ..link import Site
 from ..pages import PageSpec
+from ..reads import Deps
 from ..render import Renderer, TemplateProblem
 from ..theme import template_folders
 from ..write import Staging
@@ -75,20 +76,18 @@ class Batch:
     """What one worker hands back for a run of pages: each page's path, whether its file was written
     (False: the last output held these bytes already) and diagnostics; the bytes are in the new tree."""
 
-    pages: list[tuple[str, bool, list[Diagnostic], frozenset[str] | None]]  # and the bodies it read (BodyReads)
+    pages: list[tuple[str, bool, list[Diagnostic], Deps | None]]  # and what rendering it read (PageReads)
     problem: tuple[str, int | None, str] | None
     texts: list[tuple[bytes, bytes, list[tuple[int, str]]]]
 
 
-Key = tuple[bytes | None, frozenset[str] | None]  # a page's key (None: always rendered) and the issues it holds
+Key = bytes | None  # a page's key (None: always rendered)
 
 
 class PageKeys:
     """Each page's key for the build cache: a digest of `common` (render_key) and of its PageSpec, context and
-    all (made now for a page planned lazily), with the ids of the issues its context holds (`relink.issue_ids`:
-    a later build whose only changes are what issue cards show of themselves keeps the key of a page holding
-    none of them, cardedits.py); one
-    Digester per process, so a record met by many pages is digested once there."""
+    all (made now for a page planned lazily); one Digester per process, so a record met by many pages is
+    digested once there."""
 
     def __init__(self, renderer: Renderer, common: bytes):
         self.resolve = renderer.resolve
@@ -101,10 +100,9 @@ class PageKeys:
             self.digester, self.owner = Digester(self.resolve), os.getpid()
         page = page.complete()
         try:
-            key = digest(self.common, self.digester(page))
+            return digest(self.common, self.digester(page))
         except Undigestable:
-            return None, None  # always rendered
-        return key, issue_ids([getattr(page, name) for name in PAGE_FIELDS])
+            return None  # always rendered
 
     def release(self) -> None:
         self.digester = None  # the records' digests (~100 MB at 20,000 cards)
@@ -118,7 +116,7 @@ class PageKeys:
 
 # The renderer, the pages and the output of the running build, and the process that started it, for the
 # forked workers to read: a fork copies them for free, where sending a Site to each worker would pickle it whole.
-_JOB: tuple[Renderer, list[PageSpec], Staging, int, BodyReads | None] | None = None
+_JOB: tuple[Renderer, list[PageSpec], Staging, int, PageReads | None] | None = None
 _KEYS: tuple[list[PageSpec], PageKeys] | None = None  # the same for page_keys
 
 
@@ -129,10 +127,9 @@ def render_run(bounds: tuple[int, int]) -> Batch:
     renderer, pages, out, parent, reads = _JOB
     if os.getpid() != parent and os.getppid() != parent:
         os._exit(1)  # the build was killed: write nothing into a tree the next build may be removing
-    done: list[tuple[str, bool, list[Diagnostic], frozenset[str] | None]] = []
+    done: list[tuple[str, bool, list[Diagnostic], Deps | None]] = []
     problem = None
     for page in pages[bounds[0] : bounds[1]]:
-        page = page.complete()
         own = Diagnostics()
         renderer.markdown.diags = own
         try:
@@ -140,8 +137,8 @@ def render_run(bounds: tuple[int, int]) -> Batch:
         except TemplateProblem as error:
             problem = (error.path, error.line, error.message)
             break  # one broken template breaks every page that uses it: say it once
-        bodies = reads.pages.pop(page.output_path) if reads is not None else None
-        done.append((page.output_path, out.put(page.output_path, html), own.items, bodies))
+        deps = reads.pages.pop(page.output_path) if reads is not None else None
+        done.append((page.output_path, out.put(page.output_path, html), own.items, deps))
     texts = renderer.markdown.cache.take() if isinstance(renderer.markdown.cache, StoredMarkdown) else []
     return Batch(done, problem, texts)
 
@@ -158,7 +155,7 @@ def forking(jobs: int, count: int) -> bool:
 
 
 def batches(renderer: Renderer, pages: list[PageSpec], out: Staging, jobs: int,
-            reads: BodyReads | None = None) -> Iterator[Batch]:  # fmt: skip
+            reads: PageReads | None = None) -> Iterator[Batch]:  # fmt: skip
     global _JOB
     _JOB = (renderer, pages, out, os.getpid(), reads)
     if not forking(jobs, len(pages)):
@@ -242,30 +239,23 @@ def page_keys(pages: list[PageSpec], keys: PageKeys, jobs: int) -> list[Key]:
         _KEYS = None
 
 
-def unchanged_pages(store: BuildStore, pages: list[PageSpec], common: bytes, edits: frozenset[str] | None,
-                    bodies_only: bool = False) -> tuple[dict[str, Key], dict[str, Key]]:  # fmt: skip
-    """When the only changes since the last build are what the issues in edits show of themselves
-    (cardedits.py) and the render key is the same: the pages kept with the key the cache holds, known without
-    making it, and the pages that render without a key being made. A page whose context holds none of the
-    edited issues has the same context, so the same key. When only their bodies changed (bodies_only), one that
-    holds one, but whose templates read none of their bodies when it rendered (BodyReads), takes the same path
-    through them to the same bytes: its stored key, a digest of a context that renders to them, still says what
-    the file is. The rest (the card's own page, the home page ...) render: their contexts hold every digest the
-    edits change (the home page's, all 5,000 cards' at 5,000), so no key is made for them; the cache keeps them
-    under UNMADE. Else two empty dicts: every page is keyed."""
+def unchanged_pages(store: BuildStore, pages: list[PageSpec], common: bytes,
+                    change: Change | None) -> tuple[dict[str, Key], set[str]]:  # fmt: skip
+    """When the cache knows what changed since the last build (changes.py) and the render key is the same: the
+    pages kept with the key the cache holds, because nothing they read changed, and the pages that render
+    without a key being made (the rest: the card's own page, the home page ...; the cache keeps them under
+    UNMADE, which no key made equals). Else an empty dict and set: every page is keyed."""
     same: dict[str, Key] = {}
-    holding: dict[str, Key] = {}
-    if edits is None or common != store.last_common:
-        return same, holding
+    unkeyed: set[str] = set()
+    if change is None or common != store.last_common:
+        return same, unkeyed
     for page in pages:
         entry = store.pages.get(page.output_path)
-        if entry is not None and entry.issues is not None:
-            unread = bodies_only and entry.bodies is not None and entry.bodies.isdisjoint(edits)
-            if unread or entry.issues.isdisjoint(edits):
-                same[page.output_path] = (entry.key, entry.issues)
-            else:
-                holding[page.output_path] = (UNMADE, entry.issues)
-    return same, holding
+        if entry is not None and not change.stale(entry.deps):
+            same[page.output_path] = entry.key
+        else:
+            unkeyed.add(page.output_path)
+    return same, unkeyed
 
 
 def render_key(renderer: Renderer, templates: Path, store: BuildStore) -> bytes:
@@ -311,12 +301,12 @@ def first_pass(renderer: Renderer, store: BuildStore | None, jobs: int) -> First
 
 def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags: Diagnostics, jobs: int,
                store: BuildStore | None, out: Staging, progress: Progress,
-               texts: FirstPass | None = None, edits: frozenset[str] | None = None,
-               bodies_only: bool = False) -> None:  # fmt: skip
+               texts: FirstPass | None = None, change: Change | None = None,
+               planned: dict[str, Deps] | None = None) -> None:  # fmt: skip
     """Every page into out: kept from the last output where the cache proves it unchanged, else rendered
     (and written unless the last output holds the same bytes); template problems go to diags. texts: the
-    Markdown first pass, if started already (every page renders then); edits: the ids of
-    cardedits.card_edits(), bodies_only: whether only their bodies changed."""
+    Markdown first pass, if started already (every page renders then); change: what changed since the last
+    build, if the cache knows (changes.py); planned: what planning each page read, by output path."""
     if texts is not None:  # finished before the page keys: their digests would be copies beside its workers
         if jobs > 1 and len(pages) >= PARALLEL_MIN:
             compile_templates(renderer)  # while its workers render the texts
@@ -329,14 +319,14 @@ def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags
         store.common = maker.common
     if store is not None and maker is not None and store.pages:  # a page may be kept: its key decides
         dirty = []
-        same, holding = unchanged_pages(store, pages, maker.common, edits, bodies_only)
-        made = iter(page_keys([p for p in pages if p.output_path not in same and p.output_path not in holding],
+        same, unkeyed = unchanged_pages(store, pages, maker.common, change)
+        made = iter(page_keys([p for p in pages if p.output_path not in same and p.output_path not in unkeyed],
                               maker, jobs))  # fmt: skip
         for page in pages:
             path = page.output_path
-            key = same.get(path) or holding.get(path) or next(made)
+            key = UNMADE if path in unkeyed else same[path] if path in same else next(made)
             keys[path] = key
-            hit = store.cached_page(path, key[0], out.intact) if key[0] is not None and path not in holding else None
+            hit = store.cached_page(path, key, out.intact) if key is not None and path not in unkeyed else None
             if hit is None:
                 dirty.append(page)
                 continue
@@ -361,19 +351,20 @@ def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags
     for path in kept:
         out.keep(path)
     progress.add(len(kept))
-    stream = batches(renderer, dirty, out, jobs, BodyReads(renderer) if store is not None else None)
+    stream = batches(renderer, dirty, out, jobs, PageReads(renderer) if store is not None else None)
     if maker is not None and where == "beside":
         first = next(stream, None)  # the pool runs: the keys are made while it renders the rest
         keys = maker.of_all(pages)
         stream = itertools.chain([first] if first else [], stream)
     for batch in stream:
-        for path, written, page_diags, bodies in batch.pages:
+        for path, written, page_diags, deps in batch.pages:
             out.note(path, written)
             for diagnostic in page_diags:
                 diags.add(diagnostic)
-            made_key, issues = keys.get(path, (None, None))
+            made_key = keys.get(path)
             if store is not None and made_key is not None:
-                store.rendered_page(path, made_key, page_diags, issues, bodies)
+                plan_deps = planned.get(path) if planned is not None else None
+                store.rendered_page(path, made_key, page_diags, plan_deps | deps if plan_deps and deps else None)
         if store is not None:
             store.add_markdown(batch.texts)
         progress.add(len(batch.pages))

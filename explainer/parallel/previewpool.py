@@ -1,11 +1,11 @@
 """`serve`'s first build on every core: the pages rendered by forked workers and handed back.
 
-`serve` keeps every page's HTML, and which issue bodies its templates read
-(`bodyreads.BodyReads`), to re-render only what a save changes; its first
+`serve` keeps every page's HTML, and what rendering it read
+(`bodyreads.PageReads`), to re-render only what a save changes; its first
 build rendered all of them in one process (42 s at 5,000 cards where `build`
 takes ~20 s on two cores). Here workers forked from the main process render
-runs of the pages, each with the same renderer, body-read hooks and Markdown
-memo, and hand back each page's HTML, the bodies it read and its diagnostics,
+runs of the pages, each with the same renderer, read recorders and Markdown
+memo, and hand back each page's HTML, what it read and its diagnostics,
 and the Markdown texts they rendered, which join the main process's memo.
 Results are taken in page order and stop at the first template problem, as
 `render.render_each` does.
@@ -26,17 +26,18 @@ from markupsafe import Markup
 
 from ..diagnostics import Diagnostic, Diagnostics
 from ..pages import PageSpec
+from ..reads import Deps
 from ..render import Renderer, TemplateProblem
 from .pagepool import forked_pool, runs
 
 if TYPE_CHECKING:
-    from ..incremental.bodyreads import BodyReads
+    from ..incremental.pagereads import PageReads
 
 PARALLEL_MIN = 200  # fewer pages than this render faster in one process than a pool starts
 
-Page = tuple[str, bytes, frozenset[str], list[Diagnostic]]  # path, HTML, bodies read, diagnostics
+Page = tuple[str, bytes, Deps, list[Diagnostic]]  # path, HTML, what rendering it read, diagnostics
 Texts = list[tuple[str, Markup]]  # Markdown source, HTML
-_JOB: tuple[Renderer, list[PageSpec], BodyReads] | None = None  # for the forked workers to read
+_JOB: tuple[Renderer, list[PageSpec], PageReads] | None = None  # for the forked workers to read
 
 
 def usable(pages: list[PageSpec], jobs: int) -> bool:
@@ -70,7 +71,7 @@ def render_run(bounds: tuple[int, int]) -> tuple[list[Page], tuple[str, int | No
     return done, problem, texts
 
 
-def render_forked(renderer: Renderer, pages: list[PageSpec], reads: BodyReads, diags: Diagnostics,
+def render_forked(renderer: Renderer, pages: list[PageSpec], reads: PageReads, diags: Diagnostics,
                   jobs: int) -> dict[str, bytes]:  # fmt: skip
     """render.render_each() over jobs forked workers; reads.pages and the Markdown memo filled as in one process."""
     global _JOB

@@ -11,13 +11,15 @@ which it wrote; the bytes are those `views.feeds.feeds` makes.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from ..link import Site
-from ..views.feeds import issue_feeds
+from ..reads import Deps, unit
+from ..views.feeds import issue_feed, issue_feed_path
 from ..write import Staging
 from .childsignals import quiet_child, signals_held
 
@@ -30,12 +32,17 @@ PARALLEL_MAX = 10_000
 _JOB: tuple[Site, str, Staging] | None = None  # for the forked child to read
 
 
-def write_feeds(site: Site, base: str, out: Staging) -> list[tuple[str, bool]]:
-    """Each issue's feed written into out; (path, whether written) for each."""
-    return [(path, out.put(path, data)) for path, data in issue_feeds(site.config, site.issues, base)]
+def write_feeds(site: Site, base: str, out: Staging) -> list[tuple[str, bool, Deps]]:
+    """Each issue's feed written into out; (path, whether written, what making it read) for each."""
+    done = []
+    for issue in site.issues:
+        data, reads = unit(functools.partial(issue_feed, site.config, issue, base))
+        path = issue_feed_path(issue)
+        done.append((path, out.put(path, data), reads.frozen()))
+    return done
 
 
-def child() -> list[tuple[str, bool]]:
+def child() -> list[tuple[str, bool, Deps]]:
     assert _JOB is not None
     return write_feeds(*_JOB)
 
@@ -53,7 +60,7 @@ class FeedChild:
             self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=quiet_child)
             self.pending = self.pool.submit(child)
 
-    def finish(self) -> None:
+    def finish(self) -> dict[str, Deps]:
         try:
             done = self.pending.result()
         except BrokenProcessPool:  # killed: the main process writes them
@@ -61,8 +68,9 @@ class FeedChild:
             done = write_feeds(self.site, self.base, self.out)
         finally:
             self.stop()
-        for path, written in done:
+        for path, written, _deps in done:
             self.out.note(path, written)
+        return {path: deps for path, _written, deps in done}
 
     def stop(self) -> None:
         global _JOB

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..hostfiles import absolute_base
-from ..link import Site
+from ..link import SINGULAR, Site
 from ..model import Issue
 from . import feeds
-from .export import data_export, previews
+from .export import Exporter, assemble, data_export, encoded, listing, previews
 from .feeds import updates_feed
 from .matrix import markdown_plain
 from .timeline import timelinejs
@@ -62,29 +64,58 @@ def previews_file(site: Site) -> bytes:
     return previews(site, url, lambda source: markdown_plain(source, name, site.config.smart_quotes))
 
 
-def view_files(site: Site, base_url: str, issue_feeds: bool = True) -> dict[str, bytes]:
-    """events/timeline.json, data/explainer.json, data/previews.json, and (with a full base_url) the update feeds
-    (each issue's only with issue_feeds: `build` may write those from a child, `sidewrite.py`).
-
-    serve keeps these between saves, each remade only when what it is made from changed (`incremental/kept.py`).
-    """
-    files = {
-        "events/timeline.json": timeline_file(site),
-        "data/explainer.json": data_export(site, url),
-        "data/previews.json": previews_file(site),
+def file_makers(site: Site, base_url: str, issue_feeds: bool = True) -> dict[str, Callable[[], bytes]]:
+    """How to make each view file but data/explainer.json (export_parts()), by its path: events/timeline.json,
+    data/previews.json, and (with a full base_url) the update feeds (each issue's only with issue_feeds: `build`
+    may write those from a child, `sidewrite.py`)."""
+    makers: dict[str, Callable[[], bytes]] = {
+        "events/timeline.json": lambda: timeline_file(site),
+        "data/previews.json": lambda: previews_file(site),
     }
     base = absolute_base(base_url)
     if base:
-        files["updates.xml"] = updates_feed(site.config, site.issues, base)
+        makers["updates.xml"] = lambda: updates_feed(site.config, site.issues, base)
         if issue_feeds:
-            files.update(feeds.issue_feeds(site.config, site.issues, base))
+            for issue in site.issues:
+                makers[feeds.issue_feed_path(issue)] = functools.partial(feeds.issue_feed, site.config, issue, base)
+    return makers
+
+
+EXPORT = "data/explainer.json"
+
+
+def export_entry(site: Site, section: str, record: Any) -> bytes:
+    """One record's entry in data/explainer.json (section: its list, "issues" ...)."""
+    exporter = Exporter(site, url)
+    return encoded(getattr(exporter, SINGULAR[section])(record))
+
+
+def export_parts(site: Site) -> tuple[dict[str, Callable[[], bytes]], dict[str, list[str]]]:
+    """data/explainer.json in parts, each made alone: the head ("head"), each record's entry ("issues/<id>",
+    ...) and the relations ("relations"), by name; and the names of each list of the file in order."""
+    exporter = Exporter(site, url)
+    makers: dict[str, Callable[[], bytes]] = {"head": lambda: encoded(exporter.head())}
+    lists: dict[str, list[str]] = {}
+    for section in ("issues", "actors", "events", "sources"):
+        export = getattr(exporter, SINGULAR[section])
+        names = lists[section] = []
+        for record in getattr(site, section):
+            part = f"{section}/{record.id}"
+            makers[part] = functools.partial(lambda export, record: encoded(export(record)), export, record)
+            names.append(part)
+    makers["relations"] = lambda: encoded(exporter.relations())  # one object, not a list
+    return makers, lists
+
+
+def export_file(head: bytes, lists: dict[str, list[str]], part: Callable[[str], bytes]) -> bytes:
+    """data/explainer.json from its parts: the head as JSON, part(name) of each list's parts, the relations."""
+    pieces: dict[str, Iterable[bytes]] = {name: listing(map(part, names)) for name, names in lists.items()}
+    return assemble(json.loads(head), pieces | {"relations": [part("relations")]})
+
+
+def view_files(site: Site, base_url: str, issue_feeds: bool = True) -> dict[str, bytes]:
+    """Every view file, by its path (file_makers() and data/explainer.json). serve and a cached build make
+    each again only when what it read changed (`incremental/viewparts.py`)."""
+    files = {path: make() for path, make in file_makers(site, base_url, issue_feeds).items()}
+    files[EXPORT] = data_export(site, url)
     return files
-
-
-def views_but_export(site: Site, base_url: str) -> list[str]:
-    """The files view_files() writes but data/explainer.json, the only one that shows issues' bodies
-    (incremental/kept.py says what each reads). tests/test_card_edits.py checks this list against view_files()."""
-    paths = ["events/timeline.json", "data/previews.json"]
-    if absolute_base(base_url):
-        paths += ["updates.xml", *(feeds.issue_feed_path(issue) for issue in site.issues)]
-    return paths

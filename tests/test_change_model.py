@@ -1,7 +1,7 @@
-"""Issue 6: a cached build whose only changes are what issue cards show of themselves (cardedits.py: a body, a
-summary, a position, a quote ...) makes no page key, renders the pages that hold those cards (of those, for a
-body, only the ones that read it), keeps the view files that show none of it and splices data/explainer.json;
-its output is always a clean build's, and any other change keys every page as before."""
+"""The change model (issue 16: reads.py, incremental/changes.py): a cached build or a serve save whose changes
+link does not read (a body, a summary, a position, a quote ...) makes no page key, renders only the pages that
+read what changed, keeps the view files that read none of it and splices data/explainer.json; its output is
+always a clean build's, and a change link reads keys every page (build) or plans every page (serve)."""
 
 from __future__ import annotations
 
@@ -221,8 +221,8 @@ def test_an_edit_other_pages_read_keys_every_page(example_site: Path, monkeypatc
 
 
 def test_serve_links_and_plans_again_only_when_a_save_changes_more_than_what_cards_show(example_site: Path) -> None:
-    """serve (relink.Relinker): a shown-only save reuses the linked site and plans again only the pages holding
-    the card; every save gives a clean build's files."""
+    """serve (relink.Relinker): a save link does not read reuses the linked site and plans again only the pages
+    that read what changed; every save gives a clean build's files."""
     from explainer.diagnostics import Diagnostics
     from explainer.incremental.memory import BuildCache
     from explainer.pipeline import BuildOptions, render_site
@@ -239,79 +239,70 @@ def test_serve_links_and_plans_again_only_when_a_save_changes_more_than_what_car
             cached = render_site(options, Diagnostics(), cache)
             clean = render_site(options, Diagnostics())
             assert cached is not None and clean is not None and cached[0] == clean[0], what
-            assert cache.relink.in_full == in_full, what
+            assert (cache.relink.change is None) == in_full, what
             assert cache.rendered < EXAMPLE_PAGES or in_full, what
 
 
-def test_what_link_and_plan_read_of_an_issue_is_every_field_but_those_shown_only() -> None:
-    """relink.shape() and SHOWN_ONLY between them name every field of an Issue and of what it holds: a new
-    field must be placed in one or the other (a value other pages read, left out of shape(), would let a card
-    edit keep pages that show it)."""
+def test_every_field_of_every_record_is_watched() -> None:
+    """No list of fields: every dataclass of model.py has each of its fields watched (reads.watch walks
+    dataclasses.fields), so a field added later is recorded when read. A record class left out of the watch()
+    call in model.py fails here."""
+    import dataclasses
+    import inspect
+
+    from explainer import model
+    from explainer.reads import Watched
+
+    records = [cls for _, cls in inspect.getmembers(model, inspect.isclass)
+               if dataclasses.is_dataclass(cls) and cls.__module__ == model.__name__]  # fmt: skip
+    assert len(records) >= 10
+    unwatched = [(cls.__name__, f.name) for cls in records
+                 for f in dataclasses.fields(cls) if not isinstance(cls.__dict__[f.name], Watched)]  # fmt: skip
+    assert unwatched == []
+
+
+def test_what_link_reads_is_recorded_not_listed() -> None:
+    """link's reads of each kind of record (reads.shaped): what issue cards show only of themselves is not among
+    them, what orders or relates records is; a body edit that keeps its links is no change to link."""
     import dataclasses
 
-    from explainer.dates import parse_date
-    from explainer.incremental.relink import SHOWN_ONLY, shape, shown_only
-    from explainer.model import Change, Figure, Issue, Position, Quote, Ref, Text
+    from explainer.diagnostics import Diagnostics
+    from explainer.incremental.changes import LINK, change_of
+    from explainer.link import link
+    from explainer.load import load_content
+    from explainer.reads import same_shape, shaped
+    from explainer.validate import validate
 
-    def ref(name: str) -> Ref:
-        return Ref(name, "issues/a.md", 3)
-
-    def text(source: str, *refs: str) -> Text:
-        return Text(source, "issues/a.md", 4, tuple(ref(r) for r in refs))
-
-    position, quote, figure = Position(ref("x"), text("p")), Quote(ref("x"), text("q")), Figure("1", "one")
-    issue = Issue("a", "issues/a.md", 1, "A", "S", text("body", "y"), actors=(ref("x"),), positions=(position,),
-                  quotes=(quote,), figures=(figure,))  # fmt: skip
-    other = {  # a different value for each field
-        str: lambda v: (v or "") + "!",
-        int: lambda v: (v or 0) + 1,
-        bool: lambda v: not v,
-    }
-    changed: dict[str, Any] = {
-        "body": text("body!", "y"), "order": 3, "status": "agreed", "updated": parse_date("2022-01-02"),
-        "actors": (ref("z"),), "events": (ref("e"),), "sources": (ref("s"),), "draft": True,
-        "positions": (Position(ref("w"), text("p")),), "quotes": (Quote(ref("w"), text("q")),),
-        "figures": (Figure("1", "one", ref("s")),), "changes": (Change(parse_date("2022-01-02"), "c"),),
-        "published": parse_date("2021-12-20"),
-    }  # fmt: skip
-    for field in dataclasses.fields(Issue):
-        value = changed.get(field.name) or other[type(getattr(issue, field.name))](getattr(issue, field.name))
-        new = dataclasses.replace(issue, **{field.name: value})
-        assert shown_only(issue, new) == (field.name in SHOWN_ONLY[Issue]), field.name
-    for kind, held, nested in ((Position, "positions", position), (Quote, "quotes", quote),
-                               (Figure, "figures", figure)):  # fmt: skip
-        for field in dataclasses.fields(kind):
-            value = getattr(nested, field.name)
-            if isinstance(value, Ref):
-                value = ref(value.id + "!")
-            elif isinstance(value, Text):
-                value = text(value.source + "!")
-            elif value is None:
-                value = (
-                    parse_date("2022-01-02") if field.name == "date" else ref("s") if field.name == "source"
-                    else text("c")  # a quote's context: inline Markdown
-                )  # fmt: skip
-            else:
-                value = other[type(value)](value)
-            new = dataclasses.replace(issue, **{held: (dataclasses.replace(nested, **{field.name: value}),)})
-            assert shape(new) != shape(issue) or field.name in SHOWN_ONLY[kind], f"{kind.__name__}.{field.name}"
-            assert shape(new) == shape(issue) or field.name not in SHOWN_ONLY[kind], f"{kind.__name__}.{field.name}"
-    # a text that links to another id is not shown only: the relations change
-    assert not shown_only(issue, dataclasses.replace(issue, body=text("body", "z")))
+    diags = Diagnostics()
+    records = validate(load_content(REPO / "content", diags), diags)
+    _site, shape = shaped(lambda: link(records, diags, include_drafts=False))
+    for read in (("Issue", "title"), ("Issue", "order"), ("Issue", "actors"), ("Quote", "by"), ("Text", "refs")):
+        assert read in shape, read
+    for unread in (("Issue", "summary"), ("Issue", "status"), ("Text", "source"), ("Figure", "value")):
+        assert unread not in shape, unread
+    issue = records.issues[0]
+    body = dataclasses.replace(issue, body=dataclasses.replace(issue.body, source=issue.body.source + "\nMore."))
+    assert same_shape(issue, body, shape)
+    change = change_of([(issue, body)], {LINK: shape})
+    assert change is not None and change.fields == {(issue.id, "body")}
+    retitled = dataclasses.replace(issue, title=issue.title + "!")
+    assert not same_shape(issue, retitled, shape) and change_of([(issue, retitled)], {LINK: shape}) is None
 
 
-def test_the_views_kept_after_a_body_edit_are_every_view_file_but_the_export(tmp_path: Path) -> None:
+def test_the_view_files_are_their_makers_and_the_export(tmp_path: Path) -> None:
     from explainer.diagnostics import Diagnostics
     from explainer.link import link
     from explainer.load import load_content
     from explainer.validate import validate
-    from explainer.views.files import view_files, views_but_export
+    from explainer.views.files import EXPORT, export_file, export_parts, file_makers, view_files
 
     shutil.copytree(REPO / "content", tmp_path / "content")
     diags = Diagnostics()
     site = link(validate(load_content(tmp_path / "content", diags), diags), diags, include_drafts=False)
     assert site is not None
     for base in ("https://example.org/explainer/", "/"):
-        made = set(view_files(site, base))
-        assert set(views_but_export(site, base)) == made - {"data/explainer.json"}
+        made = view_files(site, base)
+        assert {path: make() for path, make in file_makers(site, base).items()} | {EXPORT: made[EXPORT]} == made
+        makers, lists = export_parts(site)
+        assert export_file(makers["head"](), lists, lambda name, makers=makers: makers[name]()) == made[EXPORT]
         assert any(path.endswith("feed.xml") for path in made) == base.startswith("https")
