@@ -40,10 +40,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(site: Path, port: int) -> tuple[subprocess.Popen[str], float]:
-    """Start the server; return it and the seconds until it said 'Serving on'."""
+def start(site: Path, port: int, repo: Path = REPO) -> tuple[subprocess.Popen[str], float]:
+    """Start the server (of the checkout repo); return it and the seconds until it said 'Serving on'."""
     started = time.perf_counter()
-    command = [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port), "--output", "out", "--quiet"]
+    command = [sys.executable, str(repo / "build.py"), "serve", "--port", str(port), "--output", "out", "--quiet"]
     server = subprocess.Popen(command, cwd=site, stdout=subprocess.PIPE, text=True)
     assert server.stdout is not None
     for line in server.stdout:
@@ -82,9 +82,9 @@ def edited(original: str, marker: str, what: str) -> str:
     return original.replace("summary: >-\n  ", f"summary: >-\n  {marker} ", 1)
 
 
-def measure(site: Path, card: str, saves: int, what: str = "body") -> dict[str, float]:
+def measure(site: Path, card: str, saves: int, what: str = "body", repo: Path = REPO) -> dict[str, float]:
     port = free_port()
-    server, startup = start(site, port)
+    server, startup = start(site, port, repo)
     try:
         ws = livereload(port)
         path = f"/issues/{Path(card).stem}/"

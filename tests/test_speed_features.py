@@ -478,7 +478,7 @@ def test_serves_first_build_over_forked_workers_is_the_one_process_build(
         results.append((built[0], diags.items))
     assert forked == [77]  # the first build of `many` went through the workers, every page
     assert results[0] == results[1] and any("raw HTML" in d.message for d in results[0][1])
-    assert {p: e.bodies for p, e in one.pages.items()} == {p: e.bodies for p, e in many.pages.items()}
+    assert {p: e.deps for p, e in one.pages.items()} == {p: e.deps for p, e in many.pages.items()}
     assert set(one.markdown) == set(many.markdown)
     text = card.read_text()
     card.write_text(text.replace("## What is at stake", "## What is at stake now", 1))  # a body-only save
@@ -551,7 +551,7 @@ def test_a_build_failing_beside_the_feed_child_leaves_nothing_behind(
         raise RuntimeError("a bug while making the exports")
 
     monkeypatch.setattr(sidewrite, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(pipeline, "finish_site", broken)
+    monkeypatch.setattr(pipeline, "view_files", broken)  # --no-cache: the views beside the feed child
     before = sorted(path.name for path in corpus_site.iterdir())
     result = run_main(corpus_site, "--no-search", "--output", "other", "--jobs", "2", "--no-cache")
     assert result.returncode == 3 and "a bug while making the exports" in result.stderr

@@ -7,11 +7,9 @@ Four things are kept, each under a key that holds everything its value depends o
   output: the next build writes nothing and replays its diagnostics.
 - each page: a digest of its `PageSpec` (the whole context, record by record),
   of the link every `[[ref]]` in it renders to, and of the templates, settings,
-  code, the whole SiteConfig and site.yaml's data (`render_key`), with the ids of the issues its context holds and of
-  those whose body its templates read (for a build whose only changes are
-  what issue cards show of themselves, cardedits.py: a page that holds none of
-  the edited issues, or for body edits read none of their bodies, keeps its key
-  without it being made again). The HTML itself is not stored: the output folder
+  code, the whole SiteConfig and site.yaml's data (`render_key`), with what the
+  page read (reads.py: a later build that knows what changed keeps the page,
+  key and all, if it read none of it, without the key being made again). The HTML itself is not stored: the output folder
   holds it, and the build keeps that file (hard-linked into the new tree, or
   left where it is) only if its size, mtime and inode are the ones this cache
   saw after writing it; it is never read back.

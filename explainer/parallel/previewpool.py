@@ -1,7 +1,7 @@
 """`serve`'s first build on every core: the pages rendered by forked workers and handed back.
 
 `serve` keeps every page's HTML, and what rendering it read
-(`bodyreads.PageReads`), to re-render only what a save changes; its first
+(`pagereads.PageReads`), to re-render only what a save changes; its first
 build rendered all of them in one process (42 s at 5,000 cards where `build`
 takes ~20 s on two cores). Here workers forked from the main process render
 runs of the pages, each with the same renderer, read recorders and Markdown
