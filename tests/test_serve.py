@@ -406,7 +406,8 @@ def test_an_open_page_reloads_by_itself_after_a_save(example_site: Path, serve: 
         page.evaluate("window.beforeTheSave = true")
         edit(example_site / CARD, "## What Russia is asking for", "Marked giraffe-77.\n\n## What Russia is asking for")
         # a reload starts a new document: the variable is gone and the new text is there
-        assert page.wait_for("!window.beforeTheSave && !!document.body && document.body.innerText.includes('giraffe-77')")
+        reloaded = "!window.beforeTheSave && !!document.body && document.body.innerText.includes('giraffe-77')"
+        assert page.wait_for(reloaded)
 
 
 def test_an_added_card_gets_a_page_and_links_and_a_deleted_one_loses_them(example_site: Path, serve: Any) -> None:

@@ -9,8 +9,8 @@ Four things are kept, each under a key that holds everything its value depends o
   of the link every `[[ref]]` in it renders to, and of the templates, settings,
   code, the whole SiteConfig and site.yaml's data (`render_key`), with what the
   page read (reads.py: a later build that knows what changed keeps the page,
-  key and all, if it read none of it, without the key being made again). The HTML itself is not stored: the output folder
-  holds it, and the build keeps that file (hard-linked into the new tree, or
+  key and all, if it read none of it, without the key being made again). The HTML
+  itself is not stored: the output folder holds it, and the build keeps that file (hard-linked into the new tree, or
   left where it is) only if its size, mtime and inode are the ones this cache
   saw after writing it; it is never read back.
 - each Markdown text: a digest of its source, of the links its `[[refs]]`
