@@ -4,7 +4,8 @@ Every field the validator accepts is edited in turn (each optional one also remo
 of the example, and after each edit a cached build into the same output folder as the last one is compared
 with a `--no-cache` build into a fresh folder: every file's name and bytes. Some steps also edit an issue card,
 alone or with site.yaml, so the shortcuts for card edits (the change model of incremental/changes.py, the
-export splice, the in-place writer) run after a site.yaml edit too. `--no-search`: Pagefind's bundle is not byte-stable between two clean builds.
+export splice, the in-place writer) run after a site.yaml edit too. `--no-search`: Pagefind's bundle is not
+byte-stable between two clean builds.
 """
 
 from __future__ import annotations
