@@ -82,10 +82,18 @@ class Planner:
         # build and serve know when they change) and noted as used by each page that reads them.
         self.tables: dict[str, Any] = {}
         self.shapes: dict[str, frozenset[tuple[str, str]]] = {}
+        # The tables whose reads are not recorded: all, unless the machinery around asks (serve, a cached build;
+        # not one whose reads are known to be as last time).
+        self.unrecorded: set[str] = set(self.TABLES)
+
+    TABLES = ("quotes", "graph")
 
     def table(self, name: str, make: Callable[[], Any]) -> Any:
         if name not in self.tables:
-            self.tables[name], self.shapes[name] = reads.shaped(make)
+            if name in self.unrecorded:
+                self.tables[name] = make()
+            else:
+                self.tables[name], self.shapes[name] = reads.shaped(make)
         reads.uses(name)
         return self.tables[name]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,7 @@ from .assets import fingerprint
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base, host_files
 from .incremental.buildcache import BuildStore, files_key, site_data_key
-from .incremental.changes import LINK, change_of, earlier_pairs
+from .incremental.changes import LINK, Change, change_of, earlier_pairs
 from .incremental.viewparts import ViewParts
 from .link import Site, link
 from .load import Document
@@ -115,7 +116,9 @@ class BuildRun:
     read them, and what link read of each kind of record (changes.py)."""
 
     earlier: tuple[bytes, dict[str, Document]] | None = None
-    shapes: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    shapes: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)  # link's and the planner tables'
+    pairs: list[tuple[Any, Any]] | None = None  # each changed record with its version in the last build
+    change: Change | None = None  # what changed since the last build, when link read none of it
 
 
 def load_and_link(options: BuildOptions, diags: Diagnostics, cache: BuildCache | None,
@@ -135,11 +138,15 @@ def load_and_link(options: BuildOptions, diags: Diagnostics, cache: BuildCache |
         records = validate(documents, diags)
         del documents  # each file's text, data and lines (~200 MB at 20,000 cards): the records hold what is kept
         give_back_memory()
-        if store:  # what link reads of each kind of record decides which changes keep pages (changes.py)
+        if store:  # what changed, tested against what link read of each kind of record last time (changes.py)
+            run.shapes = dict(store.shapes)
+            run.pairs = earlier_records(store, run, records)
+            run.change = change_of(run.pairs, run.shapes) if run.pairs is not None else None
+        if store and run.change is None:  # link may read a change: what it reads is recorded for the next build
             own = Diagnostics(unread=diags.unread)
             site, run.shapes[LINK] = shaped(lambda: link(records, own, include_drafts=options.drafts))
             diags.items.extend(own.items)
-        else:
+        else:  # no cache, or link reads none of the change: it takes the same path as last time
             site = link(records, diags, include_drafts=options.drafts)
     if site is None or diags.has_errors():
         return None
@@ -155,9 +162,10 @@ def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: B
     # Without the cache, each page's context is made by the page worker rendering it; with a cache that may
     # keep pages, by the workers making the page keys (pagepool.page_keys). A first build into the output
     # makes them here, while the Markdown first pass runs, for the keys made here and for the pages.
-    pages, planned = planned_pages(site, lazy=store is None or bool(store.pages), shapes=run.shapes, record=bool(store))
-    pairs = earlier_records(store, run, records)
-    change = change_of(pairs, run.shapes) if pairs is not None else None
+    pages, planned = planned_pages(site, lazy=store is None or bool(store.pages), run=run, record=bool(store))
+    pairs, change = run.pairs, run.change
+    if store:
+        store.new_shapes = run.shapes
     render_all(renderer, pages, options.templates, diags, options.jobs, store, out,
                Progress(len(pages), options.progress), texts, change, planned)  # fmt: skip
     if diags.has_errors():
@@ -192,27 +200,31 @@ def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: B
     return pages
 
 
-def planned_pages(site: Site, lazy: bool, shapes: dict[str, frozenset[tuple[str, str]]],
-                  record: bool) -> tuple[list[PageSpec], dict[str, Deps] | None]:  # fmt: skip
-    """plan(): every page; with record, what planning each read, by output path. The planner's tables are made
-    here, before the page workers fork (which would each make them again), and what they read is added to
-    shapes."""
+def planned_pages(site: Site, lazy: bool, run: BuildRun,
+                  record: bool) -> tuple[list[PageSpec], Callable[[str], Deps] | None]:  # fmt: skip
+    """plan(): every page; with record, how to know what planning a page read, by its output path (its maker
+    run again, recorded: reads.unit). The planner's tables are made here, before the page workers fork (which
+    would each make them again); what one reads is recorded when what it read last time changed."""
     planner = Planner(site)
+    if record and run.change is None:
+        planner.unrecorded = set()
+    elif record and run.change is not None:
+        planner.unrecorded = {name for name in planner.TABLES if name in run.shapes and name not in run.change.shared}
     makers = page_makers(planner, lazy)
     planner.quotes_by, planner.graph  # noqa: B018  # made now, by this process
-    shapes.update(planner.shapes)
+    run.shapes.update(planner.shapes)
+    pages = [make() for make in makers]
     if not record:
-        return [make() for make in makers], None
-    made = [unit(make) for make in makers]
-    return [page for page, _ in made], {page.output_path: reads.frozen() for page, reads in made}
+        return pages, None
+    by_path = {page.output_path: make for page, make in zip(pages, makers, strict=True)}
+    return pages, lambda path: unit(by_path[path])[1].frozen()
 
 
-def earlier_records(store: BuildStore | None, run: BuildRun, records: Records) -> list[tuple[Any, Any]] | None:
+def earlier_records(store: BuildStore, run: BuildRun, records: Records) -> list[tuple[Any, Any]] | None:
     """Each record that changed since the last build paired with its version then (changes.earlier_pairs), when
     the cache holds the pages the last build made from those files and the same settings; else None."""
     if (
-        store is None
-        or not store.pages
+        not store.pages
         or run.earlier is None
         or store.summary is None
         or run.earlier[0] != store.last_documents  # the stored files are not the ones the last build's pages show

@@ -22,11 +22,12 @@ shared computation recorded with a `Shape` and noted with `uses`.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
 Key = tuple[str, str]  # (entity id, field)
@@ -64,14 +65,13 @@ Recording = Reads | Shape
 CURRENT: ContextVar[Recording | None] = ContextVar("explainer_reads", default=None)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Deps:
-    """A unit's dependencies, as kept between builds."""
+class Deps(NamedTuple):
+    """A unit's dependencies, as kept between builds (a tuple: quick to pickle, thousands at a time)."""
 
     fields: frozenset[Key] = frozenset()
     shared: frozenset[str] = frozenset()
 
-    def __or__(self, other: Deps) -> Deps:
+    def __or__(self, other: Deps) -> Deps:  # type: ignore[override]
         return Deps(self.fields | other.fields, self.shared | other.shared)
 
 
@@ -105,16 +105,45 @@ class Watched:
         self.slot.__delete__(obj)
 
 
+class Watching:
+    """The record classes to watch, and whether their descriptors are in place in this process. They are put in
+    place on the first recording (`record`), not before: a build that records nothing (`--no-cache`) reads
+    every field at the slot's own speed."""
+
+    def __init__(self) -> None:
+        self.classes: list[type] = []
+        self.entities: set[type] = set()
+        self.installed = False
+
+    def register(self, classes: Iterable[type], entities: Iterable[type]) -> None:
+        self.classes += classes
+        self.entities |= set(entities)
+
+    def install(self) -> None:
+        """Watch every field of each class (slotted dataclasses); an entity's reads are noted by its id."""
+        for cls in self.classes:
+            for field in dataclasses.fields(cls):
+                slot = cls.__dict__[field.name]
+                if isinstance(slot, Watched):
+                    continue
+                ident = cls.__dict__["id"] if cls in self.entities and field.name != "id" else None
+                setattr(cls, field.name, Watched(slot, field.name, getattr(ident, "slot", ident), cls.__name__))
+        self.installed = True
+
+
+WATCHING = Watching()  # filled by model.py when it is imported
+
+
 def watch(classes: Iterable[type], entities: Iterable[type]) -> None:
-    """Watch every field of each class (slotted dataclasses); an entity's reads are noted by its id."""
-    ids = set(entities)
-    for cls in classes:
-        for field in dataclasses.fields(cls):
-            slot = cls.__dict__[field.name]
-            if isinstance(slot, Watched):
-                continue
-            ident = cls.__dict__["id"] if cls in ids and field.name != "id" else None
-            setattr(cls, field.name, Watched(slot, field.name, getattr(ident, "slot", ident), cls.__name__))
+    """Register the record classes (model.py); their fields are watched from the first recording on."""
+    WATCHING.register(classes, entities)
+
+
+def record(into: Recording | None) -> contextvars.Token[Recording | None]:
+    """Open a recording (None: note nothing), the descriptors put in place first if they are not yet."""
+    if not WATCHING.installed:
+        WATCHING.install()
+    return CURRENT.set(into)
 
 
 def recording() -> bool:
@@ -125,7 +154,7 @@ def recording() -> bool:
 @contextmanager
 def recorded(into: Recording | None) -> Iterator[Recording | None]:
     """Note the reads of the block in into (None: note nothing); the enclosing recording is restored after."""
-    token = CURRENT.set(into)
+    token = record(into)
     try:
         yield into
     finally:
@@ -179,7 +208,7 @@ def same_shape(old: Any, new: Any, types: frozenset[Key]) -> bool:
     if type(old) in (tuple, list):
         return len(old) == len(new) and all(same_shape(a, b, types) for a, b in zip(old, new, strict=True))
     fields = getattr(type(old), "__dataclass_fields__", None)
-    if fields is None or not isinstance(type(old).__dict__.get(next(iter(fields), ""), None), Watched):
+    if fields is None or type(old) not in WATCHING.classes:
         return bool(old == new)
     kind = type(old).__name__
     return all(same_shape(getattr(old, f), getattr(new, f), types) for f in fields if (kind, f) in types)

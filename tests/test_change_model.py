@@ -251,8 +251,9 @@ def test_every_field_of_every_record_is_watched() -> None:
     import inspect
 
     from explainer import model
-    from explainer.reads import Watched
+    from explainer.reads import WATCHING, Watched
 
+    WATCHING.install()  # done by the first recording of a process
     records = [cls for _, cls in inspect.getmembers(model, inspect.isclass)
                if dataclasses.is_dataclass(cls) and cls.__module__ == model.__name__]  # fmt: skip
     assert len(records) >= 10

@@ -298,6 +298,8 @@ class BuildStore:
         self.last_settings: str | None = state.get("settings")
         self.last_common: bytes | None = state.get("common")  # its pages' render_key
         self.views: dict[str, Deps] = state.get("views", {})  # what each view file and export part read
+        self.shapes: dict[str, frozenset[tuple[str, str]]] = state.get("shapes", {})  # link's, the tables' reads
+        self.new_shapes: dict[str, frozenset[tuple[str, str]]] = {}
         self.new_views: dict[str, Deps] = {}
         self.settings = ""  # this build's (set by pipeline.build)
         self.common = b""  # this build's render_key (set by pagepool.render_all)
@@ -341,6 +343,7 @@ class BuildStore:
             "settings": self.settings,
             "common": self.common,
             "views": self.new_views,
+            "shapes": self.new_shapes,
         }
         write_pickle(self.state_path, state)
         self.save_markdown()

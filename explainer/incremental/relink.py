@@ -131,6 +131,7 @@ class Relinker:
         again (with new tables of the planner, which note what they read). rendered: what rendering each page
         read, by output path."""
         planner = Planner(site)
+        planner.unrecorded = set()  # what each table reads is kept, to know when a save changes it
         makers = page_makers(planner, False)
         change = self.change
         if change is None or len(makers) != len(self.pages):

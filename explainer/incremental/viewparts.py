@@ -68,6 +68,8 @@ class ViewParts:
             files[EXPORT] = export_file(made["head"], lists, made.__getitem__)
         elif not remade:
             files[EXPORT] = None
+        elif len(remade) == len(makers):
+            files[EXPORT] = export_file(pieces["head"] or b"", lists, lambda name: pieces[name] or b"")
         else:
             files[EXPORT] = spliced(site, remade, pieces, before or {}, old_export) or self.whole_export(makers, lists)
         return files

@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from pathlib import Path
@@ -302,7 +302,7 @@ def first_pass(renderer: Renderer, store: BuildStore | None, jobs: int) -> First
 def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags: Diagnostics, jobs: int,
                store: BuildStore | None, out: Staging, progress: Progress,
                texts: FirstPass | None = None, change: Change | None = None,
-               planned: dict[str, Deps] | None = None) -> None:  # fmt: skip
+               planned: Callable[[str], Deps] | None = None) -> None:  # fmt: skip
     """Every page into out: kept from the last output where the cache proves it unchanged, else rendered
     (and written unless the last output holds the same bytes); template problems go to diags. texts: the
     Markdown first pass, if started already (every page renders then); change: what changed since the last
@@ -363,7 +363,7 @@ def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags
                 diags.add(diagnostic)
             made_key = keys.get(path)
             if store is not None and made_key is not None:
-                plan_deps = planned.get(path) if planned is not None else None
+                plan_deps = planned(path) if planned is not None and deps is not None else None
                 store.rendered_page(path, made_key, page_diags, plan_deps | deps if plan_deps and deps else None)
         if store is not None:
             store.add_markdown(batch.texts)
