@@ -19,7 +19,7 @@ from .link import Site, link
 from .pages import PageSpec, plan
 from .parallel.gctune import fewer_collections, give_back_memory
 from .parallel.loadpool import load_content
-from .parallel.pagepool import Progress, first_pass, make_renderer, render_all
+from .parallel.pagepool import Progress, RenderJob, first_pass, make_renderer, render_all
 from .parallel.sidewrite import issue_feeds_aside
 from .render import render_pages
 from .theme import static_files, static_folders, template_folders
@@ -108,8 +108,9 @@ def render_site(
         edits = card_edits(store, earlier, records, diags) if store and store.pages else None
         edited = None if edits is None else frozenset(edits)
         bodies = edits is not None and all(edit.body_only for edit in edits.values())
-        render_all(renderer, pages, options.templates, diags, options.jobs, store, out,
-                   Progress(len(pages), options.progress), texts, edited, bodies)  # fmt: skip
+        job = RenderJob(renderer, options.templates, options.jobs, store, out, Progress(len(pages), options.progress),
+                        texts, edited, bodies)  # fmt: skip
+        render_all(job, pages, diags)
         if diags.has_errors():
             return None
         spliced = kept_views(site, edits, base_url, out)
