@@ -31,6 +31,11 @@ def write_feeds(site: Site, base: str, out: Staging) -> list[tuple[str, bool]]:
     return [(path, out.put(path, data)) for path, data in issue_feeds(site.config, site.issues, base)]
 
 
+def child(site: Site, base: str, out: Staging) -> list[tuple[str, bool]]:
+    """What the forked child runs (a name of its own, so a test can make the child alone die)."""
+    return write_feeds(site, base, out)
+
+
 class FeedChild:
     """The forked child writing each issue's feed: `finish()` waits for it and notes its files in the output (a
     child that died leaves them to the main process); `stop()`, when the build fails before that, only waits,
@@ -38,11 +43,11 @@ class FeedChild:
 
     def __init__(self, site: Site, base: str, out: Staging):
         self.site, self.base, self.out = site, base, out
-        self.child = Child(functools.partial(write_feeds, site, base, out))  # inherited by the child, not pickled
+        self.writer = Child(functools.partial(child, site, base, out))  # inherited by the child, not pickled
 
     def finish(self) -> None:
         try:
-            done = self.child.result()
+            done = self.writer.result()
         except ChildDied:  # killed: the main process writes them
             print("warning: the process writing the issue feeds failed; they are written here", file=sys.stderr)
             done = write_feeds(self.site, self.base, self.out)
@@ -50,7 +55,7 @@ class FeedChild:
             self.out.note(path, written)
 
     def stop(self) -> None:
-        self.child.stop()
+        self.writer.stop()
 
 
 def issue_feeds_aside(site: Site, base: str | None, out: Staging, jobs: int) -> FeedChild | None:
