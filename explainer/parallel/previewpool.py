@@ -37,7 +37,7 @@ PARALLEL_MIN = 200  # fewer pages than this render faster in one process than a 
 
 Page = tuple[str, bytes, frozenset[str], list[Diagnostic]]  # path, HTML, bodies read, diagnostics
 Texts = list[tuple[str, Markup]]  # Markdown source, HTML
-Run = tuple[list[Page], tuple[str, int | None, str] | None, Texts]
+Run = tuple[list[Page], tuple[str, int | None, str] | None, Texts]  # its pages, the template problem that stopped it
 
 
 def usable(pages: list[PageSpec], jobs: int) -> bool:
