@@ -21,7 +21,7 @@ from .load import Document
 from .pages import PageSpec, Planner, page_makers, plan
 from .parallel.gctune import fewer_collections, give_back_memory
 from .parallel.loadpool import load_content
-from .parallel.pagepool import Progress, first_pass, make_renderer, render_all
+from .parallel.pagepool import Progress, RenderJob, first_pass, make_renderer, render_all
 from .parallel.sidewrite import issue_feeds_aside
 from .reads import Deps, shaped, unit
 from .render import render_pages
@@ -166,8 +166,9 @@ def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: B
     pairs, change = run.pairs, run.change
     if store:
         store.new_shapes = run.shapes
-    render_all(renderer, pages, options.templates, diags, options.jobs, store, out,
-               Progress(len(pages), options.progress), texts, change, planned)  # fmt: skip
+    job = RenderJob(renderer, options.templates, options.jobs, store, out, Progress(len(pages), options.progress),
+                    texts, change, planned)  # fmt: skip
+    render_all(job, pages, diags)
     if diags.has_errors():
         return None
     base_url = options.base_url or site.config.base_url

@@ -159,3 +159,37 @@ def test_every_explainer_import_names_a_module_of_this_tree() -> None:
                     if f"{target}.{a.name}" not in found and a.name not in names
                 ]
     assert missing == []
+
+
+def test_no_module_level_job_state() -> None:
+    """No `global` statement in the package: a job's data reaches forked workers by inheritance
+    (explainer/parallel/forks.py), never through a module-level slot the parent fills and must empty."""
+    found = [
+        f"{path.relative_to(REPO)}:{node.lineno}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Global)
+    ]
+    assert found == []
+
+
+MAX_LINES, MAX_PARAMETERS = 60, 7
+
+
+def parameters(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """How many parameters a caller passes: a method's self or cls is not one."""
+    arguments = node.args
+    named = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    return len(named) - (bool(named) and named[0].arg in ("self", "cls"))
+
+
+def test_the_functions_of_the_parallel_package_are_small() -> None:
+    """Issue 16: functions of at most ~60 lines and ~7 parameters in explainer/parallel/."""
+    found = []
+    for path in sorted((PACKAGE / "parallel").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                if lines > MAX_LINES or parameters(node) > MAX_PARAMETERS:
+                    found.append(f"{path.name}:{node.lineno}: {node.name}: {lines} lines, {parameters(node)} params")
+    assert found == []

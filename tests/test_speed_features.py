@@ -523,7 +523,7 @@ def test_issue_feeds_written_by_a_child_are_the_bytes_of_the_main_process(
     assert started == [True, True, False, True]  # the one-process reference after the edit starts no child
 
 
-def die() -> None:
+def die(*args: object) -> None:
     os._exit(9)
 
 

@@ -64,9 +64,10 @@ def signals_held() -> Iterator[None]:
 def stop_pools() -> None:
     """After Ctrl-C, outside the handler (the traceback it holds keeps the interrupted build's pools alive):
     the pools, unreachable now, stopped by their finalizers (a pool's objects are frozen while it runs:
-    pagepool.forked_pool); then the children that are not a pool's worker (a load worker, the feed writer's
-    executor), which would otherwise wait for work for ever. A pool's worker killed now could hold its queue's
-    lock, and the pool's thread would fork a replacement that waits for that lock for ever."""
+    forks.page_workers); then the children that are not a pool's worker (forks.Child: a load worker, the feed
+    writer), which would otherwise run on with no one to hand their result to. A pool's worker killed now
+    could hold its queue's lock, and the pool's thread would fork a replacement that waits for that lock for
+    ever."""
     gc.unfreeze()
     gc.collect()
     children = [child for child in multiprocessing.active_children() if "PoolWorker" not in child.name]

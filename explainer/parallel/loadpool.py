@@ -13,22 +13,22 @@ process. A child that fails or dies leaves its share to the main process.
 
 from __future__ import annotations
 
-import multiprocessing
-import pickle
+import functools
 import sys
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Diagnostics
 from ..load import Document, DocumentCache, listed_files, load_document, load_listed, pack_document, unpack_document
-from .childsignals import quiet_child, signals_held
+from .forks import Child, can_fork
 
 if TYPE_CHECKING:
     from ..incremental.buildcache import StoredDocuments
 
 PARALLEL_MIN = 300  # fewer files than this are not worth a fork
 File = tuple[str, Path, str]  # kind, path, name as the user writes it
+Listed = tuple[str, Path, str, bool]  # and whether it is inside the content folder
+Own = tuple[Document, list[Diagnostic]]  # a file loaded in the main process, and its diagnostics
 Loaded = tuple[bytes | None, bytes, bool]  # a file's cache key (None without a cache), pickled Document, parsed
 
 
@@ -59,56 +59,48 @@ def load_one(kind: str, path: Path, rel: str, store: StoredDocuments | None) -> 
     return None, pack_document(load_document(kind, path, rel, own), own.items), True
 
 
-def child(conn: Connection, files: list[File], share: list[int], store: StoredDocuments | None) -> None:
-    """A forked child: its share of the files, pickled into conn (None if it failed)."""
-    quiet_child()
+def load_share(files: list[File], share: list[int], store: StoredDocuments | None) -> list[Loaded]:
+    """A forked child's work: its share of the files."""
+    return [load_one(*files[i], store) for i in share]
+
+
+def handed_back(child: Child[list[Loaded]], files: list[File], share: list[int],
+                store: StoredDocuments | None) -> list[Loaded]:  # fmt: skip
+    """What child loaded of its share; the share loaded here if the child failed or died."""
     try:
-        found: list[Loaded] | None = [load_one(*files[i], store) for i in share]
-    except Exception:  # the main process parses the share itself and reports what is wrong
-        found = None
-    try:
-        conn.send_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass  # the main process is gone (Ctrl-C): there is no one to tell
-    finally:
-        conn.close()
+        theirs: list[Loaded] | None = child.result()
+    except Exception:  # ChildDied, or what it raised: the main process parses the share and reports what is wrong
+        theirs = None
+    if theirs is None or len(theirs) != len(share):
+        print("warning: a loading process failed; its files are read again here", file=sys.stderr)
+        theirs = [load_one(*files[i], store) for i in share]
+    return theirs
 
 
 def load_content(root: Path, diags: Diagnostics, cache: DocumentCache | None = None, jobs: int = 1) -> list[Document]:
     """load.load_content(), with the files spread over jobs processes when there are many."""
     listed = listed_files(root, diags)
     inside = [index for index, item in enumerate(listed) if item[3]]
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    if jobs <= 1 or len(inside) < PARALLEL_MIN or not fork or not (cache is None or hasattr(cache, "lookup")):
+    if jobs <= 1 or len(inside) < PARALLEL_MIN or not can_fork() or not (cache is None or hasattr(cache, "lookup")):
         return load_listed(listed, diags, cache)
     store: StoredDocuments | None = cache  # type: ignore[assignment]
     files = [listed[i][:3] for i in inside]
     split = shares(files, jobs)
-    context = multiprocessing.get_context("fork")
-    children = []
-    for share in split[1:]:
-        reader, writer = context.Pipe(duplex=False)
-        process = context.Process(target=child, args=(writer, files, share, store), daemon=True)
-        with signals_held():
-            process.start()
-        writer.close()
-        children.append((share, reader, process))
-    mine: dict[int, tuple[Document, list[Diagnostic]]] = {}
+    children = [(share, Child(functools.partial(load_share, files, share, store))) for share in split[1:]]
+    mine: dict[int, Own] = {}
     for i in split[0]:
         own = Diagnostics()
         mine[i] = (cache.load(*files[i], own) if cache else load_document(*files[i], own)), own.items
     found: dict[int, Loaded] = {}
-    for share, reader, process in children:
-        try:
-            theirs = pickle.loads(reader.recv_bytes())
-        except (EOFError, OSError, pickle.UnpicklingError):
-            theirs = None
-        reader.close()
-        process.join()
-        if theirs is None or len(theirs) != len(share):
-            print("warning: a loading process failed; its files are read again here", file=sys.stderr)
-            theirs = [load_one(*files[i], store) for i in share]
-        found.update(zip(share, theirs, strict=True))
+    for share, child in children:
+        found.update(zip(share, handed_back(child, files, share, store), strict=True))
+    return in_order(listed, inside, mine, found, store, diags)
+
+
+def in_order(listed: list[Listed], inside: list[int], mine: dict[int, Own], found: dict[int, Loaded],
+             store: StoredDocuments | None, diags: Diagnostics) -> list[Document]:  # fmt: skip
+    """Every listed file's Document, in order, from those loaded here (mine) and by the children (found);
+    their diagnostics into diags in the same order."""
     documents: list[Document] = []
     position = {listed_index: n for n, listed_index in enumerate(inside)}
     for index, (kind, _path, rel, ok) in enumerate(listed):

@@ -4,17 +4,14 @@ so no page's bytes travel back or wait in memory; each page's bytes are a one-pr
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
+import functools
 import itertools
-import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from multiprocessing.pool import Pool
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Diagnostics
@@ -27,17 +24,13 @@ from ..reads import Deps
 from ..render import Renderer, TemplateProblem
 from ..theme import template_folders
 from ..write import Staging
-from .childsignals import quiet_child, signals_held
+from .forks import can_fork, page_workers
 from .gctune import give_back_memory
 from .prerender import FirstPass, prerender
 
 PAGE_FIELDS = tuple(field.name for field in dataclasses.fields(PageSpec))
 PARALLEL_MIN = 48  # fewer pages than this render faster in one process than a pool starts
 PROGRESS_AFTER = 2.0  # seconds before the progress line appears
-# A worker is replaced by a fresh fork after this many runs (about 1,000 pages): what it grows while it renders
-# (its memo of rendered Markdown, its copies of the site's memory pages touched by reference counting) is
-# given back, so the memory of a build no longer grows with the site's size times the workers.
-RUNS_PER_WORKER = 16
 
 
 def default_jobs() -> int:
@@ -114,19 +107,11 @@ class PageKeys:
         return found
 
 
-# The renderer, the pages and the output of the running build, and the process that started it, for the
-# forked workers to read: a fork copies them for free, where sending a Site to each worker would pickle it whole.
-_JOB: tuple[Renderer, list[PageSpec], Staging, int, PageReads | None] | None = None
-_KEYS: tuple[list[PageSpec], PageKeys] | None = None  # the same for page_keys
-
-
-def render_run(bounds: tuple[int, int]) -> Batch:
-    """Render pages[start:stop] of the current job into the output, each with its own diagnostics (and the
-    context of a page planned lazily made here)."""
-    assert _JOB is not None
-    renderer, pages, out, parent, reads = _JOB
-    if os.getpid() != parent and os.getppid() != parent:
-        os._exit(1)  # the build was killed: write nothing into a tree the next build may be removing
+def render_run(renderer: Renderer, pages: list[PageSpec], out: Staging, reads: PageReads | None,
+               bounds: tuple[int, int]) -> Batch:  # fmt: skip
+    """Render pages[start:stop] into the output, each with its own diagnostics (and the context of a page
+    planned lazily made here). The forked page workers inherit the first four arguments (forks.py): a fork
+    copies them for free, where sending a Site to each worker would pickle it whole."""
     done: list[tuple[str, bool, list[Diagnostic], Deps | None]] = []
     problem = None
     for page in pages[bounds[0] : bounds[1]]:
@@ -151,39 +136,18 @@ def runs(count: int, jobs: int) -> list[tuple[int, int]]:
 
 def forking(jobs: int, count: int) -> bool:
     """Whether count pages' work is worth a pool of jobs forked workers."""
-    return jobs > 1 and count >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods()
+    return jobs > 1 and count >= PARALLEL_MIN and can_fork()
 
 
 def batches(renderer: Renderer, pages: list[PageSpec], out: Staging, jobs: int,
             reads: PageReads | None = None) -> Iterator[Batch]:  # fmt: skip
-    global _JOB
-    _JOB = (renderer, pages, out, os.getpid(), reads)
+    """The pages rendered into out, a Batch per run, in order: over jobs forked page workers when worth it."""
+    work = functools.partial(render_run, renderer, pages, out, reads)
     if not forking(jobs, len(pages)):
-        try:
-            yield from map(render_run, runs(len(pages), 1))
-        finally:
-            _JOB = None
+        yield from map(work, runs(len(pages), 1))
         return
-    try:
-        with forked_pool(jobs) as pool:
-            yield from pool.imap(render_run, runs(len(pages), jobs))
-    finally:
-        _JOB = None
-
-
-@contextlib.contextmanager
-def forked_pool(jobs: int) -> Iterator[Pool]:
-    """A pool of jobs forked page workers, each replaced after RUNS_PER_WORKER runs; the objects alive now are
-    frozen for its lifetime, so the workers' collections leave them (and their pages of memory) alone."""
-    gc.collect()
-    gc.freeze()
-    try:
-        with signals_held():
-            pool = multiprocessing.get_context("fork").Pool(jobs, quiet_child, maxtasksperchild=RUNS_PER_WORKER)
-        with pool:
-            yield pool
-    finally:
-        gc.unfreeze()
+    with page_workers(work, jobs) as workers:
+        yield from workers.imap(runs(len(pages), jobs))
 
 
 def compile_templates(renderer: Renderer) -> None:
@@ -203,9 +167,7 @@ KEYS_FORKED_MAX = 17_500
 KEY_RUN = 512  # pages per run of page_keys: the workers' digests of records are kept across runs, not pages
 
 
-def key_run(bounds: tuple[int, int]) -> list[Key]:
-    assert _KEYS is not None
-    pages, keys = _KEYS
+def key_run(pages: list[PageSpec], keys: PageKeys, bounds: tuple[int, int]) -> list[Key]:
     return [keys(page) for page in pages[bounds[0] : bounds[1]]]
 
 
@@ -225,18 +187,14 @@ def page_keys(pages: list[PageSpec], keys: PageKeys, jobs: int) -> list[Key]:
     lazily: the main process never holds them all), each keeping its digests of the records for all its runs.
     Measured at 5,000 cards: 1.3 s of wall time against 2.3 s making every context and key in the main
     process (2.5 s of CPU against 2.3)."""
-    global _KEYS
     bounds = [(start, min(start + KEY_RUN, len(pages))) for start in range(0, len(pages), KEY_RUN)]
-    _KEYS = (pages, keys)
-    try:
-        if not forking(jobs, len(pages)) or len(pages) > KEYS_FORKED_MAX:
-            found = [key for run in map(key_run, bounds) for key in run]
-            keys.release()
-            return found
-        with forked_pool(jobs) as pool:
-            return [key for run in pool.imap(key_run, bounds) for key in run]
-    finally:
-        _KEYS = None
+    work = functools.partial(key_run, pages, keys)  # inherited by the forked workers, not pickled
+    if not forking(jobs, len(pages)) or len(pages) > KEYS_FORKED_MAX:
+        found = [key for run in map(work, bounds) for key in run]
+        keys.release()
+        return found
+    with page_workers(work, jobs) as workers:
+        return [key for run in workers.imap(bounds) for key in run]
 
 
 def unchanged_pages(store: BuildStore, pages: list[PageSpec], common: bytes,
@@ -261,7 +219,7 @@ def unchanged_pages(store: BuildStore, pages: list[PageSpec], common: bytes,
 def render_key(renderer: Renderer, templates: Path, store: BuildStore) -> bytes:
     """Everything besides a page's own inputs that its HTML depends on: the code, every theme folder the
     templates are looked up in (adding or removing a site's own file changes the key), what the templates read
-    besides the page (every global that is a value, not a function, so the whole SiteConfig and any global
+    besides the page (every one of env.globals that is a value, not a function, so the whole SiteConfig and any
     added later), the settings the renderer's functions use, and site.yaml as it was read."""
     settings = (renderer.base, renderer.relative, sorted(renderer.assets.items()), renderer.absolute_base,
                 len(renderer.site.sources))  # fmt: skip
@@ -299,41 +257,40 @@ def first_pass(renderer: Renderer, store: BuildStore | None, jobs: int) -> First
     return FirstPass(renderer.markdown, renderer.site, jobs).start()
 
 
-def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags: Diagnostics, jobs: int,
-               store: BuildStore | None, out: Staging, progress: Progress,
-               texts: FirstPass | None = None, change: Change | None = None,
-               planned: Callable[[str], Deps] | None = None) -> None:  # fmt: skip
-    """Every page into out: kept from the last output where the cache proves it unchanged, else rendered
-    (and written unless the last output holds the same bytes); template problems go to diags. texts: the
-    Markdown first pass, if started already (every page renders then); change: what changed since the last
-    build, if the cache knows (changes.py); planned: what planning each page read, by output path."""
-    if texts is not None:  # finished before the page keys: their digests would be copies beside its workers
+@dataclass(frozen=True, slots=True)
+class RenderJob:
+    """What render_all renders the pages with: the renderer, the template folder (for the render key), the
+    number of processes, the build cache (None: --no-cache), the output being staged and the progress line;
+    texts, the Markdown first pass if started already (every page renders then); change, what changed since
+    the last build if the cache knows (changes.py); planned, what planning a page read, by its output path."""
+
+    renderer: Renderer
+    templates: Path
+    jobs: int
+    store: BuildStore | None
+    out: Staging
+    progress: Progress
+    texts: FirstPass | None = None
+    change: Change | None = None
+    planned: Callable[[str], Deps] | None = None
+
+
+def render_all(job: RenderJob, pages: list[PageSpec], diags: Diagnostics) -> None:
+    """Every page into job.out: kept from the last output where the cache proves it unchanged, else rendered
+    (and written unless the last output holds the same bytes); template problems go to diags."""
+    renderer, store, jobs, out = job.renderer, job.store, job.jobs, job.out
+    if job.texts is not None:  # finished before the page keys: their digests would be copies beside its workers
         if jobs > 1 and len(pages) >= PARALLEL_MIN:
             compile_templates(renderer)  # while its workers render the texts
-        texts.finish()
+        job.texts.finish()
     keys: dict[str, Key] = {}
     kept: list[str] = []
     dirty = pages
-    maker = PageKeys(renderer, render_key(renderer, templates, store)) if store is not None else None
+    maker = PageKeys(renderer, render_key(renderer, job.templates, store)) if store is not None else None
     if store is not None and maker is not None:
         store.common = maker.common
     if store is not None and maker is not None and store.pages:  # a page may be kept: its key decides
-        dirty = []
-        same, unkeyed = unchanged_pages(store, pages, maker.common, change)
-        made = iter(page_keys([p for p in pages if p.output_path not in same and p.output_path not in unkeyed],
-                              maker, jobs))  # fmt: skip
-        for page in pages:
-            path = page.output_path
-            key = UNMADE if path in unkeyed else same[path] if path in same else next(made)
-            keys[path] = key
-            hit = store.cached_page(path, key, out.intact) if key is not None and path not in unkeyed else None
-            if hit is None:
-                dirty.append(page)
-                continue
-            store.partial = True
-            kept.append(path)
-            for diagnostic in hit:
-                diags.add(diagnostic)
+        keys, kept, dirty = kept_pages(job, store, pages, maker, diags)
         maker = None
         give_back_memory()  # before the workers fork: freed but resident memory would be theirs to copy
     # Every page renders (the first build into this output): where its key is made, keys_where() says.
@@ -342,20 +299,51 @@ def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags
         keys = maker.of_all(pages)
         give_back_memory()
     out.begin(len(dirty), len(pages))
-    if texts is None and jobs > 1 and len(dirty) >= PARALLEL_MIN:
+    if job.texts is None and jobs > 1 and len(dirty) >= PARALLEL_MIN:
         compile_templates(renderer)
-    if texts is None and not renderer.relative and len(dirty) == len(pages):  # every page: each text once, first
+    if job.texts is None and not renderer.relative and len(dirty) == len(pages):  # every page: each text once
         prerender(renderer.markdown, renderer.site, jobs)
     if store is not None and isinstance(renderer.markdown.cache, StoredMarkdown):
         store.add_markdown(renderer.markdown.cache.take())
     for path in kept:
         out.keep(path)
-    progress.add(len(kept))
+    job.progress.add(len(kept))
     stream = batches(renderer, dirty, out, jobs, PageReads(renderer) if store is not None else None)
     if maker is not None and where == "beside":
         first = next(stream, None)  # the pool runs: the keys are made while it renders the rest
         keys = maker.of_all(pages)
         stream = itertools.chain([first] if first else [], stream)
+    note_batches(job, stream, keys, diags)
+
+
+def kept_pages(job: RenderJob, store: BuildStore, pages: list[PageSpec], maker: PageKeys,
+               diags: Diagnostics) -> tuple[dict[str, Key], list[str], list[PageSpec]]:  # fmt: skip
+    """With a cache that holds pages of this output: each page's key, the pages kept (their diagnostics
+    reported again) and the pages to render."""
+    keys: dict[str, Key] = {}
+    kept: list[str] = []
+    dirty: list[PageSpec] = []
+    same, unkeyed = unchanged_pages(store, pages, maker.common, job.change)
+    made = iter(page_keys([p for p in pages if p.output_path not in same and p.output_path not in unkeyed],
+                          maker, job.jobs))  # fmt: skip
+    for page in pages:
+        path = page.output_path
+        key = UNMADE if path in unkeyed else same[path] if path in same else next(made)
+        keys[path] = key
+        hit = store.cached_page(path, key, job.out.intact) if key is not None and path not in unkeyed else None
+        if hit is None:
+            dirty.append(page)
+            continue
+        store.partial = True
+        kept.append(path)
+        for diagnostic in hit:
+            diags.add(diagnostic)
+    return keys, kept, dirty
+
+
+def note_batches(job: RenderJob, stream: Iterator[Batch], keys: dict[str, Key], diags: Diagnostics) -> None:
+    """Each rendered page noted in the output and, with its key, in the cache; its diagnostics into diags."""
+    store, out = job.store, job.out
     for batch in stream:
         for path, written, page_diags, deps in batch.pages:
             out.note(path, written)
@@ -363,12 +351,12 @@ def render_all(renderer: Renderer, pages: list[PageSpec], templates: Path, diags
                 diags.add(diagnostic)
             made_key = keys.get(path)
             if store is not None and made_key is not None:
-                plan_deps = planned(path) if planned is not None and deps is not None else None
-                store.rendered_page(path, made_key, page_diags, plan_deps | deps if plan_deps and deps else None)
+                planned = job.planned(path) if job.planned is not None and deps is not None else None
+                store.rendered_page(path, made_key, page_diags, planned | deps if planned and deps else None)
         if store is not None:
             store.add_markdown(batch.texts)
-        progress.add(len(batch.pages))
+        job.progress.add(len(batch.pages))
         if batch.problem:
             diags.error(*batch.problem)
             break
-    progress.close()
+    job.progress.close()

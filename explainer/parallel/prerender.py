@@ -13,29 +13,24 @@ MarkdownRenderer turns the same source into the same bytes.
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
 from collections.abc import Iterator
-from multiprocessing.pool import Pool
 
 from markupsafe import Markup
 
 from ..link import Site, texts_of
 from ..markdown_ext import MarkdownRenderer
 from ..model import Issue
-from .childsignals import quiet_child, signals_held
+from .forks import Workers, can_fork
 
 PARALLEL_MIN = 200  # fewer texts than this are left to the page workers
 RUN = 48  # texts per run handed to a worker
 
 Rendered = list[tuple[str, list[tuple[int, str]]]]
 
-_JOB: tuple[MarkdownRenderer, list[str]] | None = None  # for the forked workers to read
 
-
-def render_run(bounds: tuple[int, int]) -> Rendered:
-    """The HTML and findings of sources[start:stop] of the current job."""
-    assert _JOB is not None
-    markdown, sources = _JOB
+def render_run(markdown: MarkdownRenderer, sources: list[str], bounds: tuple[int, int]) -> Rendered:
+    """The HTML and findings of sources[start:stop] (the forked workers inherit markdown and sources)."""
     done = []
     for source in sources[bounds[0] : bounds[1]]:
         html = markdown(source)  # a plain str: no diagnostics here, the page that shows it reports them
@@ -62,9 +57,9 @@ class FirstPass:
     def __init__(self, markdown: MarkdownRenderer, site: Site, jobs: int):
         self.markdown = markdown
         self.sources: list[str] = []
-        self.pool: Pool | None = None
+        self.workers: Workers[tuple[int, int], Rendered] | None = None
         self.results: Iterator[Rendered] = iter(())
-        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if jobs > 1 and can_fork():
             self.sources = [s for s in dict.fromkeys(site_texts(site)) if markdown.cache.get(s) is None]
         if len(self.sources) < PARALLEL_MIN:
             self.sources = []
@@ -72,19 +67,14 @@ class FirstPass:
         self.jobs = jobs
 
     def start(self) -> FirstPass:
-        global _JOB
         if self.runs:
-            _JOB = (self.markdown, self.sources)
-            # the workers copy _JOB as they fork
-            with signals_held():
-                self.pool = multiprocessing.get_context("fork").Pool(self.jobs, quiet_child)
-            self.results = self.pool.imap(render_run, self.runs)
+            self.workers = Workers(functools.partial(render_run, self.markdown, self.sources), self.jobs)
+            self.results = self.workers.imap(self.runs)
         return self
 
     def finish(self) -> int:
         """Wait for every run; how many texts were rendered."""
-        global _JOB
-        if self.pool is None:
+        if self.workers is None:
             return 0
         try:
             for (start, stop), rendered in zip(self.runs, self.results, strict=True):
@@ -92,10 +82,8 @@ class FirstPass:
                     self.markdown.cache[source] = Markup(html)
                     self.markdown.removed[source] = removed
         finally:
-            self.pool.terminate()  # every result is in: nothing is left for the workers to do
-            self.pool.join()
-            self.pool = None
-            _JOB = None
+            self.workers.close()  # every result is in: nothing is left for the workers to do
+            self.workers = None
         return len(self.sources)
 
 

@@ -17,8 +17,8 @@ rebuild runs in the watcher's thread and renders in it.
 
 from __future__ import annotations
 
+import functools
 import itertools
-import multiprocessing
 import threading
 from typing import TYPE_CHECKING
 
@@ -28,7 +28,8 @@ from ..diagnostics import Diagnostic, Diagnostics
 from ..pages import PageSpec
 from ..reads import Deps
 from ..render import Renderer, TemplateProblem
-from .pagepool import forked_pool, runs
+from .forks import can_fork, page_workers
+from .pagepool import runs
 
 if TYPE_CHECKING:
     from ..incremental.pagereads import PageReads
@@ -37,23 +38,17 @@ PARALLEL_MIN = 200  # fewer pages than this render faster in one process than a 
 
 Page = tuple[str, bytes, Deps, list[Diagnostic]]  # path, HTML, what rendering it read, diagnostics
 Texts = list[tuple[str, Markup]]  # Markdown source, HTML
-_JOB: tuple[Renderer, list[PageSpec], PageReads] | None = None  # for the forked workers to read
+Run = tuple[list[Page], tuple[str, int | None, str] | None, Texts]  # its pages, the template problem that stopped it
 
 
 def usable(pages: list[PageSpec], jobs: int) -> bool:
-    return (
-        jobs > 1
-        and len(pages) >= PARALLEL_MIN
-        and threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
+    return jobs > 1 and len(pages) >= PARALLEL_MIN and threading.active_count() == 1 and can_fork()
 
 
-def render_run(bounds: tuple[int, int]) -> tuple[list[Page], tuple[str, int | None, str] | None, Texts]:
-    """Render pages[start:stop] of the current job: each page, the template problem that stopped the run if
-    any, and the Markdown texts this worker rendered that its memo did not hold when the run began."""
-    assert _JOB is not None
-    renderer, pages, reads = _JOB
+def render_run(renderer: Renderer, pages: list[PageSpec], reads: PageReads, bounds: tuple[int, int]) -> Run:
+    """Render pages[start:stop] (the forked workers inherit the rest): each page, the template problem that
+    stopped the run if any, and the Markdown texts this worker rendered that its memo did not hold when the run
+    began."""
     markdown = renderer.markdown
     known = len(markdown.cache)  # a dict keeps its order: the texts added by this run come after these
     done: list[Page] = []
@@ -74,23 +69,18 @@ def render_run(bounds: tuple[int, int]) -> tuple[list[Page], tuple[str, int | No
 def render_forked(renderer: Renderer, pages: list[PageSpec], reads: PageReads, diags: Diagnostics,
                   jobs: int) -> dict[str, bytes]:  # fmt: skip
     """render.render_each() over jobs forked workers; reads.pages and the Markdown memo filled as in one process."""
-    global _JOB
-    _JOB = (renderer, pages, reads)
     files: dict[str, bytes] = {}
     markdown = renderer.markdown
-    try:
-        with forked_pool(jobs) as pool:
-            for done, problem, texts in pool.imap(render_run, runs(len(pages), jobs)):
-                for path, html, bodies, items in done:
-                    files[path] = html
-                    reads.pages[path] = bodies
-                    for diagnostic in items:
-                        diags.add(diagnostic)
-                for source, text_html in texts:  # memoised for the next saves (each page reported its findings)
-                    markdown.cache.setdefault(source, text_html)
-                if problem:
-                    diags.error(*problem)
-                    break  # one broken template breaks every page that uses it: say it once
-    finally:
-        _JOB = None
+    with page_workers(functools.partial(render_run, renderer, pages, reads), jobs) as workers:
+        for done, problem, texts in workers.imap(runs(len(pages), jobs)):
+            for path, html, deps, items in done:
+                files[path] = html
+                reads.pages[path] = deps
+                for diagnostic in items:
+                    diags.add(diagnostic)
+            for source, text_html in texts:  # memoised for the next saves (each page reported its findings)
+                markdown.cache.setdefault(source, text_html)
+            if problem:
+                diags.error(*problem)
+                break  # one broken template breaks every page that uses it: say it once
     return files

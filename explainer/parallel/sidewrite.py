@@ -12,16 +12,13 @@ which it wrote; the bytes are those `views.feeds.feeds` makes.
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 
 from ..link import Site
 from ..reads import Deps, unit
 from ..views.feeds import issue_feed, issue_feed_path
 from ..write import Staging
-from .childsignals import quiet_child, signals_held
+from .forks import Child, ChildDied, can_fork
 
 PARALLEL_MIN = 300  # fewer issues than this: their feeds are made in the main process with the rest
 # More than this, and the memory the two processes then copy (the main process touches every record while
@@ -29,11 +26,9 @@ PARALLEL_MIN = 300  # fewer issues than this: their feeds are made in the main p
 # over the 1 GiB target, for ~3 % of its time.
 PARALLEL_MAX = 10_000
 
-_JOB: tuple[Site, str, Staging] | None = None  # for the forked child to read
-
 
 def write_feeds(site: Site, base: str, out: Staging) -> list[tuple[str, bool, Deps]]:
-    """Each issue's feed written into out; (path, whether written, what making it read) for each."""
+    """Each issue's feed written into out; (path, whether written) for each."""
     done = []
     for issue in site.issues:
         data, reads = unit(functools.partial(issue_feed, site.config, issue, base))
@@ -42,9 +37,9 @@ def write_feeds(site: Site, base: str, out: Staging) -> list[tuple[str, bool, De
     return done
 
 
-def child() -> list[tuple[str, bool, Deps]]:
-    assert _JOB is not None
-    return write_feeds(*_JOB)
+def child(site: Site, base: str, out: Staging) -> list[tuple[str, bool, Deps]]:
+    """What the forked child runs (a name of its own, so a test can make the child alone die)."""
+    return write_feeds(site, base, out)
 
 
 class FeedChild:
@@ -53,29 +48,22 @@ class FeedChild:
     so nothing is written into a tree being removed."""
 
     def __init__(self, site: Site, base: str, out: Staging):
-        global _JOB
         self.site, self.base, self.out = site, base, out
-        _JOB = (site, base, out)
-        with signals_held():  # its process forks on submit()
-            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=quiet_child)
-            self.pending = self.pool.submit(child)
+        self.writer = Child(functools.partial(child, site, base, out))  # inherited by the child, not pickled
 
     def finish(self) -> dict[str, Deps]:
+        """Wait for the child; what making each feed read, by its path."""
         try:
-            done = self.pending.result()
-        except BrokenProcessPool:  # killed: the main process writes them
+            done = self.writer.result()
+        except ChildDied:  # killed: the main process writes them
             print("warning: the process writing the issue feeds failed; they are written here", file=sys.stderr)
             done = write_feeds(self.site, self.base, self.out)
-        finally:
-            self.stop()
         for path, written, _deps in done:
             self.out.note(path, written)
         return {path: deps for path, _written, deps in done}
 
     def stop(self) -> None:
-        global _JOB
-        self.pool.shutdown()
-        _JOB = None
+        self.writer.stop()
 
 
 def issue_feeds_aside(site: Site, base: str | None, out: Staging, jobs: int) -> FeedChild | None:
@@ -83,6 +71,6 @@ def issue_feeds_aside(site: Site, base: str | None, out: Staging, jobs: int) -> 
     issues, no full base URL or no fork (the main process then makes them with the other view files)."""
     if base is None or jobs <= 1 or not PARALLEL_MIN <= len(site.issues) <= PARALLEL_MAX:
         return None
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         return None
     return FeedChild(site, base, out)
