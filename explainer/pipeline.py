@@ -180,7 +180,7 @@ def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: B
     feeds = issue_feeds_aside(site, absolute_base(base_url), out, options.jobs) if views_change is None else None
     try:
         if store:
-            parts = ViewParts(store.views, keep_bytes=False)
+            parts = ViewParts(store.views, keep_bytes=False, stale=store.table.stale)
             before = {new.id: old for old, new in pairs or ()}
             files |= parts.view_files(site, base_url, views_change, feeds is None, before,
                                       lambda: old_file(out.output / EXPORT))  # fmt: skip

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..link import Site
-from ..reads import Deps, unit
+from ..reads import unit
 from ..views.files import EXPORT, export_entry, export_file, export_parts, file_makers
 from .changes import Change
 
@@ -23,22 +23,20 @@ from .changes import Change
 class ViewParts:
     """What each part read when it was made (and its bytes, when kept in memory), by name."""
 
-    def __init__(self, deps: dict[str, Deps] | None = None, keep_bytes: bool = True):
-        self.deps: dict[str, Deps] = deps or {}
+    def __init__(self, deps: dict[str, Any] | None = None, keep_bytes: bool = True,
+                 stale: Callable[[Change], Callable[[Any], bool]] | None = None):  # fmt: skip
+        self.deps: dict[str, Any] = deps or {}  # Deps, or as the build cache packs them (stale knows how to read)
+        self.stale = stale or (lambda change: change.stale)
         self.made: dict[str, bytes] = {}
         self.keep_bytes = keep_bytes  # serve: every part's bytes; build: none (the output holds the files)
         self.remade: list[str] = []  # the parts made by the last view_files()
 
-    def part(self, name: str, change: Change | None, make: Callable[[], bytes], fresh: dict[str, Deps],
+    def part(self, name: str, stale: Callable[[Any], bool] | None, make: Callable[[], bytes], fresh: dict[str, Any],
              made: dict[str, bytes]) -> bytes | None:  # fmt: skip
-        """The part's bytes, made again if what it read changed; None when kept and its bytes are not held."""
+        """The part's bytes, made again if what it read changed (stale: None, made again whatever it read); None
+        when kept and its bytes are not held."""
         deps = self.deps.get(name)
-        if (
-            deps is not None
-            and change is not None
-            and not change.stale(deps)
-            and (not self.keep_bytes or name in self.made)
-        ):
+        if deps is not None and stale is not None and not stale(deps) and (not self.keep_bytes or name in self.made):
             fresh[name] = deps
             if name in self.made:
                 made[name] = self.made[name]
@@ -55,13 +53,14 @@ class ViewParts:
                    ) -> dict[str, bytes | None]:  # fmt: skip
         """Every view file by path: its bytes, or None for a file kept as the last build wrote it (build). before:
         the changed records as the last build read them, by id; old_export: the last build's export file."""
-        fresh: dict[str, Deps] = {}
+        fresh: dict[str, Any] = {}
         made: dict[str, bytes] = {}
         self.remade = []
-        files = {path: self.part(path, change, make, fresh, made)
+        stale = self.stale(change) if change is not None else None
+        files = {path: self.part(path, stale, make, fresh, made)
                  for path, make in file_makers(site, base_url, issue_feeds).items()}  # fmt: skip
         makers, lists = export_parts(site)
-        pieces = {name: self.part(name, change, make, fresh, made) for name, make in makers.items()}
+        pieces = {name: self.part(name, stale, make, fresh, made) for name, make in makers.items()}
         self.deps, self.made = fresh, made
         remade = [name for name in makers if name in self.remade]
         if self.keep_bytes:

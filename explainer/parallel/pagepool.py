@@ -207,9 +207,10 @@ def unchanged_pages(store: BuildStore, pages: list[PageSpec], common: bytes,
     unkeyed: set[str] = set()
     if change is None or common != store.last_common:
         return same, unkeyed
+    stale = store.table.stale(change)
     for page in pages:
         entry = store.pages.get(page.output_path)
-        if entry is not None and not change.stale(entry.deps):
+        if entry is not None and not stale(entry.deps):
             same[page.output_path] = entry.key
         else:
             unkeyed.add(page.output_path)
