@@ -280,7 +280,13 @@ class DepTable:
 
     def __init__(self, keys: list[tuple[str, str]]):
         self.keys = keys
-        self.index = {key: number for number, key in enumerate(keys)}
+        self._index: dict[tuple[str, str], int] | None = None
+
+    @property
+    def index(self) -> dict[tuple[str, str], int]:
+        if self._index is None:  # not made by a build with nothing to do
+            self._index = {key: number for number, key in enumerate(self.keys)}
+        return self._index
 
     def pack(self, deps: Deps | Packed | None) -> Packed | None:
         if deps is None or isinstance(deps[0], bytes):
@@ -316,7 +322,7 @@ class DepTable:
         for name, deps in views.items():
             if isinstance(deps[0], bytes):
                 views[name] = fresh.pack(Deps(frozenset(old[n] for n in array("I", deps[0])), frozenset(deps[1])))  # type: ignore[assignment]
-        self.keys, self.index = fresh.keys, fresh.index
+        self.keys, self._index = fresh.keys, fresh.index
         return self.keys
 
     def stale(self, change: Change) -> Callable[[Deps | Packed | None], bool]:
