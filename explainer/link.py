@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .dates import PartialDate
@@ -191,6 +191,92 @@ def index_entities(records: Records, diags: Diagnostics) -> dict[str, Entity]:
     return entities
 
 
+def set_map() -> defaultdict[str, set[str]]:
+    return defaultdict(set)
+
+
+@dataclass(slots=True)
+class _Links:
+    """The relations as link() finds them, each list a set until it is put in reading order."""
+
+    issue_actors: dict[str, Ids] = field(default_factory=dict)
+    issue_events: defaultdict[str, set[str]] = field(default_factory=set_map)
+    event_issues: defaultdict[str, set[str]] = field(default_factory=set_map)
+    actor_issues: defaultdict[str, set[str]] = field(default_factory=set_map)
+    actor_events: defaultdict[str, set[str]] = field(default_factory=set_map)
+    members: defaultdict[str, set[str]] = field(default_factory=set_map)
+    mentions: defaultdict[str, set[str]] = field(default_factory=set_map)
+    links_to: defaultdict[str, set[str]] = field(default_factory=set_map)  # mentions reversed: O(1) per issue
+    source_users: defaultdict[str, set[str]] = field(default_factory=set_map)
+
+    def relations(self, ordered: Callable[[Iterable[str]], Ids]) -> Relations:
+        return Relations(
+            issue_actors=self.issue_actors,
+            issue_events={k: ordered(v) for k, v in self.issue_events.items()},
+            actor_issues={k: ordered(v) for k, v in self.actor_issues.items()},
+            actor_events={k: ordered(v) for k, v in self.actor_events.items()},
+            event_issues={k: ordered(v) for k, v in self.event_issues.items()},
+            members={k: ordered(v) for k, v in self.members.items()},
+            mentions={k: ordered(v) for k, v in self.mentions.items()},
+            source_users={k: ordered(v) for k, v in self.source_users.items()},
+        )
+
+
+def _mentions(links: _Links, linkable: Iterable[Entity], resolver: _Resolver, entities: Mapping[str, Entity]) -> None:
+    silent, get = resolver.silent, entities.get
+    for entity in linkable:
+        for text in texts_of(entity):
+            for ref in text.refs:
+                found = get(ref.id) if ref.id and ref.id not in silent else None
+                # check()'s common case without the call; anything else goes to check(), which reports it
+                target = ref.id if found is not None and found.section in LINKABLE else resolver.check(ref, LINKABLE)
+                if target and target != entity.id:
+                    links.mentions[target].add(entity.id)
+                    links.links_to[entity.id].add(target)
+
+
+def _issue_links(links: _Links, issues: Iterable[Issue], resolver: _Resolver, entities: Mapping[str, Entity]) -> None:
+    for issue in issues:
+        named = [
+            *resolver.all(issue.actors, "actors"),
+            *resolver.all((p.actor for p in issue.positions), "actors"),
+            *resolver.all((q.by for q in issue.quotes), "actors"),
+        ]
+        links.issue_actors[issue.id] = _unique(named)
+        for actor_id in [*named, *links.links_to[issue.id]]:
+            if entities[actor_id].section == "actors":
+                links.actor_issues[actor_id].add(issue.id)
+        for event_id in resolver.all(issue.events, "events"):
+            links.issue_events[issue.id].add(event_id)
+            links.event_issues[event_id].add(issue.id)
+        cited = [*issue.sources, *(q.source for q in issue.quotes if q.source),
+                 *(f.source for f in issue.figures if f.source)]  # fmt: skip
+        for source_id in resolver.all(cited, "sources"):
+            links.source_users[source_id].add(issue.id)
+
+
+def _event_links(links: _Links, events: Iterable[Event], resolver: _Resolver) -> None:
+    for event in events:
+        for issue_id in resolver.all(event.issues, "issues"):
+            links.issue_events[issue_id].add(event.id)
+            links.event_issues[event.id].add(issue_id)
+        for actor_id in resolver.all(event.actors, "actors"):
+            links.actor_events[actor_id].add(event.id)
+        for source_id in resolver.all(event.sources, "sources"):
+            links.source_users[source_id].add(event.id)
+
+
+def _memberships(links: _Links, actors: Iterable[Actor], resolver: _Resolver, diags: Diagnostics) -> None:
+    for actor in actors:
+        for ref in actor.member_of:
+            if ref.id == actor.id:
+                diags.error(ref.path, ref.line, f"actor '{actor.id}' cannot be a member of itself")
+                continue
+            group_id = resolver.check(ref, ("actors",))
+            if group_id:
+                links.members[group_id].add(actor.id)
+
+
 def link(records: Records, diags: Diagnostics, include_drafts: bool = False) -> Site | None:
     """Resolve all references and index backlinks; None if the config is unusable."""
     entities = index_entities(records, diags)
@@ -206,76 +292,14 @@ def link(records: Records, diags: Diagnostics, include_drafts: bool = False) -> 
     def ordered(ids: Iterable[str]) -> Ids:
         return tuple(sorted(set(ids), key=rank.__getitem__))
 
-    issue_actors: dict[str, Ids] = {}
-    issue_events: dict[str, set[str]] = defaultdict(set)
-    event_issues: dict[str, set[str]] = defaultdict(set)
-    actor_issues: dict[str, set[str]] = defaultdict(set)
-    actor_events: dict[str, set[str]] = defaultdict(set)
-    members: dict[str, set[str]] = defaultdict(set)
-    mentions: dict[str, set[str]] = defaultdict(set)
-    links_to: dict[str, set[str]] = defaultdict(set)  # mentions reversed, so each issue's lookup is O(1)
-    source_users: dict[str, set[str]] = defaultdict(set)
-
-    linkable: list[Entity] = [*issues, *actors, *events]
-    silent, get = resolver.silent, entities.get
-    for entity in linkable:
-        for text in texts_of(entity):
-            for ref in text.refs:
-                found = get(ref.id) if ref.id and ref.id not in silent else None
-                # check()'s common case without the call; anything else goes to check(), which reports it
-                target = ref.id if found is not None and found.section in LINKABLE else resolver.check(ref, LINKABLE)
-                if target and target != entity.id:
-                    mentions[target].add(entity.id)
-                    links_to[entity.id].add(target)
-
-    for issue in issues:
-        named = [
-            *resolver.all(issue.actors, "actors"),
-            *resolver.all((p.actor for p in issue.positions), "actors"),
-            *resolver.all((q.by for q in issue.quotes), "actors"),
-        ]
-        issue_actors[issue.id] = _unique(named)
-        for actor_id in [*named, *links_to[issue.id]]:
-            if entities[actor_id].section == "actors":
-                actor_issues[actor_id].add(issue.id)
-        for event_id in resolver.all(issue.events, "events"):
-            issue_events[issue.id].add(event_id)
-            event_issues[event_id].add(issue.id)
-        cited = [*issue.sources, *(q.source for q in issue.quotes if q.source),
-                 *(f.source for f in issue.figures if f.source)]  # fmt: skip
-        for source_id in resolver.all(cited, "sources"):
-            source_users[source_id].add(issue.id)
-
-    for event in events:
-        for issue_id in resolver.all(event.issues, "issues"):
-            issue_events[issue_id].add(event.id)
-            event_issues[event.id].add(issue_id)
-        for actor_id in resolver.all(event.actors, "actors"):
-            actor_events[actor_id].add(event.id)
-        for source_id in resolver.all(event.sources, "sources"):
-            source_users[source_id].add(event.id)
-
-    for actor in actors:
-        for ref in actor.member_of:
-            if ref.id == actor.id:
-                diags.error(ref.path, ref.line, f"actor '{actor.id}' cannot be a member of itself")
-                continue
-            group_id = resolver.check(ref, ("actors",))
-            if group_id:
-                members[group_id].add(actor.id)
-
+    links = _Links()
+    _mentions(links, [*issues, *actors, *events], resolver, entities)
+    _issue_links(links, issues, resolver, entities)
+    _event_links(links, events, resolver)
+    _memberships(links, actors, resolver, diags)
     resolver.note_unchecked()
     if records.site is None:
         return None
-    relations = Relations(
-        issue_actors=issue_actors,
-        issue_events={k: ordered(v) for k, v in issue_events.items()},
-        actor_issues={k: ordered(v) for k, v in actor_issues.items()},
-        actor_events={k: ordered(v) for k, v in actor_events.items()},
-        event_issues={k: ordered(v) for k, v in event_issues.items()},
-        members={k: ordered(v) for k, v in members.items()},
-        mentions={k: ordered(v) for k, v in mentions.items()},
-        source_users={k: ordered(v) for k, v in source_users.items()},
-    )
+    relations = links.relations(ordered)
     visible = {i: e for i, e in entities.items() if i not in hidden}
     return Site(records.site, tuple(issues), tuple(actors), tuple(events), tuple(sources), visible, relations, hidden)

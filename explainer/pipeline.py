@@ -76,15 +76,16 @@ def render_site(
 ) -> tuple[dict[str, bytes], Counter[str]] | None:
     """Every output file, by path, and the pages by kind; None after errors. `serve` passes a cache; `build`
     passes out, the output being written, which gets every file as it is made (the dict is then empty)."""
-    linked = load_and_link(options, diags, cache, store)
-    if linked is None:
+    run = load_and_link(options, diags, cache, store)
+    if run is None:
         return None
-    records, site, run = linked
+    records, site = run.records, run.site
+    assert site is not None  # load_and_link answers None when there is none
     static, assets = (
         fingerprint(static_files(options.static)) if options.fingerprint_assets else (static_files(options.static), {})
     )
     if out is not None:  # build: pages rendered across processes, each written as it is made
-        pages = build_into(out, options, diags, store, records, site, run, assets)
+        pages = build_into(out, options, diags, store, run, assets)
         if pages is None:
             return None
         write_rest(options, static, out, diags)
@@ -112,9 +113,11 @@ def render_site(
 
 @dataclass(slots=True)
 class BuildRun:
-    """What a cached build knows beside the stages' results: the files changed since the last build, as it
-    read them, and what link read of each kind of record (changes.py)."""
+    """The records and the site, and what a cached build knows beside them: the files changed since the last
+    build, as it read them, and what link read of each kind of record (changes.py)."""
 
+    records: Records = field(default_factory=Records)
+    site: Site | None = None
     earlier: tuple[bytes, dict[str, Document]] | None = None
     shapes: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)  # link's and the planner tables'
     pairs: list[tuple[Any, Any]] | None = None  # each changed record with its version in the last build
@@ -122,7 +125,7 @@ class BuildRun:
 
 
 def load_and_link(options: BuildOptions, diags: Diagnostics, cache: BuildCache | None,
-                  store: BuildStore | None) -> tuple[Records, Site, BuildRun] | None:  # fmt: skip
+                  store: BuildStore | None) -> BuildRun | None:  # fmt: skip
     """Load, validate and link: the records and the site, or None after errors."""
     run = BuildRun()
     if cache:
@@ -150,12 +153,15 @@ def load_and_link(options: BuildOptions, diags: Diagnostics, cache: BuildCache |
             site = link(records, diags, include_drafts=options.drafts)
     if site is None or diags.has_errors():
         return None
-    return records, site, run
+    run.records, run.site = records, site
+    return run
 
 
-def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: BuildStore | None, records: Records,
-               site: Site, run: BuildRun, assets: dict[str, str]) -> list[PageSpec] | None:  # fmt: skip
+def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: BuildStore | None, run: BuildRun,
+               assets: dict[str, str]) -> list[PageSpec] | None:  # fmt: skip
     """`build`'s plan, render and views, every file put into out as it is made; the pages, or None after errors."""
+    records, site = run.records, run.site
+    assert site is not None
     renderer = make_renderer(site, options.templates, diags, options.base_url, assets, options.relative_urls,
                              store)  # fmt: skip
     texts = first_pass(renderer, store, options.jobs)  # the Markdown texts render while the pages are planned

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Diagnostics
-from ..incremental.buildcache import UNMADE, BuildStore, Digester, StoredMarkdown, Undigestable, digest, folder_key
+from ..incremental.buildcache import UNMADE, BuildStore, StoredMarkdown
 from ..incremental.changes import Change
+from ..incremental.digests import Digester, Undigestable, digest, folder_key
 from ..incremental.pagereads import PageReads
 from ..link import Site
 from ..pages import PageSpec

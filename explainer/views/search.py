@@ -190,7 +190,7 @@ def search_index(
     def place(path: str, target: Path) -> None:
         target.write_bytes(files[path])
 
-    index = indexed(files, files.__getitem__, place, diags, executable, output, jobs)
+    index = indexed(files, Source(files.__getitem__, place), diags, executable, output, jobs)
     if output is not None:
         index.made |= {rel: (output / rel).read_bytes() for rel in index.kept}
     return index.made
@@ -207,15 +207,24 @@ def search_index_of_files(pages: dict[str, Path], diags: Diagnostics, executable
         except OSError:
             shutil.copyfile(pages[path], target)
 
-    return indexed(pages, lambda path: pages[path].read_bytes(), place, diags, executable, output, jobs, add).kept
+    source = Source(lambda path: pages[path].read_bytes(), place)
+    return indexed(pages, source, diags, executable, output, jobs, add).kept
 
 
-def indexed(paths: Iterable[str], read: Callable[[str], bytes], place: Callable[[str, Path], object],
-            diags: Diagnostics, executable: Path | None, output: Path | None, jobs: int,
-            add: Callable[[str, bytes], object] | None = None) -> Index:  # fmt: skip
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where the pages are: read(path) gives a page's bytes, place(path, target) puts the page at target."""
+
+    read: Callable[[str], bytes]
+    place: Callable[[str, Path], object]
+
+
+def indexed(paths: Iterable[str], source: Source, diags: Diagnostics, executable: Path | None, output: Path | None,
+            jobs: int, add: Callable[[str, bytes], object] | None = None) -> Index:  # fmt: skip
     """The bundles of the pages among paths: the last output's where a bundle's pages are the same, else
     Pagefind's over a temporary folder its pages are placed into (at most two at once). add: where the files
     made go as each bundle is made (else Index.made)."""
+    read, place = source.read, source.place
     index = Index()
     emit = add or index.made.__setitem__
     if executable is None:
