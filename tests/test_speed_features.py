@@ -16,7 +16,7 @@ from conftest import REPO, generated_site, run_build, run_main
 
 from explainer import render
 from explainer.fastinline import needed_characters, speed_up
-from explainer.incremental import buildcache
+from explainer.incremental import buildcache, digests
 
 sys.path.insert(0, str(REPO / "bench"))
 
@@ -202,7 +202,7 @@ def test_a_settings_change_invalidates_the_cache(corpus_site: Path) -> None:
 
 def test_a_generator_version_change_invalidates_the_cache(corpus_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(corpus_site, "cached")
-    monkeypatch.setattr(buildcache, "__version__", "9.9.9")
+    monkeypatch.setattr(digests, "__version__", "9.9.9")
     monkeypatch.setattr(render, "__version__", "9.9.9")  # the pages name their generator
     built = tree(build(corpus_site, "cached"))
     assert b'content="explainer 9.9.9"' in built["issues/issue-00001/index.html"]
@@ -574,13 +574,13 @@ def test_a_cached_build_reads_each_unchanged_content_file_once(
             reads.append(self.name)
         return real(self)
 
-    def opened(file: str, *args: Any, **kwargs: Any) -> Any:  # how buildcache.folder_key reads each input file
+    def opened(file: str, *args: Any, **kwargs: Any) -> Any:  # how digests.folder_key reads each input file
         if "content" in Path(file).parts:
             reads.append(Path(file).name)
         return open(file, *args, **kwargs)
 
     monkeypatch.setattr(Path, "read_bytes", counted)
-    monkeypatch.setattr(buildcache, "open", opened, raising=False)
+    monkeypatch.setattr(digests, "open", opened, raising=False)
     assert tree(build(corpus_site, "cached", "--jobs", "1")) == expected
     assert reads.count("issue-00003.md") >= 2  # the edited card: for the inputs' key, then to parse it
     assert reads.count("issue-00004.md") == 1  # an unchanged one: for the inputs' key only

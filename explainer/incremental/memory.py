@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +31,10 @@ from ..diagnostics import Diagnostic, Diagnostics
 from ..hostfiles import host_files
 from ..link import Site
 from ..load import Document, ParseCache, load_content
-from ..model import Text
+from ..markdown_ext import ref_ids
 from ..pages import PageSpec
 from ..parallel import previewpool
 from ..reads import Deps, unit
-from ..refs import REF_RE
 from ..render import Renderer, render_each
 from ..theme import template_folders
 from ..validate import Records, smart_quotes_of, validate
@@ -83,43 +82,11 @@ def folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(sorted(stamp))
 
 
-class RefIndex:
-    """The ids a value `[[links]]` to, anywhere inside it; memoised per record object."""
-
-    def __init__(self) -> None:
-        self.memo: dict[int, tuple[object, frozenset[str]]] = {}
-
-    def refs(self, value: Any) -> frozenset[str]:
-        if isinstance(value, str):
-            return frozenset(m.group(1).strip() for m in REF_RE.finditer(value)) if "[[" in value else frozenset()
-        if isinstance(value, Text):
-            return frozenset(ref.id for ref in value.refs) | self.refs(value.source)
-        if isinstance(value, dict):
-            return self.union([*value.keys(), *value.values()])
-        if isinstance(value, (list, tuple, set, frozenset)):
-            return self.union(value)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            hit = self.memo.get(id(value))
-            if hit is None or hit[0] is not value:
-                fields = [getattr(value, f.name) for f in dataclasses.fields(value)]
-                hit = (value, self.union(fields))
-                self.memo[id(value)] = hit
-            return hit[1]
-        return frozenset()
-
-    def union(self, values: Iterable[Any]) -> frozenset[str]:
-        found: set[str] = set()
-        for value in values:
-            found |= self.refs(value)
-        return frozenset(found)
-
-
 @dataclasses.dataclass(slots=True)
 class RenderedPage:
     spec: PageSpec
-    refs: frozenset[str]
     html: bytes
-    deps: Deps  # what rendering it read
+    deps: Deps  # what rendering it read (the entities a [[link]] in it shows too: Renderer.resolve reads them)
 
 
 class BuildCache:
@@ -142,7 +109,6 @@ class BuildCache:
         self.setting: tuple[Any, ...] | None = None
         self.targets: dict[str, Any] = {}  # id → the link a [[ref]] to it renders
         self.linked: Mapping[str, Any] = {}  # the entities those targets were computed from
-        self.ref_index = RefIndex()
         self.site: Site | None = None  # the last site rendered
         self.rendered = 0  # pages rendered by the last build, for the terminal and the benchmark
         self.jobs = 1  # processes that may render a build's pages (previewpool)
@@ -218,20 +184,15 @@ class BuildCache:
         old = self.targets
         changed = {i for i in old.keys() | targets.keys() if old.get(i) != targets.get(i)}
         self.targets = targets
-        if len(self.ref_index.memo) > 50 * (len(targets) + 100):  # records of earlier saves pile up: start afresh
-            self.ref_index = RefIndex()
         if changed:
-            self.markdown = {
-                src: html for src, html in self.markdown.items() if self.ref_index.refs(src).isdisjoint(changed)
-            }
+            self.markdown = {src: html for src, html in self.markdown.items() if changed.isdisjoint(ref_ids(src, src))}
         paths = [page.output_path for page in pages]
         dirty = [page for page, path in zip(pages, paths, strict=True) if self.is_dirty(page, path, changed)]
         reads = PageReads(renderer)
         fresh = self.render_dirty(renderer, dirty, diags, reads)
         for page in dirty:
             if page.output_path in fresh:
-                refs = self.ref_index.refs(page.context)
-                self.pages[page.output_path] = RenderedPage(page, refs, fresh[page.output_path],
+                self.pages[page.output_path] = RenderedPage(page, fresh[page.output_path],
                                                             reads.pages[page.output_path])  # fmt: skip
         self.rendered = len(fresh)
         kept = {path: self.pages[path] for path in paths if path in self.pages}
@@ -252,7 +213,7 @@ class BuildCache:
     def is_dirty(self, page: PageSpec, path: str, changed: set[str]) -> bool:
         """Whether page (at path) must be rendered again; a page that need not be takes page as its spec."""
         entry = self.pages.get(path)
-        if entry is None or not entry.refs.isdisjoint(changed):
+        if entry is None or (changed and not changed.isdisjoint(entity for entity, _field in entry.deps.fields)):
             return True
         if not (entry.spec is page or entry.spec == page):
             return True

@@ -20,14 +20,13 @@ from typing import Any
 from ..dates import PartialDate
 from ..diagnostics import Diagnostic, Diagnostics
 from ..link import Relations, Site, link
-from ..model import Actor, Event, Ref, Source, Text
+from ..model import Ref, Text
 from ..pages import PageSpec, Planner, page_makers
 from ..reads import Deps, Key, shaped, unit
 from ..validate import Records
 from .changes import LINK, Change, change_of, record_pairs
 
 LEAVES = (str, int, float, bool, type(None), Text, Ref, PartialDate, Relations)  # hold no records
-RECORDS = (Actor, Event, Source)  # hold ids, never other records
 
 
 class Unsure(Exception):

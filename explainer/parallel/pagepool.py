@@ -29,7 +29,6 @@ from .forks import can_fork, page_workers
 from .gctune import give_back_memory
 from .prerender import FirstPass, prerender
 
-PAGE_FIELDS = tuple(field.name for field in dataclasses.fields(PageSpec))
 PARALLEL_MIN = 48  # fewer pages than this render faster in one process than a pool starts
 PROGRESS_AFTER = 2.0  # seconds before the progress line appears
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from ..hostfiles import absolute_base
 from ..link import SINGULAR, Site
-from ..model import Issue
 from . import feeds
 from .export import Exporter, assemble, data_export, encoded, listing, previews
 from .feeds import updates_feed
@@ -46,16 +45,6 @@ def timeline_file(site: Site) -> bytes:
 
     config = site.config
     return timelinejs(config.title, config.description, site.events, summary, group)
-
-
-def preview_facts(issue: Issue) -> tuple[Any, ...]:
-    """All data/previews.json shows of an issue (a hover card)."""
-    return (issue.id, issue.title, issue.summary)
-
-
-def feed_facts(issue: Issue) -> tuple[Any, ...]:
-    """All an update feed (updates.xml, the issue's own feed.xml) shows of an issue."""
-    return (issue.id, issue.title, issue.changes, issue.updated)
 
 
 def previews_file(site: Site) -> bytes:
