@@ -85,16 +85,22 @@ class Workers(Generic[Item, Result]):
         """work(item) for each item, in the items' order, as the workers finish them."""
         return self.pool.imap(_call, items)
 
-    def close(self) -> None:
-        """Stop the workers (what they are still doing is dropped) and wait for them."""
-        self.pool.terminate()
+    def close(self, finished: bool = False) -> None:
+        """Wait for the workers to end: when every item is done (finished), as they finish, else stopped at once
+        (what they are still doing is dropped). Terminating a pool whose work is done can hang: its task
+        handler, still putting the workers' end markers, waits for the queue's lock for ever (seen under
+        load, CPython's Pool.terminate); closing lets each worker take its marker and exit."""
+        if finished:
+            self.pool.close()
+        else:
+            self.pool.terminate()
         self.pool.join()
 
     def __enter__(self) -> Workers[Item, Result]:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(finished=kind is None)
 
 
 @contextlib.contextmanager

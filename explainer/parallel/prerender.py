@@ -76,13 +76,15 @@ class FirstPass:
         """Wait for every run; how many texts were rendered."""
         if self.workers is None:
             return 0
+        finished = False
         try:
             for (start, stop), rendered in zip(self.runs, self.results, strict=True):
                 for source, (html, removed) in zip(self.sources[start:stop], rendered, strict=True):
                     self.markdown.cache[source] = Markup(html)
                     self.markdown.removed[source] = removed
+            finished = True  # every result is in: nothing is left for the workers to do
         finally:
-            self.workers.close()  # every result is in: nothing is left for the workers to do
+            self.workers.close(finished)
             self.workers = None
         return len(self.sources)
 
