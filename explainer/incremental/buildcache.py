@@ -87,6 +87,8 @@ def read_pickle(path: Path) -> Any:
     except (FileNotFoundError, OtherVersion):  # OtherVersion: e.g. a class stored before it moved (issue 16)
         return None
     except Exception as error:  # truncated, garbled, a folder, no permission: start afresh, never crash
+        if isinstance(error, AttributeError) and "object has no attribute" in str(error):
+            return None  # a record stored with fields its class no longer has: another version's file
         reason = f"{type(error).__name__}: {error}".splitlines()[0][:120]
         print(f"warning: build cache {path} is unreadable ({reason}); building without it", file=sys.stderr)
         return None
