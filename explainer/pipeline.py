@@ -209,9 +209,10 @@ def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: B
 
 def planned_pages(site: Site, lazy: bool, run: BuildRun,
                   record: bool) -> tuple[list[PageSpec], Callable[[str], Deps] | None]:  # fmt: skip
-    """plan(): every page; with record, how to know what planning a page read, by its output path (its maker
-    run again, recorded: reads.unit). The planner's tables are made here, before the page workers fork (which
-    would each make them again); what one reads is recorded when what it read last time changed."""
+    """plan(): every page; with record, how to know what planning a page read, by its output path: recorded as
+    each page is planned when the cache cannot tell what changed, else its maker run again, recorded. The
+    planner's tables are made here, before the page workers fork (which would each make them again); what one
+    reads is recorded when what it read last time changed."""
     planner = Planner(site)
     if record and run.change is None:
         planner.unrecorded = set()
@@ -220,9 +221,14 @@ def planned_pages(site: Site, lazy: bool, run: BuildRun,
     makers = page_makers(planner, lazy)
     planner.quotes_by, planner.graph  # noqa: B018  # made now, by this process
     run.shapes.update(planner.shapes)
+    if record and run.change is None:  # every page may render: each maker recorded once, now
+        made = [unit(make) for make in makers]
+        deps = {page.output_path: reads.frozen() for page, reads in made}
+        return [page for page, _ in made], deps.__getitem__
     pages = [make() for make in makers]
     if not record:
         return pages, None
+    # Only the pages that read the change render: the maker of each of those is run again, recorded.
     by_path = {page.output_path: make for page, make in zip(pages, makers, strict=True)}
     return pages, lambda path: unit(by_path[path])[1].frozen()
 
