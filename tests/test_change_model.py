@@ -307,3 +307,30 @@ def test_the_view_files_are_their_makers_and_the_export(tmp_path: Path) -> None:
         makers, lists = export_parts(site)
         assert export_file(makers["head"](), lists, lambda name, makers=makers: makers[name]()) == made[EXPORT]
         assert any(path.endswith("feed.xml") for path in made) == base.startswith("https")
+
+
+def test_the_dep_table_drops_the_pairs_no_unit_reads_and_keeps_every_units_reads() -> None:
+    """DepTable.compacted(): once most numbered (id, field) pairs are read by no stored unit (their ids gone),
+    the table keeps only the read ones, and every unit, packed or not, still says the same reads."""
+    from array import array
+
+    from explainer.incremental.buildcache import PageEntry
+    from explainer.incremental.changes import Change, DepTable
+    from explainer.reads import Deps
+
+    table = DepTable([(f"gone-{n}", "title") for n in range(150_000)])  # read by nothing stored now
+    page = Deps(frozenset({("a", "title"), ("b", "body")}), frozenset({"graph"}))
+    view = Deps(frozenset({("a", "summary")}))
+    pages = {"a/index.html": PageEntry(b"k", (), table.pack(page))}
+    views = {"data/previews.json": table.pack(view), "updates.xml": Deps(frozenset({("c", "changes")}))}
+    keys = table.compacted(pages, views)
+    assert len(keys) == 3
+
+    def unpacked(deps: tuple[bytes, tuple[str, ...]]) -> Deps:
+        return Deps(frozenset(keys[n] for n in array("I", deps[0])), frozenset(deps[1]))
+
+    assert unpacked(pages["a/index.html"].deps) == page  # type: ignore[arg-type]
+    assert unpacked(views["data/previews.json"]) == view  # type: ignore[arg-type]
+    assert views["updates.xml"] == Deps(frozenset({("c", "changes")}))  # not packed yet: as it was
+    stale = table.stale(Change(frozenset({("b", "body")}), frozenset()))
+    assert stale(pages["a/index.html"].deps) and not stale(views["data/previews.json"])

@@ -146,16 +146,18 @@ class DepTable:
                 for n in array("I", deps[0])}  # fmt: skip
         if 2 * len(live) > len(self.keys):
             return self.keys
-        old = self.keys
-        fresh = DepTable([])
+        old, fresh = self.keys, DepTable([])
+
+        def repacked(deps: Any) -> Any:
+            """deps numbered in the fresh table (as they are when not packed)."""
+            if deps is None or not isinstance(deps[0], bytes):
+                return deps
+            return fresh.pack(Deps(frozenset(old[n] for n in array("I", deps[0])), frozenset(deps[1])))
+
         for entry in pages.values():
-            if entry.deps is not None and isinstance(entry.deps[0], bytes):
-                entry.deps = fresh.pack(
-                    Deps(frozenset(old[n] for n in array("I", entry.deps[0])), frozenset(entry.deps[1]))
-                )
+            entry.deps = repacked(entry.deps)
         for name, deps in views.items():
-            if isinstance(deps[0], bytes):
-                views[name] = fresh.pack(Deps(frozenset(old[n] for n in array("I", deps[0])), frozenset(deps[1])))  # type: ignore[assignment]
+            views[name] = repacked(deps)
         self.keys, self._index = fresh.keys, fresh.index
         return self.keys
 
