@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover  (MarkupSafe without its C speedups)
 from . import __version__, reads
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base
+from .languages import direction
 from .link import Site
 from .markdown_ext import LinkTarget, MarkdownRenderer
 from .metadata import json_ld, structured_data
@@ -170,6 +171,7 @@ class Renderer:
             structured_data=self.structured_data,
             once=self.once,
             sources_count=len(site.sources),
+            direction=direction(site.config.language),
             generator=f"explainer {__version__}",
         )
 
