@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from explainer.views.search import pagefind_executable  # noqa: E402
+from explainer.views.search import pagefind_executable
 
 
 def measure(executable: Path, pages: list[Path], output: Path, runs: int) -> tuple[float, float, int]:
