@@ -1,6 +1,6 @@
 """When each stage of one build starts and ends: `python bench/stage_timeline.py CONTENT [options]`.
 
-Runs one `--no-search` build in this process (into a new folder unless --output
+Runs one `--no-search` build (`--search`: with the index) in this process (into a new folder unless --output
 is given; `--no-cache` unless --cache-dir is: give both, build once, edit a card
 and build again for a one-card edit's timeline) with a timer around each stage function of
 `explainer.pipeline` and a few others, and prints one line per call: the stage,
@@ -50,8 +50,10 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, default=None, help="build with this cache (default: --no-cache)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--output", type=Path, default=None, help="build into this folder (default: a new one)")
+    parser.add_argument("--search", action="store_true", help="with the search index (the default build)")
     args = parser.parse_args()
-    stages = ("load_content", "validate", "link", "plan", "render_all", "finish_site", "write_rest")
+    stages = ("load_content", "validate", "link", "planned_pages", "render_all", "advise", "host_files",
+              "view_files", "write_rest")  # fmt: skip
     timed(pagepool, "page_keys")
     for name in stages:
         timed(pipeline, name)
@@ -60,7 +62,7 @@ def main() -> None:
     timed(write.Staging, "commit")
     with tempfile.TemporaryDirectory(prefix="explainer-stages-") as temp:
         output = args.output or Path(temp) / "out"
-        options = pipeline.BuildOptions(args.content, output, REPO / "templates", REPO / "static", search=False,
+        options = pipeline.BuildOptions(args.content, output, REPO / "templates", REPO / "static", search=args.search,
                                         jobs=args.jobs, cache_dir=args.cache_dir)  # fmt: skip
         STARTED = time.perf_counter()
         result = pipeline.build(options)

@@ -88,7 +88,7 @@ def render_site(
         pages = build_into(out, options, diags, store, run, assets)
         if pages is None:
             return None
-        write_rest(options, static, out, diags)
+        write_rest(static, out, diags, run.search)
         return {}, Counter(page.kind for page in pages)
     pages = cache.relink.plan(site, cache.rendered_reads()) if cache else plan(site)
     if cache:
@@ -122,6 +122,7 @@ class BuildRun:
     shapes: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)  # link's and the planner tables'
     pairs: list[tuple[Any, Any]] | None = None  # each changed record with its version in the last build
     change: Change | None = None  # what changed since the last build, when link read none of it
+    search: search.Background | None = None  # build: the index, made while the view files are
 
 
 def load_and_link(options: BuildOptions, diags: Diagnostics, cache: BuildCache | None,
@@ -160,7 +161,7 @@ def load_and_link(options: BuildOptions, diags: Diagnostics, cache: BuildCache |
 def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: BuildStore | None, run: BuildRun,
                assets: dict[str, str]) -> list[PageSpec] | None:  # fmt: skip
     """`build`'s plan, render and views, every file put into out as it is made; the pages, or None after errors."""
-    records, site = run.records, run.site
+    site = run.site
     assert site is not None
     renderer = make_renderer(site, options.templates, diags, options.base_url, assets, options.relative_urls,
                              store)  # fmt: skip
@@ -169,7 +170,7 @@ def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: B
     # keep pages, by the workers making the page keys (pagepool.page_keys). A first build into the output
     # makes them here, while the Markdown first pass runs, for the keys made here and for the pages.
     pages, planned = planned_pages(site, lazy=store is None or bool(store.pages), run=run, record=bool(store))
-    pairs, change = run.pairs, run.change
+    change = run.change
     if store:
         store.new_shapes = run.shapes
     job = RenderJob(renderer, options.templates, options.jobs, store, out, Progress(len(pages), options.progress),
@@ -177,6 +178,21 @@ def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: B
     render_all(job, pages, diags)
     if diags.has_errors():
         return None
+    if options.search:  # the pages are all written: Pagefind indexes them on the core the views leave free
+        run.search = start_index(out, options.jobs)
+    try:
+        return make_views(out, options, diags, store, run, pages)
+    except BaseException:
+        if run.search is not None:
+            run.search.stop()
+        raise
+
+
+def make_views(out: Staging, options: BuildOptions, diags: Diagnostics, store: BuildStore | None, run: BuildRun,
+               pages: list[PageSpec]) -> list[PageSpec]:  # fmt: skip
+    """After the pages: the advice, the host files and the view files, each put into out."""
+    records, site, pairs, change = run.records, run.site, run.pairs, run.change
+    assert site is not None
     base_url = options.base_url or site.config.base_url
     advise(site, records, base_url, diags)
     files: dict[str, bytes | None] = dict(host_files(site, pages, base_url))
@@ -271,14 +287,21 @@ def warn_base_url(site: Site, base_url: str, diags: Diagnostics) -> None:
         )
 
 
-def write_rest(options: BuildOptions, static: dict[str, bytes], out: Staging, diags: Diagnostics) -> None:
-    """After the pages (and the host and view files): Pagefind's bundle over the pages as written, the static
-    files."""
-    if options.search:  # search.py: the bundles whose pages changed are indexed again, the others kept
-        pages = {path: out.current(path) for path in out.files if path.endswith(".html")}
-        kept = search.search_index_of_files(pages, diags, search.pagefind_executable(), out.output, options.jobs,
-                                            out.add)  # fmt: skip
-        for path in kept:
+def start_index(out: Staging, jobs: int) -> search.Background:
+    """The search index of the pages written into out, begun in a thread (search.py: the bundles whose pages
+    changed are indexed again, the others kept). Its files go into out as they are made; out's note of them
+    is safe beside the main thread's (distinct paths; set.add under the GIL)."""
+    pages = {path: out.current(path) for path in out.files if path.endswith(".html")}
+    unchanged = (lambda path: path not in out.changed) if out.intact else None
+    return search.Background(pages, search.pagefind_executable(), out.output, jobs, out.add, unchanged)
+
+
+def write_rest(static: dict[str, bytes], out: Staging, diags: Diagnostics, index: search.Background | None) -> None:
+    """After the pages and the view files: the search index once made, the static files."""
+    if index is not None:
+        made = index.finish()
+        made.report(diags)
+        for path in made.kept:
             out.keep(path)
     for path in sorted(static):
         out.add(path, static[path])

@@ -13,7 +13,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -214,6 +214,46 @@ def files_under(folder: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
+def reader(output: Path, read: list[str] | None = None,
+           unchanged: Callable[[str], bool] | None = None) -> search.Source:  # fmt: skip
+    """The pages of output as search.py reads them; each page read is noted in read."""
+
+    def read_page(rel: str) -> bytes:
+        if read is not None:
+            read.append(rel)
+        return (output / rel).read_bytes()
+
+    return search.Source(read_page, lambda rel, target: os.link(output / rel, target), unchanged)
+
+
+def test_a_build_after_an_edit_reads_only_the_pages_it_wrote_and_stamps_as_if_it_read_all(built: Path) -> None:
+    """plan_index with `unchanged` (build, into an output as the last build left it) reads the changed pages and
+    the bundles holding them; every stamp is the one a digest of every page gives (a cache is never wrong)."""
+    assert PAGEFIND is not None
+    pages = sorted(p.relative_to(built).as_posix() for p in built.rglob("*.html"))
+    full = search.plan_index(pages, reader(built), PAGEFIND, int(SIZE), None)
+    for bundle in full.bundles:
+        assert (built / bundle.folder / search.STAMP).read_text(encoding="utf-8") == full.stamps[bundle.name]
+    read: list[str] = []
+    none_changed = search.plan_index(pages, reader(built, read, lambda rel: True), PAGEFIND, int(SIZE), built)
+    assert none_changed.stamps == full.stamps and none_changed.bundles == full.bundles
+    assert read == ["actors/map/index.html"]  # a path like an actor's, but unmarked: read to know it
+    edited = "issues/nato-expansion/index.html"
+    read.clear()
+    one_changed = search.plan_index(pages, reader(built, read, lambda rel: rel != edited), PAGEFIND, int(SIZE), built)
+    home = next(b for b in full.bundles if edited in b.pages)
+    assert one_changed.stamps == full.stamps  # the bytes are the same here: the stamp made again equals it
+    assert sorted(read) == sorted({"actors/map/index.html", *home.pages})
+    page = built / edited
+    data = page.read_bytes()
+    try:
+        page.write_bytes(data.replace(b"okapi", b"tapir"))
+        changed = search.plan_index(pages, reader(built, None, lambda rel: rel != edited), PAGEFIND, int(SIZE), built)
+    finally:
+        page.write_bytes(data)
+    assert {name for name in full.stamps if changed.stamps[name] != full.stamps[name]} == {home.name}
+
+
 def test_an_edit_indexes_only_its_pages_bundle_and_the_search_finds_the_new_words(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -238,9 +278,11 @@ def test_an_edit_indexes_only_its_pages_bundle_and_the_search_finds_the_new_word
     changed = {rel.split("/")[0] for rel in before.keys() ^ after.keys()}
     changed |= {rel.split("/")[0] for rel in before.keys() & after.keys() if before[rel] != after[rel]}
     pages = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
-    plan = search.plan_index(pages, lambda rel: (output / rel).read_bytes(), wrapper, int(SIZE))
+    plan = search.plan_index(pages, reader(output), wrapper, int(SIZE), None)  # every page read and digested
     home = next(b.name for b in plan.bundles if "issues/nato-expansion/index.html" in b.pages)
     assert changed == {home}, changed  # every other bundle kept as it was: same bytes, same file
+    for bundle in plan.bundles:  # each stamp the edit's build wrote or kept is what the pages' bytes give
+        assert (output / bundle.folder / search.STAMP).read_text(encoding="utf-8") == plan.stamps[bundle.name]
     if HAVE_CHROMIUM:
         whole_index(output, output / "whole")
         with chromium(tmp_path / "profile") as tab, served(output) as url:

@@ -25,6 +25,7 @@ from ..views.search import (
     INSTALL,
     MANIFEST,
     STAMP,
+    Source,
     bundle_files,
     bundle_size,
     index_bundle,
@@ -87,14 +88,15 @@ class LiveIndex:
         """Make the bundles of files' pages whose pages changed, and put them in the served folder."""
         assert self.executable is not None
         started = time.perf_counter()
-        plan = plan_index(sorted(files), files.__getitem__, self.executable, bundle_size())
+        source = Source(files.__getitem__, lambda path, target: target.write_bytes(files[path]))
+        plan = plan_index(sorted(files), source, self.executable, bundle_size(), None)
         made = 0
         for bundle in plan.bundles:
             wanted = plan.stamps[bundle.name]
             if self.stamps.get(bundle.name) == wanted:
                 continue
-            bundle_files_made = index_bundle(bundle, wanted, lambda p, t: t.write_bytes(files[p]), self.executable,
-                                             self.output, NICE, lambda: self.stopped)  # fmt: skip
+            bundle_files_made = index_bundle(bundle, wanted, source.place, self.executable, self.output, NICE,
+                                             lambda: self.stopped)  # fmt: skip
             if self.stopped:  # Ctrl-C reaches Pagefind too
                 return
             if isinstance(bundle_files_made, str):

@@ -13,12 +13,13 @@ the others keep only their index (entry, meta, index, fragment and filter files)
 
 Pagefind cannot update an index, and 1.5.2 is not byte-stable between runs once pages carry filters
 (the filter file, and the names that hash it). So each bundle records the SHA-256 of the pages it
-indexed (and its role and the binary) in `explainer-index.txt`, and a bundle whose digest is the one
-in the last output is kept from there as it is: only bundles whose pages' bytes changed are indexed
-again, one or two at a time (`--jobs`), each over a temporary folder of hard links to its pages.
-`build` runs this after the pages are written (the write stage keeps or adds the bundle files, so the
-output is still swapped in whole); `serve` runs it in a thread after each good build
-(`serve/searchlive.py`).
+indexed (and its role, the binary and its list of pages) in `explainer-index.txt`, and a bundle whose
+digest is the one in the last output is kept from there as it is: only bundles whose pages' bytes
+changed are indexed again, one or two at a time (`--jobs`), each over a temporary folder of hard links
+to its pages. `build` starts this in a thread once the pages are written (`Background`), reads only the
+pages it wrote when the output is as the last build left it (`plan_index`), and the write stage keeps or
+adds the bundle files, so the output is still swapped in whole; `serve` runs it in a thread after each
+good build (`serve/searchlive.py`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -49,7 +51,7 @@ SIZE_VARIABLE = "EXPLAINER_SEARCH_BUNDLE_PAGES"  # hidden: smaller bundles for t
 INDEXED = re.compile(r"(issues|actors|events)/([^/]+)/index\.html")
 MARK = b"data-pagefind-body"
 DATA = re.compile(r"pagefind-entry\.json|[^/]+\.pf_meta|(index|fragment|filter)/[^/]+")  # what a merged bundle needs
-FORMAT = "explainer search bundle 1"
+FORMAT = "explainer search bundle 2"
 
 
 def pagefind_executable() -> Path | None:
@@ -118,12 +120,30 @@ def manifest(bundles: list[Bundle]) -> bytes:
     return (json.dumps({"bundles": [f"{b.name}/" for b in bundles]}, indent=1) + "\n").encode("utf-8")
 
 
+def header(bundle: Bundle, executable: Path) -> str:
+    """The first line of a bundle's explainer-index.txt: the format, the binary and the bundle's role."""
+    role = "primary" if bundle.primary else "merged"
+    return f"{FORMAT} · Pagefind binary of {executable.stat().st_size} bytes · {role}\n"
+
+
 def stamp(bundle: Bundle, digests: Mapping[str, bytes], executable: Path) -> str:
-    """What a bundle's explainer-index.txt says: the digest of its pages' bytes, its role and the binary."""
-    digest = hashlib.sha256(f"{FORMAT}\0{executable.stat().st_size}\0{bundle.primary}\0".encode())
+    """What a bundle's explainer-index.txt says: its header, the digest of its pages' bytes, and its pages."""
+    digest = hashlib.sha256()
     for path in bundle.pages:
         digest.update(path.encode("utf-8") + b"\0" + digests[path])
-    return f"sha256 of the pages indexed: {digest.hexdigest()}\n"
+    pages = "".join(f"{path}\n" for path in bundle.pages)
+    return f"{header(bundle, executable)}sha256 of the pages indexed: {digest.hexdigest()}\n{pages}"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where the pages are: read(path) gives a page's bytes, place(path, target) puts the page at target;
+    unchanged(path), when given, is True for a page whose bytes are those the last output holds, that output
+    being as the last build left it (write.Staging: intact, and the page not written)."""
+
+    read: Callable[[str], bytes]
+    place: Callable[[str, Path], object]
+    unchanged: Callable[[str], bool] | None = None
 
 
 @dataclass(slots=True)
@@ -134,16 +154,47 @@ class Plan:
     stamps: dict[str, str] = field(default_factory=dict)
 
 
-def plan_index(paths: Iterable[str], read: Callable[[str], bytes], executable: Path, size: int) -> Plan:
-    """Read each candidate page once: keep those marked for Pagefind, digest them, bundle them."""
+def earlier_stamps(output: Path | None) -> dict[tuple[str, ...], str]:
+    """The stamps of the last output's bundles, by the pages each lists."""
+    found: dict[tuple[str, ...], str] = {}
+    for path in sorted((output / FOLDER).glob(f"*/{STAMP}")) if output is not None else ():
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            text = path.read_text(encoding="utf-8")
+            found[tuple(text.splitlines()[2:])] = text
+    return found
+
+
+def plan_index(paths: Iterable[str], source: Source, executable: Path, size: int, output: Path | None) -> Plan:
+    """Keep the candidate pages marked for Pagefind, bundle them, and stamp each bundle from its pages' bytes.
+
+    With source.unchanged, a page a stamp of the last output lists whose bytes have not changed since is known
+    to be marked without being read, and a bundle of such pages only, the very pages that stamp lists, takes
+    that stamp as it is: a build after an edit reads the pages it wrote, not the whole site."""
+    known = earlier_stamps(output) if source.unchanged is not None else {}
+    listed = {page for pages in known for page in pages}
+    unchanged = source.unchanged or (lambda path: False)
     digests: dict[str, bytes] = {}
+    marked = []
     for path in paths:
-        if INDEXED.fullmatch(path):
-            data = read(path)
-            if MARK in data:
-                digests[path] = hashlib.sha256(data).digest()
-    plan = Plan(plan_bundles(digests, size))
-    plan.stamps = {b.name: stamp(b, digests, executable) for b in plan.bundles}
+        if not INDEXED.fullmatch(path):
+            continue
+        if path in listed and unchanged(path):
+            marked.append(path)
+            continue
+        data = source.read(path)
+        if MARK in data:
+            marked.append(path)
+            digests[path] = hashlib.sha256(data).digest()
+    plan = Plan(plan_bundles(marked, size))
+    for bundle in plan.bundles:
+        earlier = known.get(bundle.pages)
+        if earlier and earlier.startswith(header(bundle, executable)) and not any(p in digests for p in bundle.pages):
+            plan.stamps[bundle.name] = earlier
+            continue
+        for path in bundle.pages:
+            if path not in digests:
+                digests[path] = hashlib.sha256(source.read(path)).digest()
+        plan.stamps[bundle.name] = stamp(bundle, digests, executable)
     return plan
 
 
@@ -167,18 +218,21 @@ def kept_bundle(output: Path | None, bundle: Bundle, wanted: str) -> list[str] |
     return [f"{bundle.folder}/{rel}" for rel, _ in bundle_files(folder)]
 
 
-def skipped(diags: Diagnostics) -> dict[str, bytes]:
-    message = f"skipped: Pagefind is not installed, so the site has no search index ({INSTALL})"
-    diags.warning("search", None, message)
-    return {}
+def skipped() -> str:
+    return f"skipped: Pagefind is not installed, so the site has no search index ({INSTALL})"
 
 
 @dataclass(slots=True)
 class Index:
-    """The search files of a build: those kept as they are in the last output, and those made."""
+    """The search files of a build: those kept as they are in the last output, those made, and the warnings."""
 
     kept: list[str] = field(default_factory=list)
     made: dict[str, bytes] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def report(self, diags: Diagnostics) -> None:
+        for warning in self.warnings:
+            diags.warning("search", None, warning)
 
 
 def search_index(
@@ -190,47 +244,64 @@ def search_index(
     def place(path: str, target: Path) -> None:
         target.write_bytes(files[path])
 
-    index = indexed(files, Source(files.__getitem__, place), diags, executable, output, jobs)
+    index = indexed(files, Source(files.__getitem__, place), executable, output, jobs)
+    index.report(diags)
     if output is not None:
         index.made |= {rel: (output / rel).read_bytes() for rel in index.kept}
     return index.made
 
 
-def search_index_of_files(pages: dict[str, Path], diags: Diagnostics, executable: Path | None, output: Path,
-                          jobs: int, add: Callable[[str, bytes], object]) -> list[str]:  # fmt: skip
-    """The same for pages already on disk (output path → where its bytes are now): each file made is passed to
-    add as its bundle is indexed (not held); the paths of those kept from output are returned."""
+class Background:
+    """`build`'s index, made in a thread while the main process makes the view files: the pages are all on disk
+    (pages: output path → where its bytes are now), and Pagefind runs in processes of its own. Each file made
+    is passed to add as its bundle is made; `finish` waits and gives the Index (its kept files and warnings)."""
 
-    def place(path: str, target: Path) -> None:
-        try:
-            os.link(pages[path], target)
-        except OSError:
-            shutil.copyfile(pages[path], target)
+    def __init__(self, pages: dict[str, Path], executable: Path | None, output: Path, jobs: int,
+                 add: Callable[[str, bytes], object], unchanged: Callable[[str], bool] | None) -> None:  # fmt: skip
+        def place(path: str, target: Path) -> None:
+            try:
+                os.link(pages[path], target)
+            except OSError:
+                shutil.copyfile(pages[path], target)
 
-    source = Source(lambda path: pages[path].read_bytes(), place)
-    return indexed(pages, source, diags, executable, output, jobs, add).kept
+        source = Source(lambda path: pages[path].read_bytes(), place, unchanged)
+        self.stopped = False
+        self.failure: BaseException | None = None
+        self.index = Index()
+
+        def run() -> None:
+            try:
+                self.index = indexed(pages, source, executable, output, jobs, add, lambda: self.stopped)
+            except BaseException as error:  # raised again by finish, in the main thread
+                self.failure = error
+
+        self.thread = threading.Thread(target=run, name="explainer-search", daemon=True)
+        self.thread.start()
+
+    def finish(self) -> Index:
+        self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+        return self.index
+
+    def stop(self) -> None:
+        """Kill a running Pagefind and wait (the build failed or was interrupted)."""
+        self.stopped = True
+        self.thread.join()
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    """Where the pages are: read(path) gives a page's bytes, place(path, target) puts the page at target."""
-
-    read: Callable[[str], bytes]
-    place: Callable[[str, Path], object]
-
-
-def indexed(paths: Iterable[str], source: Source, diags: Diagnostics, executable: Path | None, output: Path | None,
-            jobs: int, add: Callable[[str, bytes], object] | None = None) -> Index:  # fmt: skip
+def indexed(paths: Iterable[str], source: Source, executable: Path | None, output: Path | None, jobs: int,
+            add: Callable[[str, bytes], object] | None = None,
+            cancelled: Callable[[], bool] = lambda: False) -> Index:  # fmt: skip
     """The bundles of the pages among paths: the last output's where a bundle's pages are the same, else
     Pagefind's over a temporary folder its pages are placed into (at most two at once). add: where the files
     made go as each bundle is made (else Index.made)."""
-    read, place = source.read, source.place
     index = Index()
     emit = add or index.made.__setitem__
     if executable is None:
-        skipped(diags)
-        return Index()
-    plan = plan_index(sorted(paths), read, executable, bundle_size())
+        index.warnings.append(skipped())
+        return index
+    plan = plan_index(sorted(paths), source, executable, bundle_size(), output)
     if not plan.bundles:
         return index
     stale = []
@@ -242,13 +313,13 @@ def indexed(paths: Iterable[str], source: Source, diags: Diagnostics, executable
             index.kept += kept
 
     def make(bundle: Bundle) -> dict[str, bytes] | str:
-        return index_bundle(bundle, plan.stamps[bundle.name], place, executable, output)
+        return index_bundle(bundle, plan.stamps[bundle.name], source.place, executable, output, cancelled=cancelled)
 
     failed = set()
     with ThreadPoolExecutor(max_workers=max(1, min(2, jobs))) as pool:
         for bundle, made in zip(stale, pool.map(make, stale), strict=True):
             if isinstance(made, str):
-                diags.warning("search", None, f"skipped: {made}")
+                index.warnings.append(f"skipped: {made}")
                 failed.add(bundle.name)
             else:
                 for path in sorted(made):
