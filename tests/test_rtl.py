@@ -5,6 +5,7 @@ left to right."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,6 +140,38 @@ def test_the_map_is_mirrored_and_every_label_reads_outward_from_its_node(fa_url:
         else:
             assert t_right <= c_left + 0.5, node
         assert svg[0] - 0.5 <= t_left and t_right <= svg[1] + 0.5, node
+
+
+@browser
+def test_rules_and_indents_sit_on_the_right(fa_url: str, page: Page) -> None:
+    at(page, fa_url + "issues/water-share/")
+    sides = page.evaluate(
+        """['.quote', '.source-list', '.body p'].map(s => { const c = getComputedStyle(document.querySelector(s));
+             const right = c.borderRightWidth !== '0px' || c.paddingRight !== '0px';
+             return [s, right, c.borderLeftWidth, c.paddingLeft]; })"""
+    )
+    assert sides == [
+        [".quote", True, "0px", "0px"],
+        [".source-list", True, "0px", "0px"],
+        [".body p", False, "0px", "0px"],
+    ]
+    at(page, fa_url + "events/")
+    dot = "getComputedStyle(document.querySelector('.timeline-item'), '::before')"
+    assert page.evaluate(f"[{dot}.right, {dot}.left]")[0].startswith("-")  # the dot hangs off the right edge
+    assert page.evaluate("getComputedStyle(document.querySelector('.timeline')).borderRightWidth") == "2px"
+
+
+PHYSICAL = re.compile(
+    r"(?<![-\w])(?:(?:margin|padding|border)-(?:left|right)|left|right|float)\s*:|text-align:\s*(?:left|right)"
+)
+
+
+def test_the_stylesheet_and_templates_use_logical_properties_only() -> None:
+    """A physical left/right in the theme would not mirror on a right-to-left page."""
+    css = (REPO / "static" / "style.css").read_text(encoding="utf-8")
+    assert PHYSICAL.findall(css) == []
+    for template in (REPO / "templates").glob("*.html"):
+        assert PHYSICAL.findall(template.read_text(encoding="utf-8")) == [], template.name
 
 
 @browser
