@@ -64,6 +64,7 @@ def texts_of(entity: Entity) -> Iterator[Text]:
         yield from (p.text for p in entity.positions)
         yield from (q.text for q in entity.quotes)
         yield from (q.context for q in entity.quotes if q.context)
+        yield from (q.original for q in entity.quotes if q.original)
     elif isinstance(entity, Actor | Event) and entity.summary:
         yield entity.summary
 

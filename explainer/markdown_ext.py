@@ -62,6 +62,8 @@ class RefInlineProcessor(InlineProcessor):
         element.set("class", f"ref ref-{target.section}")
         # A label is Markdown the author wrote here; a name is plain text from YAML: never parse it as HTML.
         element.text = label or AtomicString(target.name)
+        if not label:  # a name inserted into the author's sentence may be in another script: isolate it
+            element.set("dir", "auto")
         return element, m.start(0), m.end(0)
 
 

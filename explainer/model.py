@@ -69,6 +69,8 @@ class Quote:
     date: PartialDate | None = None
     source: Ref | None = None
     context: Text | None = None  # inline Markdown: "at a news conference after the [[geneva-talks]]"
+    original: Text | None = None  # the words as said, in their own language; text is the translation
+    lang: str | None = None  # the original's BCP 47 tag (given whenever original is)
 
 
 @dataclass(frozen=True, slots=True)

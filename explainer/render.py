@@ -129,6 +129,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         auto_reload=False,
         cache_size=-1,  # a plain dict of the loaded templates, not an LRU cache with a lock: a site has a dozen
     )
+    env.filters["direction"] = direction  # a quote original's `lang` → its `dir`
     env.template_class = Template
     env.context_class = Context
     return env

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields, check_id, describe
+from .languages import locale_of
 from .load import Document
 from .model import ACTOR_KINDS, Actor, Change, Entity, Event, Figure, Issue, Position, Quote, Ref, SiteConfig, Source
 from .parties import authors, publisher
@@ -24,7 +25,7 @@ ISSUE_FIELDS = (
 ACTOR_FIELDS = ("name", "short", "kind", "role", "member_of", "aliases", "summary", "links")
 EVENT_FIELDS = ("title", "short", "date", "end", "place", "actors", "issues", "summary", "sources")
 SOURCE_FIELDS = ("title", "publisher", "url", "date")
-QUOTE_FIELDS = ("by", "text", "date", "source", "context")
+QUOTE_FIELDS = ("by", "text", "date", "source", "context", "original", "lang")
 FIGURE_FIELDS = ("value", "label", "source")
 CHANGE_FIELDS = ("date", "text")
 
@@ -101,7 +102,20 @@ def validate_quote(fields: Fields) -> Quote | None:
     text = fields.markdown("text", required=True)
     if by is None or text is None:
         return None
-    return Quote(by, text, fields.date("date"), fields.ref("source"), fields.markdown("context"))
+    original, lang = fields.markdown("original"), quote_language(fields)
+    if original is not None and fields.data.get("lang") is None:  # a wrong `lang` is reported already
+        # Without its language the original cannot be marked up for readers, screen readers and search.
+        fields.error("original", f"{fields.what} has an 'original' but no 'lang': add the language it was said in")
+    return Quote(by, text, fields.date("date"), fields.ref("source"), fields.markdown("context"), original, lang)
+
+
+def quote_language(fields: Fields) -> str | None:
+    """A quote's `lang`: a BCP 47 tag that CLDR knows (`en`, `fa`, `pt-BR`), else reported and None."""
+    lang = fields.text("lang")
+    if lang is not None and locale_of(lang) is None:
+        fields.error("lang", f"unknown language '{lang}' in 'lang' of {fields.what}: write a BCP 47 tag such as 'en'")
+        return None
+    return lang
 
 
 def validate_figure(fields: Fields) -> Figure | None:

@@ -72,7 +72,9 @@
     card.style.left = window.scrollX + "px";
     card.style.top = window.scrollY + "px";
     var width = Math.min(card.offsetWidth, view.clientWidth - 16);
-    var left = Math.max(8, Math.min(rect.left, view.clientWidth - width - 8));
+    // In a right-to-left page the card lines up with the link's right edge, where its text starts.
+    var start = getComputedStyle(view).direction === "rtl" ? rect.right - width : rect.left;
+    var left = Math.max(8, Math.min(start, view.clientWidth - width - 8));
     card.style.left = left + window.scrollX + "px";
     var height = card.offsetHeight, below = view.clientHeight - rect.bottom - 6, above = rect.top - 6;
     var top = height > below && above > below ? rect.top - 6 - height : rect.bottom + 6;

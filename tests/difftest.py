@@ -388,6 +388,8 @@ VALUES: dict[str, dict[str, Gen]] = {
         "date": optional(date_gen),
         "source": optional(one("source")),
         "context": optional(inline),
+        "original": optional(markdown),
+        "lang": optional(choice("en", "ru", "uk", "fa", "ar")),
     },
     "figure": {
         "value": choice("42", "2008", "1,500 km", "3 %", "about 100,000", "two"),
@@ -442,6 +444,8 @@ def edit_field(rng: random.Random, content: Content, kind: str, record: dict[str
         record[name] = value
     if kind == "event" and "end" in record and int(str(record["end"])[:4]) <= int(str(record["date"])[:4]):
         del record["end"]  # `end` before `date` is an error: a new date past it takes it out
+    if kind == "quote" and "original" in record and "lang" not in record:
+        record["lang"] = rng.choice(["en", "fa"])  # an original without its language is an error
 
 
 def new_record(rng: random.Random, content: Content, kind: str, record_id: str | None = None) -> dict[str, Any]:
@@ -525,7 +529,7 @@ def rewrite_id(content: Content, kind: str, old: str, new: str | None) -> None:
                     item["by"] = new
                 if kind == "source" and item.get("source") == old:
                     item.pop("source") if new is None else item.__setitem__("source", new)
-                for key in ("text", "context"):
+                for key in ("text", "context", "original"):
                     if key in item:
                         item[key] = text(str(item[key]))
                 kept.append(item)

@@ -123,7 +123,7 @@ def test_empty_ref_is_an_error_unclosed_is_text_nested_names_the_inner(root: Pat
     expect(root, 0)
     page = (root / "output/issues/nato-expansion/index.html").read_text(encoding="utf-8")
     assert "Two [[unclosed and [single]." in page
-    assert 'Three [[outer <a class="ref ref-actors" href="/actors/russia/">Russia</a> ]].' in page
+    assert 'Three [[outer <a class="ref ref-actors" dir="auto" href="/actors/russia/">Russia</a> ]].' in page
 
 
 # --- very deep, very large, very bracketed ---

@@ -72,13 +72,15 @@ def test_matrix_is_a_table_of_actors_by_issues(out: Path) -> None:
 
 
 def bars(page: Path) -> list[tuple[str, str, float, float]]:
-    """(event href, precision, left %, width %) for each row of the first timeline chart on page."""
+    """(event href, precision, start %, width %) for each row of the first timeline chart on page (start: the left
+    edge, or the right one on a right-to-left page)."""
     found = []
     for row in soup(page).select("figure.tl li.tl-row"):
         bar = row.select_one(".tl-bar")
         style = dict(part.split(":") for part in bar["style"].replace("%", "").split(";"))
         precision = next(c for c in bar["class"] if c != "tl-bar").removeprefix("tl-")
-        found.append((row.select_one("a")["href"], precision, float(style["left"]), float(style[" width"])))
+        start = float(style["inset-inline-start"])
+        found.append((row.select_one("a")["href"], precision, start, float(style[" width"])))
     return found
 
 
@@ -198,7 +200,7 @@ def test_data_export_holds_the_fact_base(out: Path) -> None:
                          "positions", "quotes", "figures", "sources", "changes", "body"}  # fmt: skip
     assert nato["positions"][0] == {"actor": "russia", "text": "Wants a pledge, says [[putin]]."}
     assert nato["quotes"][0] == {"by": "putin", "text": "Give us guarantees now.", "date": "2021-12",
-                                 "source": "ap", "context": None}  # fmt: skip
+                                 "source": "ap", "context": None, "original": None, "lang": None}  # fmt: skip
     assert nato["changes"] == [{"date": "2022-01-10", "text": "Talks opened in Geneva."},
                                {"date": "2021-12", "text": "Russia published its drafts."}]  # fmt: skip
     assert nato["url"] == "issues/nato-expansion/" and nato["events"] == ["summit", "talks"]

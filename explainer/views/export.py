@@ -59,6 +59,8 @@ class Exporter:
                     "date": _date(q.date),
                     "source": q.source.id if q.source else None,
                     "context": q.context.source if q.context else None,
+                    "original": q.original.source if q.original else None,
+                    "lang": q.lang,
                 }
                 for q in issue.quotes
             ],

@@ -5,13 +5,14 @@ same issue, and taking part in the same event. The layout is fixed by the
 content alone: actors sorted by kind then name go down the left arc and up
 the right arc of an ellipse, one row apart, with their labels outside, so
 labels never overlap and the same content always draws the same picture.
+A right-to-left page draws it mirrored (Drawing.mirrored): down the right arc first.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import Actor, Entity, Event, Issue
 
@@ -69,6 +70,16 @@ class Drawing:
     relations: tuple[Relation, ...]  # the text alternative, in reading order
     kinds: tuple[str, ...]  # the kinds drawn, for the legend
     total: int  # actors with any relation (the site map may draw fewer)
+
+    def mirrored(self) -> Drawing:
+        """The drawing flipped left to right, for a right-to-left page: the first actors go down the right arc.
+
+        Anchors stay as they are: an SVG label inherits the page's direction, where `start` is the right
+        edge of the text, so a label still reads outward from its node. Glyphs are never flipped.
+        """
+        nodes = tuple(replace(n, x=r1(self.width - n.x), lx=r1(self.width - n.lx)) for n in self.nodes)
+        lines = tuple(replace(li, x1=r1(self.width - li.x1), x2=r1(self.width - li.x2)) for li in self.lines)
+        return replace(self, nodes=nodes, lines=lines)
 
 
 class Graph:
