@@ -63,6 +63,10 @@ class Words:
         """A full date, a month or a year: `10 January 2022`, `December 2021`, `2008` in English."""
         return date_text(self.language, when)
 
+    def year(self, year: int) -> str:
+        """A year alone, as the timeline's headings show it."""
+        return date_text(self.language, PartialDate(year))
+
     def range(self, start: PartialDate, end: PartialDate | None) -> str:
         """A range as one text: `6–9 July 2018`; one date when end is None or start."""
         return "".join(self.range_parts(start, end))
