@@ -9,6 +9,7 @@ committed.
 
 from __future__ import annotations
 
+import calendar
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -63,6 +64,10 @@ class Words:
         """A full date, a month or a year: `10 January 2022`, `December 2021`, `2008` in English."""
         return date_text(self.language, when)
 
+    def month_short(self, year: int, month: int) -> str:
+        """A month with its year, short, as the timeline's axis shows it: `Jan 2022` in English."""
+        return month_short(self.language, year, month)
+
     def year(self, year: int) -> str:
         """A year alone, as the timeline's headings show it."""
         return date_text(self.language, PartialDate(year))
@@ -81,6 +86,17 @@ class Words:
 
 def locale_or_english(tag: str) -> Locale:
     return locale_of(tag) or Locale("en")
+
+
+def N_(text: str) -> str:  # noqa: N802  (gettext's name for it: a string marked for the catalogue, translated where shown)
+    return text
+
+
+@cache
+def month_short(tag: str, year: int, month: int) -> str:
+    if house_english(tag):
+        return f"{calendar.month_abbr[month]} {year}"
+    return format_skeleton("yMMM", date(year, month, 1), locale=date_locale(tag))
 
 
 def house_english(tag: str) -> bool:
