@@ -188,8 +188,10 @@ def catalogue_names(tag: str) -> Iterator[str]:
 
 
 def read_catalogue(data: bytes, path: str, tag: str | None = None) -> Catalog:
-    """A .po file's catalogue; raises babel's PoFileError (with `lineno`) when it is not valid."""
-    return read_po(io.BytesIO(data), locale=tag, domain=DOMAIN, abort_invalid=True)
+    """A .po file's catalogue (in tag's language: its number of plural forms when the file does not say); raises
+    babel's PoFileError (with `lineno`) when it is not valid."""
+    locale = locale_of(tag) if tag else None
+    return read_po(io.BytesIO(data), locale=locale, domain=DOMAIN, abort_invalid=True)
 
 
 def messages_of(catalog: Catalog) -> tuple[Message, ...]:

@@ -118,7 +118,7 @@ def validate_catalogue(doc: Document, diags: Diagnostics) -> Catalogue | None:
         diags.error(doc.path, None, f"the catalogue's name must be its language: {problem}")
         return None
     try:
-        catalog = read_catalogue(doc.body.encode("utf-8"), doc.path)
+        catalog = read_catalogue(doc.body.encode("utf-8"), doc.path, language)
     except PoFileError as error:
         diags.error(doc.path, error.lineno, f"not a valid .po file: {str(error).rsplit(' on ', 1)[0]}")
         return None
