@@ -235,7 +235,9 @@ def translations_of(tag: str, overrides: tuple[Message, ...]) -> NullTranslation
     catalog = Catalog(locale=locale_or_english(tag), domain=DOMAIN)
     if shipped is not None:
         catalog.mime_headers = shipped.mime_headers
-    for msgid, string in (*(messages_of(shipped) if shipped else ()), *overrides):
+    merged = dict(messages_of(shipped) if shipped else ())
+    merged.update(overrides)  # Catalog.add keeps a message's first string: the site's own wording goes in first
+    for msgid, string in merged.items():
         key: str | tuple[str, ...] = tuple(msgid.split("\0")) if "\0" in msgid else msgid
         catalog.add(key, string)
     buffer = io.BytesIO()

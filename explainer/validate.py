@@ -120,7 +120,8 @@ def validate_catalogue(doc: Document, diags: Diagnostics) -> Catalogue | None:
     try:
         catalog = read_catalogue(doc.body.encode("utf-8"), doc.path, language)
     except PoFileError as error:
-        diags.error(doc.path, error.lineno, f"not a valid .po file: {str(error).rsplit(' on ', 1)[0]}")
+        line = error.lineno + 1  # Babel counts from 0
+        diags.error(doc.path, line, f"not a valid .po file: {str(error).rsplit(' on ', 1)[0]}")
         return None
     return Catalogue(doc.path, language, messages_of(catalog))
 
