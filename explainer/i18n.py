@@ -88,7 +88,7 @@ def locale_or_english(tag: str) -> Locale:
     return locale_of(tag) or Locale("en")
 
 
-def N_(text: str) -> str:  # noqa: N802  (gettext's name for it: a string marked for the catalogue, translated where shown)
+def N_(text: str) -> str:
     return text
 
 
@@ -154,7 +154,8 @@ def interval_parts(tag: str, start: PartialDate, end: PartialDate) -> tuple[str,
                 if field in halves and differs(field, one, two):
                     head, tail = halves[field]
                     first = date_pattern(head)
-                    between = first.format[first.format.rindex(")s") + 2 :] % ()  # the literal after its last field
+                    pattern = str(first.format)  # `%(d)s–`: the fields as %-placeholders, the literals as text
+                    between = pattern[pattern.rindex(")s") + 2 :] % ()  # the literal after its last field
                     text = first.apply(one, locale)
                     return text[: len(text) - len(between)], between, date_pattern(tail).apply(two, locale)
     fallback = str(formats.get(None, "{0} – {1}"))
@@ -200,7 +201,7 @@ def messages_of(catalog: Catalog) -> tuple[Message, ...]:
     for message in catalog:
         if not message.id or not message.string or message.fuzzy:
             continue
-        if isinstance(message.id, tuple):
+        if not isinstance(message.id, str):
             strings = tuple(message.string)
             if all(strings):
                 found.append(("\0".join(message.id), strings))
@@ -222,7 +223,7 @@ def built_in(tag: str) -> tuple[Catalog | None, str | None]:
 def template_ids() -> tuple[str, ...]:
     """Every msgid the templates and code use (explainer.pot): a plural's as singular NUL plural."""
     catalog = read_po(io.BytesIO((LOCALES / f"{DOMAIN}.pot").read_bytes()), domain=DOMAIN)
-    return tuple(sorted("\0".join(m.id) if isinstance(m.id, tuple) else m.id for m in catalog if m.id))
+    return tuple(sorted(m.id if isinstance(m.id, str) else "\0".join(m.id) for m in catalog if m.id))
 
 
 @cache

@@ -24,7 +24,8 @@ KIND_GROUPS = (
     ("person", N_("People")),
     ("group", N_("Groups")),
 )
-KIND_LABELS = {"person": N_("Person"), "country": N_("Country"), "organization": N_("Organisation"), "group": N_("Group")}
+KIND_LABELS = {"person": N_("Person"), "country": N_("Country"), "organization": N_("Organisation"),
+               "group": N_("Group")}  # fmt: skip
 HOME_ACTORS = 8
 HOME_EVENTS = 5
 Later = tuple[Callable[..., dict[str, Any]], tuple[Any, ...]]  # how to make a page's context, and from what
@@ -232,7 +233,8 @@ class Planner:
 
     def actors_index(self) -> PageSpec:
         words = self.words
-        groups = [(words.gettext(label), [a for a in self.site.actors if a.kind == kind]) for kind, label in KIND_GROUPS]
+        actors = self.site.actors
+        groups = [(words.gettext(label), [a for a in actors if a.kind == kind]) for kind, label in KIND_GROUPS]
         context = {"groups": [(label, actors) for label, actors in groups if actors]}
         description = self.about(N_("The people, countries and organisations in %(site)s."))
         return PageSpec("actors/", "actors.html", "actors", words.gettext("Who’s who"), description, context,

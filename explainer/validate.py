@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .diagnostics import Diagnostics, did_you_mean
 from babel.messages.pofile import PoFileError
 
+from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields, check_id, describe
 from .i18n import messages_of, read_catalogue
-from .load import Document
 from .languages import tag_problem
-from .model import ACTOR_KINDS, Actor, Catalogue, Change, Entity, Event, Figure, Issue, Position, Quote, Ref, SiteConfig, Source
+from .load import Document
+from .model import (
+    ACTOR_KINDS,
+    Actor,
+    Catalogue,
+    Change,
+    Entity,
+    Event,
+    Figure,
+    Issue,
+    Position,
+    Quote,
+    Ref,
+    SiteConfig,
+    Source,
+)
 from .parties import authors, publisher
 from .placeholders import placeholder_warnings
 from .refs import make_text

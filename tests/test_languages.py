@@ -83,7 +83,8 @@ def test_numbers_are_cldrs(language: str) -> None:
 def test_plurals_follow_the_cldr_rule(language: str) -> None:
     """Each count takes the catalogue's form for its CLDR plural category (ru/uk: one, few, many; ar: six)."""
     locale = Locale.parse(language)
-    entry = next(m for m in read_po(catalogue(language).open("rb")) if m.id == ("%(count)s position", "%(count)s positions"))
+    wanted = ("%(count)s position", "%(count)s positions")
+    entry = next(m for m in read_po(catalogue(language).open("rb")) if m.id == wanted)
     forms = dict(zip(plural_categories(language), entry.string, strict=True))
     for count in COUNTS:
         expected = forms[locale.plural_form(count)] % {"count": format_decimal(count, locale=language)}
@@ -113,7 +114,8 @@ def extracted_ids() -> set[str | tuple[str, ...]]:
 
 
 def catalogue_ids(path: Path) -> set[str | tuple[str, ...]]:
-    return {m.id for m in read_po(path.open("rb")) if m.id and m.string and (not isinstance(m.string, tuple) or all(m.string))}
+    found = read_po(path.open("rb"))
+    return {m.id for m in found if m.id and m.string and (not isinstance(m.string, tuple) or all(m.string))}
 
 
 def test_the_template_catalogue_is_up_to_date() -> None:
@@ -214,7 +216,8 @@ def test_a_language_without_a_catalogue_is_one_warning_and_english_words(site_in
     ("tag", "message"),
     [
         ("xx", "error: unknown language 'xx'"),
-        ("pt_BR", "error: 'pt_BR' is not a BCP 47 language tag: write it like 'en', 'pt-BR' or 'sr-Latn' — did you mean 'pt-BR'?"),
+        ("pt_BR", "error: 'pt_BR' is not a BCP 47 language tag: write it like 'en', 'pt-BR' or 'sr-Latn'"
+                  " — did you mean 'pt-BR'?"),
         ("frr-", "error: 'frr-' is not a BCP 47 language tag"),
     ],
 )  # fmt: skip

@@ -211,7 +211,8 @@ def previews(site: Site, url: Callable[[Any], str], plain: Callable[[str], str])
     for event in site.events:
         when = words.range(event.date, event.end)
         summary = plain(event.summary.source) if event.summary else ""
-        found[url(event)] = {"kind": words.gettext("Event · %(date)s") % {"date": when}, "name": event.title, "summary": cut(summary)}
+        kind = words.gettext("Event · %(date)s") % {"date": when}
+        found[url(event)] = {"kind": kind, "name": event.title, "summary": cut(summary)}
     return dump(found)
 
 

@@ -10,8 +10,8 @@ from collections.abc import Iterator, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from ..dates import PartialDate
-from ..i18n import Words
 from ..hostfiles import ATOM, timestamp
+from ..i18n import Words
 from ..model import Issue, SiteConfig
 from .changes import Update, all_updates, issue_updates
 

@@ -66,7 +66,8 @@ def file_makers(site: Site, base_url: str, issue_feeds: bool = True) -> dict[str
         makers["updates.xml"] = lambda: updates_feed(site.config, site.issues, base, site.words)
         if issue_feeds:
             for issue in site.issues:
-                makers[feeds.issue_feed_path(issue)] = functools.partial(feeds.issue_feed, site.config, issue, base, site.words)
+                made = functools.partial(feeds.issue_feed, site.config, issue, base, site.words)
+                makers[feeds.issue_feed_path(issue)] = made
     return makers
 
 
