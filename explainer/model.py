@@ -208,6 +208,6 @@ Entity = Issue | Actor | Event | Source
 
 # Every field read is noted while a recording is open (reads.py): how build and serve know what a page read.
 watch(
-    (Ref, Text, Party, SiteConfig, Position, Quote, Figure, Change, Issue, Actor, Event, Source),
+    (Ref, Text, Party, SiteConfig, Catalogue, Position, Quote, Figure, Change, Issue, Actor, Event, Source),
     (Issue, Actor, Event, Source),
 )
