@@ -14,5 +14,5 @@ THEME = {"explainer._theme.templates": "templates", "explainer._theme.static": "
 setup(
     packages=[*find_packages(include=["explainer*"]), *THEME],
     package_dir=THEME,
-    package_data={name: ["**/*"] for name in THEME},
+    package_data={"explainer": ["locales/*.pot", "locales/*/LC_MESSAGES/*.po"], **{name: ["**/*"] for name in THEME}},
 )

@@ -76,11 +76,11 @@ def main(count: int, runs: int) -> None:
         def view_contexts() -> None:
             planner = Planner(site)  # builds the relation graph
             for issue in site.issues:
-                chart(planner.objects(site.relations.issue_events.get(issue.id, ())))
+                chart(planner.objects(site.relations.issue_events.get(issue.id, ())), site.words)
             for actor in site.actors:
-                chart(planner.objects(site.relations.actor_events.get(actor.id, ())))
+                chart(planner.objects(site.relations.actor_events.get(actor.id, ())), site.words)
                 planner.graph.around(actor.id)
-            chart(site.events)
+            chart(site.events, site.words)
             planner.graph.whole()
             matrix(site.issues, {a.id: a for a in site.actors}, planner.name)
             all_updates(site.issues)

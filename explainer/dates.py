@@ -86,6 +86,16 @@ def _display_until(year: int, month: int, day: int, end_year: int, end_month: in
     return f"{day} {calendar.month_name[month]}" if day else calendar.month_name[month]
 
 
+def house_display(when: PartialDate) -> str:
+    """The house form of a date in English: `2008`, `December 2021` or `10 January 2022`."""
+    return _display(when.year, when.month, when.day)
+
+
+def house_display_until(start: PartialDate, end: PartialDate) -> str:
+    """The house form in English of start as the start of a range to end (PartialDate.display_until)."""
+    return start.display_until(end)
+
+
 def range_display(start: PartialDate, end: PartialDate | None) -> str:
     """A range as plain text: `6–9 July 2018`, `March–May 2019`, `2017–2019`; one date when end is None or start."""
     if end is None or end == start:

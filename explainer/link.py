@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .dates import PartialDate
 from .diagnostics import Diagnostics, did_you_mean
+from .i18n import Words, site_words
 from .model import Actor, Entity, Event, Issue, Ref, SiteConfig, Source, Text
 from .validate import Records
 
@@ -42,6 +43,7 @@ class Site:
     entities: Mapping[str, Entity]
     relations: Relations
     drafts: frozenset[str] = field(default_factory=frozenset)
+    words: Words = field(default_factory=Words)  # the built-in strings, dates and numbers in the site's language
 
     def get(self, entity_id: str) -> Entity:
         return self.entities[entity_id]
@@ -303,4 +305,6 @@ def link(records: Records, diags: Diagnostics, include_drafts: bool = False) -> 
         return None
     relations = links.relations(ordered)
     visible = {i: e for i, e in entities.items() if i not in hidden}
-    return Site(records.site, tuple(issues), tuple(actors), tuple(events), tuple(sources), visible, relations, hidden)
+    words = site_words(records.site, records.catalogues, diags)
+    return Site(records.site, tuple(issues), tuple(actors), tuple(events), tuple(sources), visible, relations, hidden,
+                words)  # fmt: skip

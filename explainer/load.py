@@ -31,7 +31,7 @@ class Document:
     reference into it as unknown.
     """
 
-    kind: str  # "site", "issue", "actors", "events" or "sources"
+    kind: str  # "site", "issue", "actors", "events", "sources" or "catalogue" (a .po file: its text is the body)
     path: str  # the content folder as given on the command line, then the file
     data: Any
     lines: dict[KeyPath, int] = field(default_factory=dict)
@@ -78,6 +78,8 @@ def content_files(root: Path, misnamed: list[tuple[str, Path, str]] | None = Non
             if single.is_file():
                 yield kind, single, single.is_symlink()
         yield from folder_files(kind, root / kind, YAML_SUFFIXES, YAML_SUFFIXES, misnamed)
+    # the site's own wording of built-in strings, one gettext catalogue per language (docs/languages.md)
+    yield from folder_files("catalogue", root / "i18n", (".po",), (".po",), misnamed)
 
 
 def folder_files(kind: str, folder: Path, read: tuple[str, ...], looks_like: tuple[str, ...],
@@ -173,6 +175,8 @@ def document_of(kind: str, raw: bytes, rel: str, diags: Diagnostics) -> Document
     text = decode_text(raw, rel, diags)
     if text is None:
         return Document(kind, rel, None, readable=False)
+    if kind == "catalogue":
+        return Document(kind, rel, {}, body=text)
     if kind != "issue":
         return from_yaml(kind, rel, parse_yaml(text, rel, diags))
     parts = split_front_matter(text, rel, diags)

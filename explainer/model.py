@@ -57,6 +57,15 @@ class SiteConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class Catalogue:
+    """A site's own wording of built-in strings in one language (`content/i18n/<lang>.po`)."""
+
+    path: str
+    language: str  # the file's name: `fa`, `pt-BR`
+    messages: tuple[tuple[str, str | tuple[str, ...]], ...]  # msgid (a plural's: singular NUL plural) → msgstr
+
+
+@dataclass(frozen=True, slots=True)
 class Position:
     actor: Ref
     text: Text
@@ -201,6 +210,6 @@ Entity = Issue | Actor | Event | Source
 
 # Every field read is noted while a recording is open (reads.py): how build and serve know what a page read.
 watch(
-    (Ref, Text, Party, SiteConfig, Position, Quote, Figure, Change, Issue, Actor, Event, Source),
+    (Ref, Text, Party, SiteConfig, Catalogue, Position, Quote, Figure, Change, Issue, Actor, Event, Source),
     (Issue, Actor, Event, Source),
 )

@@ -9,6 +9,7 @@ from typing import Any
 
 from . import reads
 from .dates import PartialDate
+from .i18n import N_, Words
 from .link import Site
 from .model import Actor, Entity, Event, Issue, Text
 from .views.changes import LATEST, all_updates, issue_updates
@@ -18,12 +19,13 @@ from .views.relmap import Graph
 from .views.timeline import chart
 
 KIND_GROUPS = (
-    ("country", "Countries"),
-    ("organization", "Organisations"),
-    ("person", "People"),
-    ("group", "Groups"),
+    ("country", N_("Countries")),
+    ("organization", N_("Organisations")),
+    ("person", N_("People")),
+    ("group", N_("Groups")),
 )
-KIND_LABELS = {"person": "Person", "country": "Country", "organization": "Organisation", "group": "Group"}
+KIND_LABELS = {"person": N_("Person"), "country": N_("Country"), "organization": N_("Organisation"),
+               "group": N_("Group")}  # fmt: skip
 HOME_ACTORS = 8
 HOME_EVENTS = 5
 Later = tuple[Callable[..., dict[str, Any]], tuple[Any, ...]]  # how to make a page's context, and from what
@@ -156,7 +158,7 @@ class Planner:
             "previous": before,
             "next": after,
             "updates": issue_updates(issue),
-            "chart": chart(events),
+            "chart": chart(events, self.site.words),
         }
         return context
 
@@ -182,7 +184,7 @@ class Planner:
         events: list[Event] = self.objects(self.rel.actor_events.get(actor.id, ()))
         context = {
             "actor": actor,
-            "kind_label": KIND_LABELS[actor.kind],
+            "kind_label": self.words.gettext(KIND_LABELS[actor.kind]),
             "member_of": self.objects(dict.fromkeys(r.id for r in actor.member_of)),
             "members": self.objects(self.rel.members.get(actor.id, ())),
             "issues": issues,
@@ -191,13 +193,13 @@ class Planner:
             "mentioned_in": mentioned,
             "relmap": self.graph.around(actor.id),
             "relation_labels": RELATION_LABELS,
-            "chart": chart(events),
+            "chart": chart(events, self.site.words),
         }
         return context
 
     def event_page(self, event: Event, index: int, lazy: bool = False) -> PageSpec:
         context, later = self.context(lazy, self.event_context, event, index)
-        description = self.plain(event.summary) if event.summary else f"{event.title}, {event.date.display}"
+        description = self.plain(event.summary) if event.summary else f"{event.title}, {self.words.date(event.date)}"
         return PageSpec(entity_url(event), "event.html", "event", event.title, description, context,
                         self.site.config.updated, later=later)  # fmt: skip
 
@@ -230,10 +232,13 @@ class Planner:
         return PageSpec("", "home.html", "home", config.title, plain(config.description), context, config.updated)
 
     def actors_index(self) -> PageSpec:
-        groups = [(label, [a for a in self.site.actors if a.kind == kind]) for kind, label in KIND_GROUPS]
+        words = self.words
+        actors = self.site.actors
+        groups = [(words.gettext(label), [a for a in actors if a.kind == kind]) for kind, label in KIND_GROUPS]
         context = {"groups": [(label, actors) for label, actors in groups if actors]}
-        description = f"The people, countries and organisations in {self.site.config.title}."
-        return PageSpec("actors/", "actors.html", "actors", "Who’s who", description, context, self.site.config.updated)
+        description = self.about(N_("The people, countries and organisations in %(site)s."))
+        return PageSpec("actors/", "actors.html", "actors", words.gettext("Who’s who"), description, context,
+                        self.site.config.updated)  # fmt: skip
 
     def events_index(self) -> PageSpec:
         years: dict[int, list[Event]] = {}
@@ -241,7 +246,7 @@ class Planner:
             years.setdefault(event.date.year, []).append(event)
         context = {
             "years": list(years.items()),
-            "chart": chart(self.site.events),
+            "chart": chart(self.site.events, self.site.words),
             "filter_issues": [i for i in self.site.issues if self.rel.issue_events.get(i.id)],
             "filter_actors": [a for a in self.site.actors if self.rel.actor_events.get(a.id)],
             "tags": {
@@ -249,30 +254,42 @@ class Planner:
                 for e in self.site.events
             },
         }
-        description = f"Every event in {self.site.config.title}, in order."
-        return PageSpec("events/", "events.html", "events", "Timeline", description, context, self.site.config.updated)
+        description = self.about(N_("Every event in %(site)s, in order."))
+        return PageSpec("events/", "events.html", "events", self.words.gettext("Timeline"), description, context,
+                        self.site.config.updated)  # fmt: skip
 
     def positions_page(self) -> PageSpec:
         actors = {a.id: a for a in self.site.actors}
         context = {"matrix": matrix(self.site.issues, actors, self.name, self.site.config.smart_quotes)}
-        description = f"Where each side stands on every issue in {self.site.config.title}, at a glance."
+        description = self.about(N_("Where each side stands on every issue in %(site)s, at a glance."))
         config = self.site.config
-        return PageSpec("positions/", "positions.html", "positions", "Who wants what", description, context,
+        title = self.words.gettext("Who wants what")
+        return PageSpec("positions/", "positions.html", "positions", title, description, context,
                         config.updated)  # fmt: skip
 
     def actors_map(self) -> PageSpec:
         context = {"relmap": self.graph.whole(), "relation_labels": RELATION_LABELS}
-        description = f"How the actors in {self.site.config.title} are related: memberships, issues, events."
-        return PageSpec("actors/map/", "map.html", "map", "Relationship map", description, context,
+        description = self.about(N_("How the actors in %(site)s are related: memberships, issues, events."))
+        return PageSpec("actors/map/", "map.html", "map", self.words.gettext("Relationship map"), description, context,
                         self.site.config.updated)  # fmt: skip
 
     def search_page(self) -> PageSpec:
-        description = f"Search every issue, actor and event in {self.site.config.title}."
-        return PageSpec("search/", "search.html", "search", "Search", description, {}, self.site.config.updated)
+        description = self.about(N_("Search every issue, actor and event in %(site)s."))
+        return PageSpec("search/", "search.html", "search", self.words.gettext("Search"), description, {},
+                        self.site.config.updated)  # fmt: skip
 
     def not_found(self) -> PageSpec:
-        description = "There is no page at this address."
-        return PageSpec("404.html", "404.html", "404", "Page not found", description, {}, file="404.html")
+        description = self.words.gettext("There is no page at this address.")
+        title = self.words.gettext("Page not found")
+        return PageSpec("404.html", "404.html", "404", title, description, {}, file="404.html")
+
+    @property
+    def words(self) -> Words:
+        return self.site.words
+
+    def about(self, text: str) -> str:
+        """A built-in description naming the site: `Every event in %(site)s, in order.`, translated."""
+        return self.words.gettext(text) % {"site": self.site.config.title}
 
 
 def page_makers(planner: Planner, lazy: bool) -> list[Callable[[], PageSpec]]:

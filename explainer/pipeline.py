@@ -203,7 +203,8 @@ def make_views(out: Staging, options: BuildOptions, diags: Diagnostics, store: B
     try:
         if store:
             parts = ViewParts(store.views, keep_bytes=False, stale=store.table.stale)
-            before = {new.id: old for old, new in pairs or ()}
+            # entities only: a changed catalogue (no id) has made the change unknown, and every view file is made
+            before = {new.id: old for old, new in pairs or () if hasattr(new, "id")}
             files |= parts.view_files(site, base_url, views_change, feeds is None, before,
                                       lambda: old_file(out.output / EXPORT))  # fmt: skip
             store.new_views = parts.deps

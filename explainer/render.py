@@ -120,6 +120,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env = Environment(
         loader=jinja2.FileSystemLoader(template_folders(templates)),
         autoescape=True,
+        extensions=["jinja2.ext.i18n"],  # _(), ngettext and {% trans %}: the built-in strings (i18n.py)
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -164,6 +165,8 @@ class Renderer:
         self.env.filters["markdown"] = self.markdown
         self.env.filters["markdown_inline"] = self.markdown.inline
         self.absolute_base = absolute_base(base_url or site.config.base_url)
+        # the site's language comes with its Site (link): another Site, another language, the same code
+        self.env.install_gettext_translations(site.words.translations, newstyle=True)  # type: ignore[attr-defined]
         self.env.globals.update(
             site=site.config,
             url=self.url,
@@ -173,6 +176,7 @@ class Renderer:
             once=self.once,
             sources_count=len(site.sources),
             direction=direction(site.config.language),
+            words=site.words,  # dates, numbers and counted phrases in the site's language
             generator=f"explainer {__version__}",
         )
 

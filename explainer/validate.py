@@ -4,11 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from babel.messages.pofile import PoFileError
+
 from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields, check_id, describe
-from .languages import locale_of
+from .i18n import messages_of, read_catalogue
+from .languages import locale_of, tag_problem
 from .load import Document
-from .model import ACTOR_KINDS, Actor, Change, Entity, Event, Figure, Issue, Position, Quote, Ref, SiteConfig, Source
+from .model import (
+    ACTOR_KINDS,
+    Actor,
+    Catalogue,
+    Change,
+    Entity,
+    Event,
+    Figure,
+    Issue,
+    Position,
+    Quote,
+    Ref,
+    SiteConfig,
+    Source,
+)
 from .parties import authors, publisher
 from .placeholders import placeholder_warnings
 from .refs import make_text
@@ -44,6 +61,7 @@ class Records:
     # (section, path) of each actors, events or sources file that could not be read, parsed or taken as a
     # mapping: an unknown id of its section may be defined there, so link counts those it leaves unreported
     unparsed: list[tuple[str, str]] = field(default_factory=list)
+    catalogues: list[Catalogue] = field(default_factory=list)  # content/i18n/*.po
 
 
 def top_mapping(doc: Document, diags: Diagnostics, what: str, smart_quotes: bool = True) -> Fields | None:
@@ -84,7 +102,7 @@ def validate_site(doc: Document, diags: Diagnostics) -> SiteConfig | None:
         title=title or "",
         description=description or "",
         subtitle=fields.prose("subtitle"),
-        language=fields.text("language") or "en",
+        language=site_language(fields),
         base_url=base_url,
         updated=fields.date("updated"),
         authors=tuple(party.name for party in bylines),
@@ -94,6 +112,32 @@ def validate_site(doc: Document, diags: Diagnostics) -> SiteConfig | None:
         publisher=publisher(fields),
     )
     return config if title and description else None
+
+
+def site_language(fields: Fields) -> str:
+    """`language:`, a BCP 47 tag CLDR knows; English after an error (reported at its line)."""
+    tag = fields.text("language") or "en"
+    problem = tag_problem(tag)
+    if problem:
+        fields.error("language", problem)
+        return "en"
+    return tag
+
+
+def validate_catalogue(doc: Document, diags: Diagnostics) -> Catalogue | None:
+    """A site's .po file: its messages, or None after an error at its line (a file named for no language too)."""
+    language = doc.stem
+    problem = tag_problem(language)
+    if problem:
+        diags.error(doc.path, None, f"the catalogue's name must be its language: {problem}")
+        return None
+    try:
+        catalog = read_catalogue(doc.body.encode("utf-8"), doc.path, language)
+    except PoFileError as error:
+        line = error.lineno + 1  # Babel counts from 0
+        diags.error(doc.path, line, f"not a valid .po file: {str(error).rsplit(' on ', 1)[0]}")
+        return None
+    return Catalogue(doc.path, language, messages_of(catalog))
 
 
 def validate_quote(fields: Fields) -> Quote | None:
@@ -327,6 +371,10 @@ def validate(documents: list[Document], diags: Diagnostics, smart_quotes: bool |
                 records.unparsed.append((doc.kind, doc.path))
         elif doc.kind == "site":
             records.site = validate_site(doc, diags)
+        elif doc.kind == "catalogue":
+            catalogue = validate_catalogue(doc, diags)
+            if catalogue is not None:
+                records.catalogues.append(catalogue)
         elif doc.kind == "issue":
             issue = validate_issue(doc, diags, smart)
             if issue is None:

@@ -120,6 +120,7 @@ class Content:
     theme: dict[str, bytes]  # templates/… and static/… files
     original_theme: dict[str, bytes]
     counter: int = 0  # for new ids, words and markers: unique within a sequence
+    catalogues: dict[str, dict[str, str]] = field(default_factory=dict)  # content/i18n/<lang>.po: msgid → msgstr
 
     def fresh(self, stem: str) -> str:
         self.counter += 1
@@ -141,7 +142,28 @@ class Content:
                 grouped.setdefault(self.homes[fact_id], {})[fact_id] = entry
         for home, entries in grouped.items():
             files[f"content/{home}"] = dump(entries).encode()
+        for language, messages in self.catalogues.items():
+            files[f"content/i18n/{language}.po"] = po_text(language, messages).encode()
         return files | self.theme
+
+
+PLURAL_FORMS = {"en": 2, "de": 2, "fa": 2, "fr": 3}  # the languages catalogue edits write, with their plural forms
+CATALOGUE_IDS = ("Where they stand", "Who’s who", "Sources", "Updated %(date)s", "%(count)s position")
+PLURALS = {"%(count)s position": "%(count)s positions"}
+
+
+def po_text(language: str, messages: dict[str, str]) -> str:
+    """A site's .po file for language: msgid → msgstr (a plural's every form the same but for its number)."""
+    lines = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=utf-8\\n"', ""]
+    for msgid, text in messages.items():
+        lines.append(f'msgid "{msgid}"')
+        if msgid in PLURALS:
+            lines.append(f'msgid_plural "{PLURALS[msgid]}"')
+            lines += [f'msgstr[{n}] "{text} {n}"' for n in range(PLURAL_FORMS[language])]
+        else:
+            lines.append(f'msgstr "{text}"')
+        lines.append("")
+    return "\n".join(lines)
 
 
 class Dumper(yaml.SafeDumper):
@@ -788,6 +810,24 @@ def error_template(rng: random.Random, content: Content) -> Override:
     return Override({rel: content.theme[rel] + b"{% if %}"}, rel.removeprefix("templates/"))
 
 
+def catalogue_edit(rng: random.Random, content: Content) -> str:
+    """A site's own wording of a built-in string, in its language or another (content/i18n/<lang>.po)."""
+    language = rng.choice([content.site.get("language", "en"), *PLURAL_FORMS])
+    language = language if language in PLURAL_FORMS else "en"
+    msgid = rng.choice(CATALOGUE_IDS)
+    text = content.fresh("wording")
+    content.catalogues.setdefault(language, {})[msgid] = text
+    return f"content/i18n/{language}.po: {msgid!r} worded {text!r}"
+
+
+def catalogue_remove(rng: random.Random, content: Content) -> str:
+    if not content.catalogues:
+        return catalogue_edit(rng, content)
+    language = rng.choice(sorted(content.catalogues))
+    del content.catalogues[language]
+    return f"content/i18n/{language}.po removed"
+
+
 def edit_kinds() -> dict[str, Edit]:
     """Every kind of edit, by name: the deck each sequence draws from."""
     kinds: dict[str, Edit] = {}
@@ -802,7 +842,7 @@ def edit_kinds() -> dict[str, Edit]:
     kinds |= {"fact-rename": rename_fact, "fact-move": move_fact}
     kinds |= {"template-edit": template_edit, "template-restore": theme_restore("templates/")}
     kinds |= {"static-edit": static_edit, "static+": static_add, "static-restore": theme_restore("static/")}
-    kinds |= {"touch": touch}
+    kinds |= {"touch": touch, "catalogue-edit": catalogue_edit, "catalogue-": catalogue_remove}
     kinds |= {"error:unknown-id": error_unknown_id, "error:bad-yaml": error_bad_yaml}
     kinds |= {"error:bad-date": error_bad_date, "error:template": error_template}
     return kinds

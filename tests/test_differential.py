@@ -118,3 +118,10 @@ def test_serve_keeping_pages_across_a_template_edit_is_caught(tmp_path: Path, mo
     monkeypatch.setattr(memory, "folder_stamp", lambda folder: ())
     found = mismatch(tmp_path, ["template-edit"], 2, build=False)
     assert "running serve ≠ freshly started serve" in found
+
+
+def test_catalogue_edits_and_language_changes_equal_clean_builds(tmp_path: Path) -> None:
+    """A site's own .po files (content/i18n/) and `language:` reach every page and view file: a cached build and
+    serve stay byte-identical to a clean build as they change."""
+    run_sequence(11, 8, tmp_path, jobs="1", kinds=["catalogue-edit", "catalogue-", "site.language"])
+

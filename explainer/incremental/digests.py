@@ -38,7 +38,8 @@ def code_key() -> bytes:
     import yaml
 
     parts = [__version__, sys.version, markdown.__version__, jinja2.__version__, yaml.__version__, str(FORMAT)]
-    hashed = [digest(p.relative_to(PACKAGE).as_posix().encode(), p.read_bytes()) for p in sorted(PACKAGE.rglob("*.py"))]
+    files = sorted([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.po")])  # the code and its built-in catalogues
+    hashed = [digest(p.relative_to(PACKAGE).as_posix().encode(), p.read_bytes()) for p in files]
     return digest(*(part.encode() for part in parts), *hashed)
 
 

@@ -171,7 +171,7 @@ class BuildCache:
         """render_pages(), re-rendering only pages whose inputs changed."""
         self.site = site
         stamps = tuple(map(folder_stamp, template_folders(templates)))  # the site's own and the default theme's
-        setting = (stamps, templates, site.config, len(site.sources), settings)
+        setting = (stamps, templates, site.config, site.words, len(site.sources), settings)
         if setting != self.setting:
             self.pages, self.markdown, self.setting, self.linked = {}, {}, setting, {}
         renderer = Renderer(site, templates, *settings, diags=diags)  # type: ignore[misc]  # settings: base_url, assets, relative

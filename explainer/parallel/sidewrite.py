@@ -31,7 +31,7 @@ def write_feeds(site: Site, base: str, out: Staging) -> list[tuple[str, bool, De
     """Each issue's feed written into out; (path, whether written) for each."""
     done = []
     for issue in site.issues:
-        data, reads = unit(functools.partial(issue_feed, site.config, issue, base))
+        data, reads = unit(functools.partial(issue_feed, site.config, issue, base, site.words))
         path = issue_feed_path(issue)
         done.append((path, out.put(path, data), reads.frozen()))
     return done

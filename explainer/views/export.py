@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ..dates import PartialDate, range_display
+from ..dates import PartialDate
+from ..i18n import N_
 from ..link import Site
 from ..model import Actor, Event, Issue, Source, Text
 
@@ -194,19 +195,26 @@ def data_export(site: Site, url: Callable[[Any], str]) -> bytes:
     return assemble(exporter.head(), parts)
 
 
+# what a hover card says an actor is when it has no role (the actor pages' badges spell it "Organisation")
+PREVIEW_KINDS = {"person": N_("Person"), "country": N_("Country"), "organization": N_("Organization"),
+                 "group": N_("Group")}  # fmt: skip
+
+
 def previews(site: Site, url: Callable[[Any], str], plain: Callable[[str], str]) -> bytes:
     """URL path → {kind, name, summary} for every issue, actor and event: what a hover card shows."""
     found: dict[str, dict[str, str]] = {}
+    words = site.words
     for issue in site.issues:
-        found[url(issue)] = {"kind": "Issue", "name": issue.title, "summary": cut(issue.summary)}
+        found[url(issue)] = {"kind": words.gettext("Issue"), "name": issue.title, "summary": cut(issue.summary)}
     for actor in site.actors:
         summary = plain(actor.summary.source) if actor.summary else ""
-        kind = actor.role or actor.kind.capitalize()
+        kind = actor.role or words.gettext(PREVIEW_KINDS[actor.kind])
         found[url(actor)] = {"kind": kind, "name": actor.name, "summary": cut(summary)}
     for event in site.events:
-        when = range_display(event.date, event.end)
+        when = words.range(event.date, event.end)
         summary = plain(event.summary.source) if event.summary else ""
-        found[url(event)] = {"kind": f"Event · {when}", "name": event.title, "summary": cut(summary)}
+        kind = words.gettext("Event · %(date)s") % {"date": when}
+        found[url(event)] = {"kind": kind, "name": event.title, "summary": cut(summary)}
     return dump(found)
 
 

@@ -11,12 +11,13 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..dates import PartialDate
 from ..hostfiles import ATOM, timestamp
+from ..i18n import Words
 from ..model import Issue, SiteConfig
 from .changes import Update, all_updates, issue_updates
 
 
 def feed(config: SiteConfig, base: str, path: str, page: str, title: str, updates: Sequence[Update],
-         fallback: PartialDate | None) -> bytes:  # fmt: skip
+         fallback: PartialDate | None, words: Words) -> bytes:  # fmt: skip
     """An Atom feed at base+path of updates, about the page at base+page (its rel="alternate").
 
     Each entry's id is its issue URL and anchor, so it never changes.
@@ -38,7 +39,7 @@ def feed(config: SiteConfig, base: str, path: str, page: str, title: str, update
         lines += [
             "  <entry>",
             f"    <id>{escape(url)}</id>",
-            f"    <title>{escape(f'{update.issue.title} (updated {update.change.date.display})')}</title>",
+            f"    <title>{escape(updated_title(update, words))}</title>",
             f'    <link href={quoteattr(url)} rel="alternate" type="text/html" />',
             f"    <updated>{timestamp(update.change.date)}</updated>",
             f"    <summary>{escape(update.change.text)}</summary>",
@@ -48,27 +49,35 @@ def feed(config: SiteConfig, base: str, path: str, page: str, title: str, update
     return "\n".join(lines).encode("utf-8")
 
 
-def updates_feed(config: SiteConfig, issues: Sequence[Issue], base: str) -> bytes:
+def updated_title(update: Update, words: Words) -> str:
+    """An entry's title: `Title (updated 10 January 2022)`."""
+    return words.gettext("%(title)s (updated %(date)s)") % {"title": update.issue.title,
+                                                            "date": words.date(update.change.date)}  # fmt: skip
+
+
+def updates_feed(config: SiteConfig, issues: Sequence[Issue], base: str, words: Words) -> bytes:
     """/updates.xml: every issue's changes."""
-    return feed(config, base, "updates.xml", "", f"{config.title}: updates", all_updates(issues), None)
+    title = words.gettext("%(site)s: updates") % {"site": config.title}
+    return feed(config, base, "updates.xml", "", title, all_updates(issues), None, words)
 
 
-def issue_feed(config: SiteConfig, issue: Issue, base: str) -> bytes:
+def issue_feed(config: SiteConfig, issue: Issue, base: str, words: Words) -> bytes:
     """/issues/<id>/feed.xml: one issue's changes."""
     path, page = issue_feed_path(issue), f"issues/{issue.id}/"
-    return feed(config, base, path, page, f"{issue.title} — {config.title}", issue_updates(issue), issue.updated)
+    return feed(config, base, path, page, f"{issue.title} — {config.title}", issue_updates(issue), issue.updated,
+                words)  # fmt: skip
 
 
 def issue_feed_path(issue: Issue) -> str:
     return f"issues/{issue.id}/feed.xml"
 
 
-def issue_feeds(config: SiteConfig, issues: Sequence[Issue], base: str) -> Iterator[tuple[str, bytes]]:
+def issue_feeds(config: SiteConfig, issues: Sequence[Issue], base: str, words: Words) -> Iterator[tuple[str, bytes]]:
     """(/issues/<id>/feed.xml, its bytes) for each issue, one made at a time."""
     for issue in issues:
-        yield issue_feed_path(issue), issue_feed(config, issue, base)
+        yield issue_feed_path(issue), issue_feed(config, issue, base, words)
 
 
-def feeds(config: SiteConfig, issues: Sequence[Issue], base: str) -> dict[str, bytes]:
+def feeds(config: SiteConfig, issues: Sequence[Issue], base: str, words: Words) -> dict[str, bytes]:
     """/updates.xml with every change, and /issues/<id>/feed.xml for each issue."""
-    return {"updates.xml": updates_feed(config, issues, base), **dict(issue_feeds(config, issues, base))}
+    return {"updates.xml": updates_feed(config, issues, base, words), **dict(issue_feeds(config, issues, base, words))}

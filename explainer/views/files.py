@@ -44,7 +44,7 @@ def timeline_file(site: Site) -> bytes:
         return markdown_plain(event.summary.source, name, site.config.smart_quotes) if event.summary else ""
 
     config = site.config
-    return timelinejs(config.title, config.description, site.events, summary, group)
+    return timelinejs(config.title, config.description, site.events, summary, group, site.words)
 
 
 def previews_file(site: Site) -> bytes:
@@ -63,10 +63,11 @@ def file_makers(site: Site, base_url: str, issue_feeds: bool = True) -> dict[str
     }
     base = absolute_base(base_url)
     if base:
-        makers["updates.xml"] = lambda: updates_feed(site.config, site.issues, base)
+        makers["updates.xml"] = lambda: updates_feed(site.config, site.issues, base, site.words)
         if issue_feeds:
             for issue in site.issues:
-                makers[feeds.issue_feed_path(issue)] = functools.partial(feeds.issue_feed, site.config, issue, base)
+                made = functools.partial(feeds.issue_feed, site.config, issue, base, site.words)
+                makers[feeds.issue_feed_path(issue)] = made
     return makers
 
 

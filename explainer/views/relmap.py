@@ -14,10 +14,12 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from ..i18n import N_
 from ..model import Actor, Entity, Event, Issue
 
 KINDS = ("member", "issue", "event")
-KIND_LABELS = {"member": "member of", "issue": "positions on the same issue", "event": "took part in the same event"}
+KIND_LABELS = {"member": N_("member of"), "issue": N_("positions on the same issue"),
+               "event": N_("took part in the same event")}  # fmt: skip  # translated where shown (macros.relmap)
 ACTOR_ORDER = {"country": 0, "organization": 1, "person": 2, "group": 3}
 MAX_NODES = 40  # the whole-site map draws the most connected actors
 FONT = 20  # label size in viewBox units: about 12.5 px when the map is 390 px wide

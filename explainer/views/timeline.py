@@ -18,7 +18,8 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..dates import PartialDate, range_display
+from ..dates import PartialDate
+from ..i18n import Words
 from ..model import Event
 
 GAP_DAYS = 365  # an empty stretch longer than this is compressed into a break
@@ -114,11 +115,11 @@ def place(day: int, parts: list[Segment]) -> float:
     raise ValueError(day)
 
 
-def tick_label(day: int, segment: Segment) -> str:
+def tick_label(day: int, segment: Segment, words: Words) -> str:
     date = datetime.date.fromordinal(day)
     if segment.count == 1 or segment.stop - segment.start >= 2 * 365 or (date.month == 1 and date.day == 1):
-        return str(date.year)
-    return f"{MONTHS[date.month]} {date.year}"
+        return words.year(date.year)
+    return words.month_short(date.year, date.month)
 
 
 def label_width(label: str) -> float:
@@ -126,15 +127,15 @@ def label_width(label: str) -> float:
     return 2.4 * len(label) + 2
 
 
-def ticks(parts: list[Segment]) -> list[Tick]:
+def ticks(parts: list[Segment], words: Words) -> list[Tick]:
     """A label where each segment's events begin, then at new years inside segments, where they fit."""
     candidates: list[tuple[int, float, str]] = []
     for segment in parts:
-        candidates.append((0, place(segment.first, parts), tick_label(segment.first, segment)))
+        candidates.append((0, place(segment.first, parts), tick_label(segment.first, segment, words)))
         first, last = datetime.date.fromordinal(segment.first).year, datetime.date.fromordinal(segment.stop - 1).year
         for year in range(first + 1, last + 1):
             day = datetime.date(year, 1, 1).toordinal()
-            candidates.append((1, place(day, parts), str(year)))
+            candidates.append((1, place(day, parts), words.year(year)))
     taken: tuple[list[tuple[float, float]], list[tuple[float, float]]] = ([], [])
     found: list[Tick] = []
     for _, left, label in sorted(candidates, key=lambda c: (c[0], c[1])):
@@ -148,8 +149,8 @@ def ticks(parts: list[Segment]) -> list[Tick]:
     return sorted(found, key=lambda t: t.left)
 
 
-def chart(events: Sequence[Event]) -> Chart | None:
-    """The axis for events (in their order), or None when there are none."""
+def chart(events: Sequence[Event], words: Words) -> Chart | None:
+    """The axis for events (in their order), labelled in words' language, or None when there are none."""
     if not events:
         return None
     spans = [span(e) for e in events]
@@ -162,7 +163,7 @@ def chart(events: Sequence[Event]) -> Chart | None:
         precision = "span" if event.end and event.end != event.date else event.date.precision
         bars.append(Bar(event, round(left, 2), round(width, 2), precision))
     breaks = tuple(round((a.left + a.width + b.left) / 2, 2) for a, b in itertools.pairwise(parts))
-    return Chart(tuple(bars), tuple(ticks(parts)), breaks)
+    return Chart(tuple(bars), tuple(ticks(parts, words)), breaks)
 
 
 def timeline_date(date: PartialDate) -> dict[str, int]:
@@ -181,6 +182,7 @@ def timelinejs(
     events: Sequence[Event],
     summary: Callable[[Event], str],
     group: Callable[[Event], str],
+    words: Words,
 ) -> bytes:
     """The events in Knight Lab's TimelineJS JSON format, byte-stable."""
     items = []
@@ -188,7 +190,7 @@ def timelinejs(
         item: dict[str, object] = {
             "unique_id": event.id,
             "start_date": timeline_date(event.date),
-            "display_date": range_display(event.date, event.end),
+            "display_date": words.range(event.date, event.end),
             "text": {"headline": html.escape(event.title), "text": html.escape(summary(event))},
             "group": group(event),
         }
