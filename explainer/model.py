@@ -46,7 +46,8 @@ class SiteConfig:
     title: str
     description: str
     subtitle: str | None = None
-    language: str = "en"
+    language: str = "en"  # the default language: the only one, or the first of languages
+    languages: tuple[str, ...] = ()  # `languages: [en, es, fa]`: every language the site is published in
     base_url: str = "/"
     updated: PartialDate | None = None
     authors: tuple[str, ...] = ()  # the names of bylines, as the footer and feeds show them

@@ -32,8 +32,8 @@ from .refs import make_text
 from .typography import typeset
 
 SITE_FIELDS = (
-    "title", "description", "subtitle", "language", "base_url", "updated", "authors", "publisher", "smart_quotes",
-    "allow_html",
+    "title", "description", "subtitle", "language", "languages", "base_url", "updated", "authors", "publisher",
+    "smart_quotes", "allow_html",
 )  # fmt: skip
 ISSUE_FIELDS = (
     "title", "summary", "order", "status", "actors", "events", "positions",
@@ -102,7 +102,8 @@ def validate_site(doc: Document, diags: Diagnostics) -> SiteConfig | None:
         title=title or "",
         description=description or "",
         subtitle=fields.prose("subtitle"),
-        language=site_language(fields),
+        language=site_language(fields, languages := site_languages(fields)),
+        languages=languages,
         base_url=base_url,
         updated=fields.date("updated"),
         authors=tuple(party.name for party in bylines),
@@ -114,14 +115,32 @@ def validate_site(doc: Document, diags: Diagnostics) -> SiteConfig | None:
     return config if title and description else None
 
 
-def site_language(fields: Fields) -> str:
-    """`language:`, a BCP 47 tag CLDR knows; English after an error (reported at its line)."""
-    tag = fields.text("language") or "en"
+def site_language(fields: Fields, languages: tuple[str, ...]) -> str:
+    """`language:`, a BCP 47 tag CLDR knows (the first of languages when those are given); English after an
+    error (reported at its line)."""
+    tag = fields.text("language") or (languages[0] if languages else "en")
     problem = tag_problem(tag)
     if problem:
         fields.error("language", problem)
         return "en"
+    if languages and tag != languages[0]:
+        fields.error("language", f"'language' is '{tag}' but the first of 'languages', the default, is "
+                                 f"'{languages[0]}': give one of them, or make them agree")  # fmt: skip
     return tag
+
+
+def site_languages(fields: Fields) -> tuple[str, ...]:
+    """`languages: [en, es, fa]`: BCP 47 tags CLDR knows, each once, the default first; () when not given."""
+    found: list[str] = []
+    for tag, line in fields.listed("languages", (str,), "language tags"):
+        problem = tag_problem(tag)
+        if problem:
+            fields.diags.error(fields.doc.path, line, problem)
+        elif tag in found:
+            fields.diags.error(fields.doc.path, line, f"'{tag}' is listed twice in 'languages'")
+        else:
+            found.append(tag)
+    return tuple(found)
 
 
 def validate_catalogue(doc: Document, diags: Diagnostics) -> Catalogue | None:
