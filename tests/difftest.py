@@ -369,6 +369,13 @@ def aliases(rng: random.Random, content: Content, record: dict[str, Any]) -> Any
     return [prose(rng, content) for _ in range(rng.randint(0, 3))] or REMOVE
 
 
+def site_languages(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
+    """`languages:`, the site's language first (edit_field keeps it first when `language` changes after)."""
+    others = rng.sample(["es", "fa", "fr", "de", "ar"], rng.randint(0, 2))
+    first = record.get("language", "en")
+    return [first, *[tag for tag in others if tag != first]]
+
+
 ISSUE_STATUSES = ("deadlocked", "open", "under discussion", "agreed", "talks")
 
 VALUES: dict[str, dict[str, Gen]] = {
@@ -377,6 +384,7 @@ VALUES: dict[str, dict[str, Gen]] = {
         "description": prose,
         "subtitle": optional(prose),
         "language": optional(choice("en", "en-GB", "fr", "de", "fa", "ar")),
+        "languages": optional(site_languages),
         "base_url": optional(
             choice("https://example.org/", "https://news.example.com/explainers/russia/", "/", "/sub/")
         ),
@@ -466,6 +474,8 @@ def edit_field(rng: random.Random, content: Content, kind: str, record: dict[str
         record[name] = value
     if kind == "event" and "end" in record and int(str(record["end"])[:4]) <= int(str(record["date"])[:4]):
         del record["end"]  # `end` before `date` is an error: a new date past it takes it out
+    if kind == "site" and "languages" in record and "language" in record:  # the default language comes first
+        record["languages"] = [record["language"], *[t for t in record["languages"] if t != record["language"]]]
     if kind == "quote" and "original" in record and "lang" not in record:
         record["lang"] = rng.choice(["en", "fa"])  # an original without its language is an error
 
