@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from .dates import PartialDate
 from .diagnostics import Diagnostics, did_you_mean
 from .i18n import Words, site_words
+from .mediafiles import Media
 from .model import Actor, Entity, Event, Issue, Ref, SiteConfig, Source, Text
 from .validate import Records
 
@@ -44,6 +45,7 @@ class Site:
     relations: Relations
     drafts: frozenset[str] = field(default_factory=frozenset)
     words: Words = field(default_factory=Words)  # the built-in strings, dates and numbers in the site's language
+    media: Media = field(default_factory=Media)  # the image files of content/media/ (set once they are read)
 
     def get(self, entity_id: str) -> Entity:
         return self.entities[entity_id]

@@ -18,6 +18,7 @@ from . import reads
 from .diagnostics import Diagnostics
 from .fastinline import speed_up
 from .model import Text
+from .pictures import Pictures, split_credit
 from .refs import REF_PATTERN, REF_RE, _blank_code
 
 # Schemes that run code or smuggle a document in when a reader clicks (browsers ignore case,
@@ -201,6 +202,67 @@ class SafetyExtension(Extension):
         md.treeprocessors.register(UnsafeLinkRemover(self.findings, md), "explainer-unsafe-links", 15)
 
 
+class PictureProcessor(Treeprocessor):
+    """Turns an image of the content's own (`![alt](media/x.jpg "Caption. Photo: Credit")`) into its variants:
+    a paragraph holding only the image becomes a `<figure>` with the title as caption and credit; an image
+    inside a sentence, a `<picture>` alone. Names with no file stay as written (media.py has reported them)."""
+
+    def __init__(self, owner: MarkdownRenderer, md: markdown.Markdown):
+        super().__init__(md)
+        self.owner = owner
+
+    def run(self, root: etree.Element) -> None:
+        pictures = self.owner.pictures
+        if pictures is None:
+            return
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "p" and len(child) == 1 and child[0].tag == "img" and alone(child):
+                    html = self.figure(pictures, child[0])
+                    if html is not None:
+                        parent[index] = self.placeholder(html, child.tail)
+                elif child.tag == "img":
+                    file = pictures.media.get(child.get("src", ""))
+                    if file is not None:  # in a sentence: the stashed HTML joins the text before it
+                        stashed = self.md.htmlStash.store(pictures.img(file, child.get("alt", ""), False))
+                        text = stashed + (child.tail or "")
+                        position = list(parent).index(child)
+                        if position == 0:
+                            parent.text = (parent.text or "") + text
+                        else:
+                            before = parent[position - 1]
+                            before.tail = (before.tail or "") + text
+                        parent.remove(child)
+
+    def figure(self, pictures: Pictures, img: etree.Element) -> str | None:
+        src, title = img.get("src", ""), img.get("title")
+        caption, credit = split_credit(title) if title else (None, None)
+        html = pictures.figure(src, img.get("alt", ""), caption, credit, False)
+        return str(html) if html else None
+
+    def placeholder(self, html: str, tail: str | None) -> etree.Element:
+        """A paragraph the serializer writes as the HTML given (kept in the Markdown's HTML stash)."""
+        stashed = self.md.htmlStash.store(html)
+        element = etree.Element("p")
+        element.text = stashed
+        element.tail = tail
+        return element
+
+
+def alone(paragraph: etree.Element) -> bool:
+    """Whether a paragraph holds nothing but its one element."""
+    return not (paragraph.text or "").strip() and not (paragraph[0].tail or "").strip()
+
+
+class PictureExtension(Extension):
+    def __init__(self, owner: MarkdownRenderer):
+        super().__init__()
+        self.owner = owner
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(PictureProcessor(self.owner, md), "explainer-pictures", 14)
+
+
 class RefExtension(Extension):
     def __init__(self, resolve: Resolve):
         super().__init__()
@@ -228,6 +290,7 @@ class MarkdownRenderer:
     ):
         self.findings = Findings()
         self.diags = diags
+        self.pictures: Pictures | None = None  # the content's images (the Renderer sets them)
         self.resolve = resolve
         extensions: list[Extension | str] = [
             "tables",
@@ -236,6 +299,7 @@ class MarkdownRenderer:
             "sane_lists",
             "toc",
             RefExtension(resolve),
+            PictureExtension(self),
         ]
         if smart_quotes:
             extensions.append("smarty")

@@ -67,6 +67,18 @@ class Catalogue:
 
 
 @dataclass(frozen=True, slots=True)
+class Image:
+    """A picture a card, actor or event shows at its top (`image: {src, alt, caption, credit}`)."""
+
+    src: str  # relative to the content folder: `media/map.png`
+    alt: str | None  # None: not given (a warning); "": decorative, on purpose
+    path: str
+    line: int
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Position:
     actor: Ref
     text: Text
@@ -119,6 +131,7 @@ class Issue:
     draft: bool = False
     changes: tuple[Change, ...] = ()  # as written; views sort them
     published: PartialDate | None = None
+    image: Image | None = None
 
     section = "issues"
 
@@ -145,6 +158,7 @@ class Actor:
     summary: Text | None = None
     links: tuple[tuple[str, str], ...] = ()
     short: str | None = None  # a shorter name for link text ("NATO" for the alliance's full name)
+    image: Image | None = None
 
     section = "actors"
 
@@ -172,6 +186,7 @@ class Event:
     summary: Text | None = None
     sources: tuple[Ref, ...] = ()
     short: str | None = None  # a shorter name for link text ("the Geneva talks" for a long headline)
+    image: Image | None = None
 
     section = "events"
 
@@ -211,6 +226,6 @@ Entity = Issue | Actor | Event | Source
 
 # Every field read is noted while a recording is open (reads.py): how build and serve know what a page read.
 watch(
-    (Ref, Text, Party, SiteConfig, Catalogue, Position, Quote, Figure, Change, Issue, Actor, Event, Source),
+    (Ref, Text, Party, SiteConfig, Catalogue, Image, Position, Quote, Figure, Change, Issue, Actor, Event, Source),
     (Issue, Actor, Event, Source),
 )

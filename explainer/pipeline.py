@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,14 +15,17 @@ from .assets import fingerprint
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base, host_files
 from .incremental.buildcache import BuildStore, files_key, site_data_key
+from .incremental.imagecache import DiskVariants
 from .incremental.changes import LINK, Change, change_of, earlier_pairs
 from .incremental.viewparts import ViewParts
 from .link import Site, link
 from .load import Document
+from .media import check_images, read_media
 from .pages import PageSpec, Planner, page_makers, plan
 from .parallel.gctune import fewer_collections, give_back_memory
 from .parallel.loadpool import load_content
 from .parallel.pagepool import Progress, RenderJob, first_pass, make_renderer, render_all
+from .pictures import VariantStore, variant_files
 from .parallel.sidewrite import issue_feeds_aside
 from .reads import Deps, shaped, unit
 from .render import render_pages
@@ -89,6 +93,10 @@ def render_site(
         if pages is None:
             return None
         write_rest(static, out, diags, run.search)
+        variants = DiskVariants(options.cache_dir / "images") if options.cache_dir else None
+        previous = store.manifest if store is not None and out.intact else {}
+        for path, data in picture_files(site, run.used, variants, previous.__contains__):
+            out.keep(path) if data is None else out.add(path, data)
         return {}, Counter(page.kind for page in pages)
     pages = cache.relink.plan(site, cache.rendered_reads()) if cache else plan(site)
     if cache:
@@ -108,6 +116,8 @@ def render_site(
     if options.search:
         files.update(search.search_index(files, diags, search.pagefind_executable(), options.output, options.jobs))
     files.update(static)
+    files.update((path, data) for path, data in picture_files(site, run.used, cache.variants if cache else None)
+                 if data is not None)  # fmt: skip
     return files, Counter(page.kind for page in pages)
 
 
@@ -123,6 +133,7 @@ class BuildRun:
     pairs: list[tuple[Any, Any]] | None = None  # each changed record with its version in the last build
     change: Change | None = None  # what changed since the last build, when link read none of it
     search: search.Background | None = None  # build: the index, made while the view files are
+    used: set[str] = field(default_factory=set)  # the names of the images the content shows
 
 
 def load_and_link(options: BuildOptions, diags: Diagnostics, cache: BuildCache | None,
@@ -152,10 +163,19 @@ def load_and_link(options: BuildOptions, diags: Diagnostics, cache: BuildCache |
             diags.items.extend(own.items)
         else:  # no cache, or link reads none of the change: it takes the same path as last time
             site = link(records, diags, include_drafts=options.drafts)
+    media = read_media(options.content, diags, cache.media if cache else None)
+    run.used = check_images(records, media, diags)
     if site is None or diags.has_errors():
         return None
-    run.records, run.site = records, site
+    run.records, run.site = records, dataclasses.replace(site, media=media)
     return run
+
+
+def picture_files(site: Site, used: set[str], store: VariantStore | None,
+                  have: Callable[[str], bool] = lambda path: False) -> Iterator[tuple[str, bytes | None]]:  # fmt: skip
+    """Every variant of every image shown (pictures.py): from the output (None) where have() says it holds the
+    file, else from store, else made (and put in store)."""
+    return variant_files(site.media, used, store, lambda file: Path(file.path).read_bytes(), have)
 
 
 def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: BuildStore | None, run: BuildRun,

@@ -26,8 +26,9 @@ from .languages import direction
 from .link import Site
 from .markdown_ext import LinkTarget, MarkdownRenderer
 from .metadata import json_ld, structured_data
-from .model import Entity
+from .model import Entity, Image
 from .pages import PageSpec, entity_url
+from .pictures import Pictures
 from .theme import template_folders
 
 
@@ -162,6 +163,8 @@ class Renderer:
         self.markdown_caches: dict[str, dict[str, Markup]] = {}
         self.env = make_environment(templates)
         self.markdown = MarkdownRenderer(self.resolve, site.config.smart_quotes, site.config.allow_html, diags)
+        self.pictures = Pictures(site.media, self.url)
+        self.markdown.pictures = self.pictures
         self.env.filters["markdown"] = self.markdown
         self.env.filters["markdown_inline"] = self.markdown.inline
         self.absolute_base = absolute_base(base_url or site.config.base_url)
@@ -174,6 +177,8 @@ class Renderer:
             absolute_url=self.absolute_url,
             structured_data=self.structured_data,
             once=self.once,
+            picture=self.picture,
+            thumbnail=self.thumbnail,
             sources_count=len(site.sources),
             direction=direction(site.config.language),
             words=site.words,  # dates, numbers and counted phrases in the site's language
@@ -227,6 +232,17 @@ class Renderer:
         else:
             reads.replay(known[2])
         return known[0]
+
+    def picture(self, image: Image | None, lead: bool = False) -> Markup:
+        """`{{ picture(issue.image, lead=true) }}`: a card's, actor's or event's image as a `<figure>`; lead: the
+        first image on the page, loaded at once (the others wait until they near the screen)."""
+        if image is None:
+            return Markup("")
+        return self.pictures.figure(image.src, image.alt, image.caption, image.credit, lead)
+
+    def thumbnail(self, image: Image | None) -> Markup:
+        """`{{ thumbnail(issue.image) }}`: a small copy for lists, decorative there (the link beside it names it)."""
+        return Markup("") if image is None else self.pictures.thumbnail(image.src, "")
 
     def absolute_url(self, path: str = "") -> str | None:
         """The full URL of a path, when base_url names a host; else None."""

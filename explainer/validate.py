@@ -19,6 +19,7 @@ from .model import (
     Entity,
     Event,
     Figure,
+    Image,
     Issue,
     Position,
     Quote,
@@ -37,14 +38,15 @@ SITE_FIELDS = (
 )  # fmt: skip
 ISSUE_FIELDS = (
     "title", "summary", "order", "status", "actors", "events", "positions",
-    "quotes", "figures", "sources", "updated", "draft", "changes", "published",
+    "quotes", "figures", "sources", "updated", "draft", "changes", "published", "image",
 )  # fmt: skip
-ACTOR_FIELDS = ("name", "short", "kind", "role", "member_of", "aliases", "summary", "links")
-EVENT_FIELDS = ("title", "short", "date", "end", "place", "actors", "issues", "summary", "sources")
+ACTOR_FIELDS = ("name", "short", "kind", "role", "member_of", "aliases", "summary", "links", "image")
+EVENT_FIELDS = ("title", "short", "date", "end", "place", "actors", "issues", "summary", "sources", "image")
 SOURCE_FIELDS = ("title", "publisher", "url", "date")
 QUOTE_FIELDS = ("by", "text", "date", "source", "context", "original", "lang")
 FIGURE_FIELDS = ("value", "label", "source")
 CHANGE_FIELDS = ("date", "text")
+IMAGE_FIELDS = ("src", "alt", "caption", "credit")
 
 
 @dataclass(slots=True)
@@ -199,6 +201,35 @@ def validate_change(fields: Fields) -> Change | None:
     return Change(date, text, fields.line())
 
 
+def validate_image(fields: Fields) -> Image | None:
+    """`image: {src, alt, caption, credit}`: src required (that it names a file, media.py checks once every file
+    is known); no `alt` is a warning at its line (`alt: ""` marks a decorative image, on purpose)."""
+    value = fields.data.get("image")
+    if value is None:
+        return None
+    line = fields.line("image")
+    if not isinstance(value, dict):
+        fields.error("image", f"'image' must be a mapping with 'src' and 'alt', not {describe(value)}")
+        return None
+    sub = fields.sub(value, "image", what=f"the image of {fields.what}")
+    sub.check_known(IMAGE_FIELDS)
+    src = sub.text("src", required=True)
+    alt = value.get("alt")
+    if alt is None:
+        fields.diags.warning(fields.doc.path, line, NO_ALT)
+    elif not isinstance(alt, str):
+        sub.error("alt", f"'alt' must be text, not {describe(alt)}")
+        alt = None
+    if src is None:
+        return None
+    alt = typeset(alt.strip(), fields.smart_quotes) if alt else alt
+    return Image(src, alt, fields.doc.path, line, sub.prose("caption"), sub.prose("credit"))
+
+
+NO_ALT = ("the image has no alt text: describe what it shows for readers who cannot see it "
+          "(alt: \"\" marks a purely decorative image)")  # fmt: skip
+
+
 def validate_issue(doc: Document, diags: Diagnostics, smart_quotes: bool = True) -> Issue | None:
     stem = doc.stem
     if not check_id(stem, doc.path, 1, diags, "file name"):
@@ -252,6 +283,7 @@ def validate_issue(doc: Document, diags: Diagnostics, smart_quotes: bool = True)
         draft=fields.boolean("draft"),
         changes=tuple(c for c in changes if c),
         published=fields.date("published"),
+        image=validate_image(fields),
     )
     return issue if title and summary else None
 
@@ -299,6 +331,7 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         summary=fields.markdown("summary"),
         links=tuple(links),
         short=validate_short(fields),
+        image=validate_image(fields),
     )
 
 
@@ -325,6 +358,7 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
         summary=fields.markdown("summary"),
         sources=fields.refs("sources"),
         short=validate_short(fields),
+        image=validate_image(fields),
     )
 
 

@@ -38,6 +38,8 @@ from ..reads import Deps, unit
 from ..render import Renderer, render_each
 from ..theme import template_folders
 from ..validate import Records, smart_quotes_of, validate
+from ..mediafiles import MediaFile
+from .imagecache import MemoryVariants
 from .pagereads import PageReads
 from .relink import Relinker
 from .viewparts import ViewParts
@@ -112,6 +114,8 @@ class BuildCache:
         self.site: Site | None = None  # the last site rendered
         self.rendered = 0  # pages rendered by the last build, for the terminal and the benchmark
         self.jobs = 1  # processes that may render a build's pages (previewpool)
+        self.media: dict[str, tuple[tuple[int, int, int], MediaFile]] = {}  # each image file read, by its stamp
+        self.variants = MemoryVariants()  # each image's variants, by output path
 
     def load(self, root: Path, diags: Diagnostics) -> list[Document]:
         """load_content(); when the watcher says which existing files changed, only those are looked at."""
@@ -171,7 +175,7 @@ class BuildCache:
         """render_pages(), re-rendering only pages whose inputs changed."""
         self.site = site
         stamps = tuple(map(folder_stamp, template_folders(templates)))  # the site's own and the default theme's
-        setting = (stamps, templates, site.config, site.words, len(site.sources), settings)
+        setting = (stamps, templates, site.config, site.words, len(site.sources), site.media, settings)
         if setting != self.setting:
             self.pages, self.markdown, self.setting, self.linked = {}, {}, setting, {}
         renderer = Renderer(site, templates, *settings, diags=diags)  # type: ignore[misc]  # settings: base_url, assets, relative

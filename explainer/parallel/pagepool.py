@@ -223,7 +223,7 @@ def render_key(renderer: Renderer, templates: Path, store: BuildStore) -> bytes:
     besides the page (every one of env.globals that is a value, not a function, so the whole SiteConfig and any
     added later), the settings the renderer's functions use, and site.yaml as it was read."""
     settings = (renderer.base, renderer.relative, sorted(renderer.assets.items()), renderer.absolute_base,
-                len(renderer.site.sources))  # fmt: skip
+                len(renderer.site.sources), renderer.site.media)  # fmt: skip
     values = sorted((name, value) for name, value in renderer.env.globals.items() if not callable(value))
     return digest(store.code, *map(folder_key, template_folders(templates)), repr(settings).encode(),
                   repr(values).encode(), store.site_data)  # fmt: skip
@@ -235,7 +235,7 @@ def markdown_setting(renderer: Renderer, store: BuildStore) -> bytes:
     any field added later is in the key)."""
     config = dataclasses.replace(renderer.site.config, title="", description="", subtitle=None, updated=None,
                                  authors=())  # fmt: skip
-    return digest(b"markdown", store.code, repr((config, renderer.base)).encode())
+    return digest(b"markdown", store.code, repr((config, renderer.base, renderer.site.media)).encode())
 
 
 def make_renderer(site: Site, templates: Path, diags: Diagnostics, base_url: str | None,
