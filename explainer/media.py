@@ -20,9 +20,9 @@ from .diagnostics import Diagnostics, did_you_mean
 from .link import texts_of
 from .load import is_ignored
 from .mediafiles import MEDIA, Media, MediaFile, normalise
-from .model import Image, Text
+from .model import Actor, Event, Issue, Text
 from .refs import _blank_code
-from .validate import NO_ALT, Records
+from .validate import Records
 
 # Files kept beside the images that are not images: their licence, a note.
 NOT_IMAGES = re.compile(r"^(?:LICEN[CS]E|COPYING|README|CREDITS)(?:\.\w+)?$|\.(?:txt|md)$", re.IGNORECASE)
@@ -125,8 +125,9 @@ def check_images(records: Records, media: Media, diags: Diagnostics) -> set[str]
     the files used. A file nothing uses is a warning at the file."""
     used: set[str] = set()
     names = [file.name for file in media.files]
-    for entity in (*records.issues, *records.actors, *records.events):
-        image: Image | None = entity.image  # type: ignore[union-attr]
+    shown: list[Issue | Actor | Event] = [*records.issues, *records.actors, *records.events]
+    for entity in shown:
+        image = entity.image
         if image is not None:
             check_name(image.src, image.path, image.line, media, names, used, diags)
         for text in texts_of(entity):

@@ -15,8 +15,8 @@ from .assets import fingerprint
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base, host_files
 from .incremental.buildcache import BuildStore, files_key, site_data_key
-from .incremental.imagecache import DiskVariants
 from .incremental.changes import LINK, Change, change_of, earlier_pairs
+from .incremental.imagecache import DiskVariants
 from .incremental.viewparts import ViewParts
 from .link import Site, link
 from .load import Document
@@ -25,8 +25,8 @@ from .pages import PageSpec, Planner, page_makers, plan
 from .parallel.gctune import fewer_collections, give_back_memory
 from .parallel.loadpool import load_content
 from .parallel.pagepool import Progress, RenderJob, first_pass, make_renderer, render_all
-from .pictures import VariantStore, variant_files
 from .parallel.sidewrite import issue_feeds_aside
+from .pictures import VariantStore, variant_files
 from .reads import Deps, shaped, unit
 from .render import render_pages
 from .theme import static_files, static_folders, template_folders

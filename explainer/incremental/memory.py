@@ -32,13 +32,13 @@ from ..hostfiles import host_files
 from ..link import Site
 from ..load import Document, ParseCache, load_content
 from ..markdown_ext import ref_ids
+from ..mediafiles import MediaFile
 from ..pages import PageSpec
 from ..parallel import previewpool
 from ..reads import Deps, unit
 from ..render import Renderer, render_each
 from ..theme import template_folders
 from ..validate import Records, smart_quotes_of, validate
-from ..mediafiles import MediaFile
 from .imagecache import MemoryVariants
 from .pagereads import PageReads
 from .relink import Relinker

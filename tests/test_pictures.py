@@ -1,0 +1,176 @@
+"""Images: content/media/ checked, variants in every width and format, srcset, a second build making none."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from conftest import CLEAN, edit, run_main, snapshot, soup, write_site
+from PIL import Image, ImageDraw
+
+from explainer import pictures
+
+ISSUE = "content/issues/nato-expansion.md"
+
+
+def drawing(path: Path, size: tuple[int, int], colour: tuple[int, int, int] = (30, 90, 160)) -> bytes:
+    """A picture of size written to path (its format from the suffix); its bytes."""
+    image = Image.new("RGB", size, (230, 230, 220))
+    ImageDraw.Draw(image).ellipse((size[0] // 5, size[1] // 5, size[0] // 2, size[1] // 2), fill=colour)
+    out = io.BytesIO()
+    image.save(out, {".jpg": "JPEG", ".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}[path.suffix])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(out.getvalue())
+    return out.getvalue()
+
+
+def pictured_site(root: Path) -> Path:
+    """CLEAN with a 2000×1500 photo at the top of a card and a 700×400 chart in its body."""
+    write_site(root, CLEAN)
+    drawing(root / "content/media/photo.jpg", (2000, 1500))
+    drawing(root / "content/media/charts/bars.png", (700, 400))
+    edit(root, ISSUE, "title: Will NATO grow?\n",
+         "title: Will NATO grow?\nimage:\n  src: media/photo.jpg\n  alt: Delegates at a table\n"
+         "  caption: The talks in Geneva.\n  credit: 'Photo: The project'\n")  # fmt: skip
+    edit(
+        root,
+        ISSUE,
+        "See also [[missiles]].\n",
+        'See also [[missiles]].\n\n![Bars of troops](media/charts/bars.png "Troops by year. Chart: The project")\n',
+    )
+    return root
+
+
+def build(root: Path, *args: str) -> str:
+    result = run_main(root, "--no-search", *args)
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def test_a_cards_image_and_a_markdown_image_are_figures_with_every_width_and_format(tmp_path: Path) -> None:
+    root = pictured_site(tmp_path)
+    assert "warning" not in build(root)
+    page = soup(root / "output/issues/nato-expansion/index.html")
+    lead, chart = page.find_all("figure", class_="picture")
+    img = lead.find("img")
+    assert (img["width"], img["height"]) == ("1600", "1200")
+    assert "loading" not in img.attrs and img["fetchpriority"] == "high"  # the first image loads at once
+    assert img["alt"] == "Delegates at a table" and img["sizes"]
+    widths = [part.split()[1] for part in img["srcset"].split(", ")]
+    assert widths == ["480w", "960w", "1600w"]  # never wider than the original: 2000 is not made
+    assert all(part.split()[0].endswith(".jpg") for part in img["srcset"].split(", "))
+    assert lead.find("source")["type"] == "image/webp"
+    assert lead.find("source")["srcset"].count(".webp") == 3
+    assert lead.figcaption.get_text(" ", strip=True) == "The talks in Geneva. Photo: The project"
+    assert lead.find(class_="credit").get_text() == "Photo: The project"
+    small = chart.find("img")
+    assert (small["width"], small["height"], small["loading"]) == ("700", "400", "lazy")
+    assert [p.split()[1] for p in small["srcset"].split(", ")] == ["480w", "700w"]  # the original's own width
+    assert chart.figcaption.contents[0].strip() == "Troops by year."
+    assert chart.find(class_="credit").get_text() == "Chart: The project"
+    made = sorted(p.name for p in (root / "output/media").rglob("*") if p.is_file())
+    assert len(made) == 10  # photo: 3 widths × (WebP, JPEG); chart: 2 widths × (WebP, PNG)
+    for path in (root / "output/media").rglob("*.*"):
+        with Image.open(path) as variant:
+            expected = {".webp": "WEBP", ".jpg": "JPEG", ".png": "PNG"}[path.suffix]
+            assert variant.format == expected
+            assert variant.width == int(path.stem.rsplit("-", 1)[1])
+            assert "exif" not in variant.info
+    for src in [img["src"], *(p.split()[0] for p in img["srcset"].split(", "))]:
+        assert (root / "output" / src.lstrip("/")).is_file()
+    home = soup(root / "output/index.html")
+    assert home.find("img", class_="thumb")["alt"] == ""  # the card's title beside it names it
+
+
+def test_two_clean_builds_make_the_same_bytes(tmp_path: Path) -> None:
+    first = pictured_site(tmp_path / "a")
+    second = pictured_site(tmp_path / "b")
+    build(first, "--no-cache")
+    build(second, "--no-cache")
+    left = {path: data for path, (data, _) in snapshot(first / "output").items()}
+    right = {path: data for path, (data, _) in snapshot(second / "output").items()}
+    assert left == right
+
+
+def test_a_second_build_makes_no_image(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[str] = []
+    real = pictures.make_variants
+    monkeypatch.setattr(pictures, "make_variants", lambda file, data: made.append(file.name) or real(file, data))
+    root = pictured_site(tmp_path)
+    build(root)
+    assert sorted(made) == ["media/charts/bars.png", "media/photo.jpg"]
+    made.clear()
+    edit(root, ISSUE, "The door stays open.", "The door stays wide open.")
+    build(root)
+    assert made == []
+    build(root, "--output", "elsewhere")  # a new output folder: the variants come from the cache
+    assert made == [] and len(list((root / "elsewhere/media").rglob("*.webp"))) == 5
+    drawing(root / "content/media/photo.jpg", (1200, 900), (200, 40, 40))  # replaced: only it is made again
+    build(root)
+    assert made == ["media/photo.jpg"]
+    img = soup(root / "output/issues/nato-expansion/index.html").find("img")
+    assert (img["width"], img["height"]) == ("1200", "900")
+    assert sorted(p.name.rsplit("-", 1)[1] for p in (root / "output/media").glob("photo.*")) == [
+        "1200.jpg", "1200.webp", "480.jpg", "480.webp", "960.jpg", "960.webp"
+    ]  # fmt: skip
+
+
+def errors_of(root: Path) -> list[str]:
+    result = run_main(root, "--no-search")
+    return [line for line in result.stderr.splitlines() if ": error: " in line or ": warning: " in line]
+
+
+def test_each_mistake_is_reported_at_its_line(tmp_path: Path) -> None:
+    root = pictured_site(tmp_path)
+    edit(root, ISSUE, "src: media/photo.jpg", "src: media/photos.jpg")
+    edit(root, ISSUE, "![Bars of troops](media/charts/bars.png", "![](media/bars.png")
+    edit(root, "content/actors.yaml", "  kind: organization\n", "  kind: organization\n  image: media/x.png\n")
+    (root / "content/media/notes.pdf").write_bytes(b"%PDF-1.4 not a picture")
+    (root / "content/media/broken.jpg").write_bytes(drawing(root / "content/media/whole.jpg", (50, 50))[:60])
+    (root / "content/media/LICENSE").write_text("CC0\n")  # a licence beside the images is no image
+    (root / "content/media/sketch.svg").write_text("<svg/>")
+    edit(root, "content/events.yaml", "  date: 2021-11\n", "  date: 2021-11\n  image: {src: media/photo.jpg}\n")
+    edit(root, "content/events.yaml", "  date: 2008\n", "  date: 2008\n  image: {src: media/photo.jpg, alt: [a]}\n")
+    result = run_main(root, "--no-search")
+    assert result.returncode == 1
+    lines = errors_of(root)
+    assert lines[0].startswith("content/media/broken.jpg: error: a damaged image (")  # Pillow's words vary
+    assert lines[0].endswith("): only JPEG, PNG, GIF and WebP files belong in media/")
+    assert lines[1:] == [
+        "content/media/charts/bars.png: warning: image not used by any card, actor or event: show it somewhere, "
+        "or delete it",
+        "content/media/notes.pdf: error: not an image: only JPEG, PNG, GIF and WebP files belong in media/",
+        "content/media/sketch.svg: error: SVG images are not supported yet: export it as PNG",
+        "content/media/whole.jpg: warning: image not used by any card, actor or event: show it somewhere, or delete it",
+        "content/actors.yaml:14: error: 'image' must be a mapping with 'src' and 'alt', not text",
+        "content/events.yaml:4: error: 'alt' must be text, not a list",
+        "content/events.yaml:11: warning: the image has no alt text: describe what it shows for readers who "
+        'cannot see it (alt: "" marks a purely decorative image)',
+        "content/issues/nato-expansion.md:3: error: image 'media/photos.jpg' not found — did you mean "
+        "'media/photo.jpg'?",
+        "content/issues/nato-expansion.md:28: error: image 'media/bars.png' not found — did you mean "
+        "'media/charts/bars.png'?",
+        "content/issues/nato-expansion.md:28: warning: the image has no alt text: describe what it shows between "
+        "the brackets, ![what it shows](media/…)",
+    ]
+
+
+def test_an_image_outside_media_is_named_with_where_images_live(tmp_path: Path) -> None:
+    root = pictured_site(tmp_path)
+    edit(root, ISSUE, "src: media/photo.jpg", "src: photo.jpg")
+    assert errors_of(root) == [
+        "content/media/photo.jpg: warning: image not used by any card, actor or event: show it somewhere, or delete it",
+        "content/issues/nato-expansion.md:3: error: image 'photo.jpg' not found: images live in the content "
+        "folder's media/ folder — did you mean 'media/photo.jpg'?",
+    ]
+
+
+def test_decorative_and_external_images_are_not_warned_of(tmp_path: Path) -> None:
+    root = pictured_site(tmp_path)
+    edit(root, ISSUE, "  alt: Delegates at a table\n", '  alt: ""\n')
+    edit(root, ISSUE, "See also [[missiles]].\n", "See also [[missiles]]. ![A logo](https://example.org/l.png)\n")
+    assert errors_of(root) == []
+    page = soup(root / "output/issues/nato-expansion/index.html")
+    assert page.find("figure", class_="picture").find("img")["alt"] == ""
+    assert page.find("img", src="https://example.org/l.png")["alt"] == "A logo"
