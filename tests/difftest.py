@@ -63,6 +63,7 @@ REQUIRED = {
     "change": ("date", "text"),
     "author": ("name",),
     "publisher": ("name",),
+    "image": ("src",),
 }
 MINIMUM = {"issue": 3, "actor": 4, "event": 3, "source": 1}  # records kept of each kind: removals stop there
 
@@ -121,6 +122,7 @@ class Content:
     original_theme: dict[str, bytes]
     counter: int = 0  # for new ids, words and markers: unique within a sequence
     catalogues: dict[str, dict[str, str]] = field(default_factory=dict)  # content/i18n/<lang>.po: msgid → msgstr
+    media: dict[str, bytes] = field(default_factory=dict)  # content/media/… files (`media/x.png` → bytes)
 
     def fresh(self, stem: str) -> str:
         self.counter += 1
@@ -144,7 +146,12 @@ class Content:
             files[f"content/{home}"] = dump(entries).encode()
         for language, messages in self.catalogues.items():
             files[f"content/i18n/{language}.po"] = po_text(language, messages).encode()
+        files |= {f"content/{name}": data for name, data in self.media.items()}
         return files | self.theme
+
+    def images(self) -> list[str]:
+        """The names of the image files (not a licence beside them), as content names them: `media/x.png`."""
+        return [name for name in self.media if name.endswith((".png", ".jpg"))]
 
 
 PLURAL_FORMS = {"en": 2, "de": 2, "fa": 2, "fr": 3}  # the languages catalogue edits write, with their plural forms
@@ -213,7 +220,12 @@ def load_content(site: Path) -> Content:
         for path in sorted((site / folder).rglob("*"))
         if path.is_file()
     }
-    return Content(site_data, issues, facts, homes, theme, dict(theme))
+    media = {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted((root / "media").rglob("*"))
+        if path.is_file()
+    }
+    return Content(site_data, issues, facts, homes, theme, dict(theme), media=media)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -376,6 +388,28 @@ def site_languages(rng: random.Random, content: Content, record: dict[str, Any])
     return [first, *[tag for tag in others if tag != first]]
 
 
+def picture(rng: random.Random) -> tuple[str, bytes]:
+    """A new image file's suffix and bytes: a drawing of a random size (some wider than 480 px) and colour."""
+    from PIL import Image, ImageDraw
+
+    width, height = rng.randint(120, 1100), rng.randint(90, 700)
+    image = Image.new("RGB", (width, height), tuple(rng.randrange(256) for _ in range(3)))
+    box = sorted(rng.sample(range(width), 2)), sorted(rng.sample(range(height), 2))
+    ImageDraw.Draw(image).rectangle((box[0][0], box[1][0], box[0][1], box[1][1]),
+                                    fill=tuple(rng.randrange(256) for _ in range(3)))  # fmt: skip
+    suffix = rng.choice([".png", ".jpg"])
+    out = io.BytesIO()
+    image.save(out, "PNG" if suffix == ".png" else "JPEG", quality=85)
+    return suffix, out.getvalue()
+
+
+def image_value(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
+    """A card's, actor's or event's `image:` naming one of the image files (a new one if there is none)."""
+    if not content.images():
+        media_add(rng, content)
+    return new_record(rng, content, "image")
+
+
 ISSUE_STATUSES = ("deadlocked", "open", "under discussion", "agreed", "talks")
 
 VALUES: dict[str, dict[str, Gen]] = {
@@ -411,6 +445,7 @@ VALUES: dict[str, dict[str, Gen]] = {
         "published": optional(date_gen),
         "draft": optional(choice(True, False)),
         "changes": records_of("change"),
+        "image": optional(image_value),
     },
     "quote": {
         "by": one("actor"),
@@ -436,6 +471,7 @@ VALUES: dict[str, dict[str, Gen]] = {
         "aliases": aliases,
         "summary": optional(markdown),
         "links": links,
+        "image": optional(image_value),
     },
     "event": {
         "title": prose,
@@ -447,6 +483,13 @@ VALUES: dict[str, dict[str, Gen]] = {
         "issues": some("issue", 2),
         "summary": optional(markdown),
         "sources": some("source", 2),
+        "image": optional(image_value),
+    },
+    "image": {
+        "src": lambda rng, content, record: rng.choice(content.images()),
+        "alt": lambda rng, content, record: rng.choice([prose(rng, content), prose(rng, content), ""]),
+        "caption": optional(prose),
+        "credit": optional(lambda rng, content, record: f"Photo: {words(rng, 1, 3).capitalize()}"),
     },
     "source": {"title": prose, "publisher": optional(prose), "url": optional(url), "date": optional(date_gen)},
 }
@@ -622,6 +665,8 @@ def sub_edit(kind: str, name: str) -> Edit:
             items[index] = item
             content.site["authors" if kind == "author" else "publisher"] = items if kind == "author" else item
             return f"site {kind} {index}.{name} = {item.get(name, '(removed)')!r}"
+        if kind == "image":
+            return image_field_edit(rng, content, name)
         issue_id = rng.choice(content.ids("issue"))
         front = content.issues[issue_id][0]
         items = front.setdefault(f"{kind}s", [])
@@ -641,6 +686,13 @@ def body_edit(how: str) -> Edit:
         paragraphs = body.rstrip("\n").split("\n\n") if body.strip() else []
         if how == "ref":
             new = f"{inline(rng, content, links=False)} See [[{rng.choice(content.linkable())}]]."
+        elif how == "image":
+            if not content.images():
+                media_add(rng, content)
+            title = rng.choice(["", f' "{words(rng).capitalize()}. Photo: {words(rng, 1, 2).capitalize()}"'])
+            new = f"![{words(rng)}]({rng.choice(content.images())}{title})"
+            if rng.random() < 0.3:  # inside a sentence, not a figure
+                new = f"{words(rng)} {new} {words(rng)}."
         elif how == "wrapped-ref":
             new = f"{words(rng)} {wrapped_ref(rng, content)} {words(rng)}."
         else:
@@ -728,6 +780,80 @@ def move_fact(rng: random.Random, content: Content) -> str:
     before = content.homes[fact_id]
     content.homes[fact_id] = home_for(rng, kind, fact_id)
     return f"{kind} {fact_id} moved from {before} to {content.homes[fact_id]}"
+
+
+def media_add(rng: random.Random, content: Content) -> str:
+    suffix, data = picture(rng)
+    name = f"media/{rng.choice(['', 'maps/'])}{content.fresh('picture')}{suffix}"
+    content.media[name] = data
+    return f"{name} added"
+
+
+def media_replace(rng: random.Random, content: Content) -> str:
+    """An image saved again with other bytes (and perhaps another size) under its name."""
+    if not content.images():
+        return media_add(rng, content)
+    name = rng.choice(content.images())
+    suffix, data = picture(rng)
+    while suffix != name[-4:]:
+        suffix, data = picture(rng)
+    content.media[name] = data
+    return f"{name} replaced"
+
+
+def media_rename(rng: random.Random, content: Content) -> str:
+    if not content.images():
+        return media_add(rng, content)
+    old = rng.choice(content.images())
+    new = f"media/{rng.choice(['', 'maps/'])}{content.fresh('renamed-picture')}{old[-4:]}"
+    content.media[new] = content.media.pop(old)
+    rewrite_image(content, old, new)
+    return f"{old} renamed {new}, its uses with it"
+
+
+def media_remove(rng: random.Random, content: Content) -> str:
+    if not content.images():
+        return media_add(rng, content)
+    name = rng.choice(content.images())
+    del content.media[name]
+    rewrite_image(content, name, None)
+    return f"{name} removed, its uses with it"
+
+
+def rewrite_image(content: Content, old: str, new: str | None) -> None:
+    """Every use of image old named new, or (new None) taken out: `image:` fields and Markdown images."""
+    written = re.compile(r"!\[([^\]\n]*)\]\(" + re.escape(old) + r"((?:\s+\"[^\"]*\")?)\)")
+
+    def text(value: str) -> str:
+        if new is None:
+            return written.sub(lambda m: m.group(1), value)
+        return written.sub(lambda m: f"![{m.group(1)}]({new}{m.group(2)})", value)
+
+    records = [front for front, _ in content.issues.values()]
+    records += [entry for entries in content.facts.values() for entry in entries.values()]
+    for record in records:
+        image = record.get("image")
+        if isinstance(image, dict) and image.get("src") == old:
+            record.pop("image") if new is None else image.__setitem__("src", new)
+        if isinstance(record.get("summary"), str):
+            record["summary"] = text(record["summary"])
+        for quote in record.get("quotes", []) if isinstance(record.get("quotes"), list) else []:
+            for key in ("text", "context", "original"):
+                if isinstance(quote.get(key), str):
+                    quote[key] = text(quote[key])
+    for issue_id, (front, body) in content.issues.items():
+        content.issues[issue_id] = (front, text(body))
+
+
+def image_field_edit(rng: random.Random, content: Content, name: str) -> str:
+    """One field of the image of a card, actor or event (an image given to one that has none)."""
+    kind = rng.choice(["issue", "actor", "event"])
+    record_id = rng.choice(content.ids(kind))
+    record = content.issues[record_id][0] if kind == "issue" else content.facts[kind][record_id]
+    if not isinstance(record.get("image"), dict):
+        record["image"] = image_value(rng, content, record)
+    edit_field(rng, content, "image", record["image"], name)
+    return f"{kind} {record_id} image.{name} = {record['image'].get(name, '(removed)')!r}"
 
 
 TEMPLATE_ANCHOR = re.compile(r"\{% (?:block main|macro (?:status|date|source_item)\([^)]*\)) -?%\}")
@@ -820,6 +946,14 @@ def error_template(rng: random.Random, content: Content) -> Override:
     return Override({rel: content.theme[rel] + b"{% if %}"}, rel.removeprefix("templates/"))
 
 
+def error_image(rng: random.Random, content: Content) -> Override:
+    """An image that names no file, in a card that is not a draft."""
+    shown = [i for i, (front, _) in content.issues.items() if front.get("draft") is not True]
+    path = f"content/issues/{rng.choice(shown)}.md"
+    text = content.files()[path].decode() + "\n![A map](media/no-such-picture.png)\n"
+    return Override({path: text.encode()}, "image 'media/no-such-picture.png' not found")
+
+
 def catalogue_edit(rng: random.Random, content: Content) -> str:
     """A site's own wording of a built-in string, in its language or another (content/i18n/<lang>.po)."""
     language = rng.choice([content.site.get("language", "en"), *PLURAL_FORMS])
@@ -843,9 +977,10 @@ def edit_kinds() -> dict[str, Edit]:
     kinds: dict[str, Edit] = {}
     for kind, names in fields_tuples().items():
         for name in names:
-            sub = kind in ("quote", "figure", "change", "author", "publisher")
+            sub = kind in ("quote", "figure", "change", "author", "publisher", "image")
             kinds[f"{kind}.{name}"] = sub_edit(kind, name) if sub else field_edit(kind, name)
-    kinds |= {f"issue.body:{how}": body_edit(how) for how in ("text", "ref", "wrapped-ref")}
+    kinds |= {f"issue.body:{how}": body_edit(how) for how in ("text", "ref", "wrapped-ref", "image")}
+    kinds |= {"media+": media_add, "media-": media_remove, "media-rename": media_rename, "media-replace": media_replace}
     kinds |= {"card+": add_card, "card-": remove_card, "card-rename": rename_card}
     for kind in FACTS:
         kinds |= {f"{kind}+": add_fact(kind), f"{kind}-": remove_fact(kind)}
@@ -854,7 +989,7 @@ def edit_kinds() -> dict[str, Edit]:
     kinds |= {"static-edit": static_edit, "static+": static_add, "static-restore": theme_restore("static/")}
     kinds |= {"touch": touch, "catalogue-edit": catalogue_edit, "catalogue-": catalogue_remove}
     kinds |= {"error:unknown-id": error_unknown_id, "error:bad-yaml": error_bad_yaml}
-    kinds |= {"error:bad-date": error_bad_date, "error:template": error_template}
+    kinds |= {"error:bad-date": error_bad_date, "error:template": error_template, "error:image": error_image}
     return kinds
 
 
