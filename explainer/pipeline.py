@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -22,13 +23,15 @@ from .link import Site, link
 from .load import Document
 from .media import check_images, read_media
 from .pages import PageSpec, Planner, page_makers, plan
+from .parallel.forks import Workers, can_fork
 from .parallel.gctune import fewer_collections, give_back_memory
 from .parallel.loadpool import load_content
-from .parallel.pagepool import Progress, RenderJob, first_pass, make_renderer, render_all
+from .parallel.pagepool import PARALLEL_MIN, Progress, RenderJob, first_pass, make_renderer, render_all
 from .parallel.sidewrite import issue_feeds_aside
 from .pictures import VariantStore, variant_files
 from .reads import Deps, shaped, unit
 from .render import render_pages
+from .sharecards import ShareCard, draw, share_cards
 from .theme import static_files, static_folders, template_folders
 from .validate import Records, validate
 from .views import search
@@ -95,7 +98,10 @@ def render_site(
         write_rest(static, out, diags, run.search)
         variants = DiskVariants(options.cache_dir / "images") if options.cache_dir else None
         previous = store.manifest if store is not None and out.intact else {}
-        for path, data in picture_files(site, run.used, variants, previous.__contains__):
+        base_url = options.base_url or site.config.base_url
+        for path, data in itertools.chain(picture_files(site, run.used, variants, previous.__contains__),
+                                          share_files(site, pages, base_url, variants, previous.__contains__,
+                                                      options.jobs)):  # fmt: skip
             out.keep(path) if data is None else out.add(path, data)
         return {}, Counter(page.kind for page in pages)
     pages = cache.relink.plan(site, cache.rendered_reads()) if cache else plan(site)
@@ -116,8 +122,9 @@ def render_site(
     if options.search:
         files.update(search.search_index(files, diags, search.pagefind_executable(), options.output, options.jobs))
     files.update(static)
-    files.update((path, data) for path, data in picture_files(site, run.used, cache.variants if cache else None)
-                 if data is not None)  # fmt: skip
+    kept = cache.variants if cache else None
+    made = itertools.chain(picture_files(site, run.used, kept), share_files(site, pages, base_url, kept))
+    files.update((path, data) for path, data in made if data is not None)
     return files, Counter(page.kind for page in pages)
 
 
@@ -169,6 +176,38 @@ def load_and_link(options: BuildOptions, diags: Diagnostics, cache: BuildCache |
         return None
     run.records, run.site = records, dataclasses.replace(site, media=media)
     return run
+
+
+def share_files(site: Site, pages: list[PageSpec], base_url: str, store: VariantStore | None,
+                have: Callable[[str], bool] = lambda path: False,
+                jobs: int = 1) -> Iterator[tuple[str, bytes | None]]:  # fmt: skip
+    """Every page's share card (sharecards.py), when base_url names a host: None where have() says the output
+    holds it, else from store, else drawn (over jobs forked workers when there are many) and put in store."""
+    if absolute_base(base_url) is None:
+        return
+    missing = []
+    for path, card in sorted(share_cards(site, pages).items()):
+        if have(path):
+            yield path, None
+            continue
+        data = store.get(path) if store is not None else None
+        if data is None:
+            missing.append(card)
+        else:
+            yield path, data
+    for card, data in zip(missing, drawn(missing, jobs), strict=True):
+        if store is not None:
+            store.put(card.path, data)
+        yield card.path, data
+
+
+def drawn(cards: list[ShareCard], jobs: int) -> Iterator[bytes]:
+    """Each card's PNG, in order: in this process, or over jobs forked workers for many."""
+    if jobs > 1 and len(cards) >= PARALLEL_MIN and can_fork():
+        with Workers(draw, jobs) as workers:
+            yield from workers.imap(cards)
+    else:
+        yield from map(draw, cards)
 
 
 def picture_files(site: Site, used: set[str], store: VariantStore | None,

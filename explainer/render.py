@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
@@ -29,6 +30,7 @@ from .metadata import json_ld, structured_data
 from .model import Entity, Image
 from .pages import PageSpec, entity_url
 from .pictures import Pictures
+from .sharecards import ShareImage, share_image
 from .theme import template_folders
 
 
@@ -178,6 +180,7 @@ class Renderer:
             structured_data=self.structured_data,
             once=self.once,
             picture=self.picture,
+            share_image=self.share_image,
             thumbnail=self.thumbnail,
             sources_count=len(site.sources),
             direction=direction(site.config.language),
@@ -244,6 +247,14 @@ class Renderer:
         """`{{ thumbnail(issue.image) }}`: a small copy for lists, decorative there (the link beside it names it)."""
         return Markup("") if image is None else self.pictures.thumbnail(image.src, "")
 
+    def share_image(self, page: PageSpec) -> ShareImage | None:
+        """`{% set share = share_image(page) %}`: the page's preview image (sharecards.py), its path made a full
+        URL; None without a base_url naming a host (a preview needs a full URL) and for the 404 page."""
+        if self.absolute_base is None:
+            return None
+        shown = share_image(self.site, page)
+        return None if shown is None else dataclasses.replace(shown, path=self.absolute_base + shown.path)
+
     def absolute_url(self, path: str = "") -> str | None:
         """The full URL of a path, when base_url names a host; else None."""
         return self.absolute_base + path.lstrip("/") if self.absolute_base else None
@@ -252,7 +263,11 @@ class Renderer:
         if self.absolute_base is None:
             return Markup("")
         base = self.absolute_base
-        return json_ld(structured_data(page, self.site.config, lambda path: base + path))
+        data = structured_data(page, self.site.config, lambda path: base + path)
+        shown = share_image(self.site, page) if data is not None else None
+        if data is not None and shown is not None:
+            data["image"] = base + shown.path
+        return json_ld(data)
 
     def url_for(self, entity: Entity) -> str:
         return self.url(entity_url(entity))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
 from conftest import CLEAN, edit, run_main, snapshot, soup, write_site
 from PIL import Image, ImageDraw
 
-from explainer import pictures
+from explainer import pictures, pipeline, sharecards
 
 ISSUE = "content/issues/nato-expansion.md"
 
@@ -97,15 +98,22 @@ def test_a_second_build_makes_no_image(tmp_path: Path, monkeypatch: pytest.Monke
     made: list[str] = []
     real = pictures.make_variants
     monkeypatch.setattr(pictures, "make_variants", lambda file, data: made.append(file.name) or real(file, data))
+    drawn: list[str] = []
+    monkeypatch.setattr(pipeline, "draw", lambda card: drawn.append(card.title) or sharecards.draw(card))
     root = pictured_site(tmp_path)
     build(root)
     assert sorted(made) == ["media/charts/bars.png", "media/photo.jpg"]
+    assert "Will Russia pull back its troops?" in drawn and len(drawn) == len(set(drawn)) > 10
     made.clear()
+    drawn.clear()
     edit(root, ISSUE, "The door stays open.", "The door stays wide open.")
     build(root)
-    assert made == []
-    build(root, "--output", "elsewhere")  # a new output folder: the variants come from the cache
-    assert made == [] and len(list((root / "elsewhere/media").rglob("*.webp"))) == 5
+    assert made == [] and drawn == []
+    build(root, "--output", "elsewhere")  # a new output folder: the variants and cards come from the cache
+    assert made == [] and drawn == [] and len(list((root / "elsewhere/media").rglob("*.webp"))) == 5
+    edit(root, "content/issues/troops.md", "title: Will Russia pull back its troops?", "title: Will troops go?")
+    build(root)
+    assert made == [] and drawn == ["Will troops go?"]  # only the card of the page whose title changed
     drawing(root / "content/media/photo.jpg", (1200, 900), (200, 40, 40))  # replaced: only it is made again
     build(root)
     assert made == ["media/photo.jpg"]
@@ -174,3 +182,57 @@ def test_decorative_and_external_images_are_not_warned_of(tmp_path: Path) -> Non
     page = soup(root / "output/issues/nato-expansion/index.html")
     assert page.find("figure", class_="picture").find("img")["alt"] == ""
     assert page.find("img", src="https://example.org/l.png")["alt"] == "A logo"
+
+
+def test_share_images_are_the_pages_own_picture_or_a_drawn_card(tmp_path: Path) -> None:
+    root = pictured_site(tmp_path)
+    build(root)
+    page = soup(root / "output/issues/nato-expansion/index.html")
+    image = page.find("meta", property="og:image")["content"]
+    assert image.startswith("https://example.org/media/photo.") and image.endswith("-1600.jpg")
+    assert page.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
+    assert page.find("meta", attrs={"name": "twitter:image"})["content"] == image
+    assert page.find("meta", property="og:image:alt")["content"] == "Delegates at a table"
+    assert json.loads(page.find("script", type="application/ld+json").string)["image"] == image
+    other = soup(root / "output/issues/troops/index.html")
+    card = other.find("meta", property="og:image")["content"]
+    assert card.startswith("https://example.org/share/") and card.endswith(".png")
+    assert (other.find("meta", property="og:image:width")["content"], other.find("meta", property="og:image:height")[
+        "content"]) == ("1200", "630")  # fmt: skip
+    with Image.open(root / "output" / card.removeprefix("https://example.org/")) as drawn:
+        assert (drawn.format, drawn.size) == ("PNG", (1200, 630))
+    home = soup(root / "output/index.html").find("meta", property="og:image")["content"]
+    assert home.startswith("https://example.org/share/") and home != card
+    assert soup(root / "output/404.html").find("meta", property="og:image") is None
+    cards = {path.name for path in (root / "output/share").iterdir()}
+    pages = [p for p in (root / "output").rglob("*.html") if p.name != "404.html"]
+    assert len(cards) == len(pages) - 1  # every page but the one with its own picture
+
+
+def test_no_share_image_without_a_full_base_url(tmp_path: Path) -> None:
+    root = pictured_site(tmp_path)
+    edit(root, "content/site.yaml", "base_url: https://example.org/\n", "base_url: /\n")
+    run_main(root, "--no-search")
+    page = soup(root / "output/issues/troops/index.html")
+    assert page.find("meta", property="og:image") is None
+    assert page.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+    assert not (root / "output/share").exists()
+
+
+def ink_columns(data: bytes) -> tuple[int, int]:
+    """The leftmost and rightmost columns of a share card's title lines (y 150-400) that hold ink."""
+    with Image.open(io.BytesIO(data)) as card:
+        box = card.convert("L").point(lambda v: 255 if v < 120 else 0).crop((0, 150, 1200, 400)).getbbox()
+    assert box is not None
+    return box[0], box[2]
+
+
+def test_a_share_card_is_deterministic_and_right_to_left_for_persian() -> None:
+    left = sharecards.ShareCard("Explainer", "Will NATO stop expanding east?", "Status: deadlocked", "en")
+    right = sharecards.ShareCard("توضیح", "آیا ناتو گسترش به شرق را متوقف می‌کند؟", "وضعیت: بن‌بست", "fa")
+    assert sharecards.draw(left) == sharecards.draw(left)
+    start, end = ink_columns(sharecards.draw(left))
+    assert start == pytest.approx(sharecards.MARGIN, abs=6) and end < 1100
+    start, end = ink_columns(sharecards.draw(right))
+    assert end == pytest.approx(1200 - sharecards.MARGIN, abs=6) and start > 100  # set from the right margin
+    assert left.path != right.path and left.path.startswith("share/")
