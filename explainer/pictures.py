@@ -113,11 +113,14 @@ def encode(image: PILImage.Image, extension: str) -> bytes:
     return out.getvalue()
 
 
-def variant_files(media: Media, used: set[str], store: VariantStore | None, read: Callable[[MediaFile], bytes],
+def variant_files(media: Media, used: set[str], store: VariantStore | None,
+                  make_all: Callable[[list[MediaFile]], Iterator[dict[str, bytes]]],
                   have: Callable[[str], bool] = lambda path: False) -> Iterator[tuple[str, bytes | None]]:  # fmt: skip
     """(output path, bytes) of every variant of every used image; the bytes are None where have(path) says
-    the output holds that file already (its name names its bytes). An image is opened and resized only when a
-    variant is neither in the output nor in store."""
+    the output holds that file already (its name names its bytes). An image is opened and resized (make_all:
+    make_variants of each, in order, perhaps in other processes) only when a variant is neither in the output
+    nor in store; what is made is put in store."""
+    missing: list[MediaFile] = []
     for file in media.files:
         if file.name not in used:
             continue
@@ -127,12 +130,14 @@ def variant_files(media: Media, used: set[str], store: VariantStore | None, read
             continue
         stored = {path: store.get(path) if store is not None else None for path in paths}
         if any(data is None for data in stored.values()):
-            made = make_variants(file, read(file))
-            for path, data in made.items():
-                if store is not None and stored[path] is None:
-                    store.put(path, data)
-                stored[path] = data
-        yield from stored.items()
+            missing.append(file)
+        else:
+            yield from stored.items()
+    for made in make_all(missing):
+        for path, data in made.items():
+            if store is not None:
+                store.put(path, data)
+        yield from made.items()
 
 
 class Pictures:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import pictures
 from .advice import likely_mistakes
 from .assets import fingerprint
 from .diagnostics import Diagnostics
@@ -22,6 +23,7 @@ from .incremental.viewparts import ViewParts
 from .link import Site, link
 from .load import Document
 from .media import check_images, read_media
+from .mediafiles import MediaFile
 from .pages import PageSpec, Planner, page_makers, plan
 from .parallel.forks import Workers, can_fork
 from .parallel.gctune import fewer_collections, give_back_memory
@@ -99,7 +101,8 @@ def render_site(
         variants = DiskVariants(options.cache_dir / "images") if options.cache_dir else None
         previous = store.manifest if store is not None and out.intact else {}
         base_url = options.base_url or site.config.base_url
-        for path, data in itertools.chain(picture_files(site, run.used, variants, previous.__contains__),
+        for path, data in itertools.chain(picture_files(site, run.used, variants, previous.__contains__,
+                                                        options.jobs),
                                           share_files(site, pages, base_url, variants, previous.__contains__,
                                                       options.jobs)):  # fmt: skip
             out.keep(path) if data is None else out.add(path, data)
@@ -211,10 +214,24 @@ def drawn(cards: list[ShareCard], jobs: int) -> Iterator[bytes]:
 
 
 def picture_files(site: Site, used: set[str], store: VariantStore | None,
-                  have: Callable[[str], bool] = lambda path: False) -> Iterator[tuple[str, bytes | None]]:  # fmt: skip
+                  have: Callable[[str], bool] = lambda path: False,
+                  jobs: int = 1) -> Iterator[tuple[str, bytes | None]]:  # fmt: skip
     """Every variant of every image shown (pictures.py): from the output (None) where have() says it holds the
     file, else from store, else made (and put in store)."""
-    return variant_files(site.media, used, store, lambda file: Path(file.path).read_bytes(), have)
+    return variant_files(site.media, used, store, lambda files: made_variants(files, jobs), have)
+
+
+def made_variants(files: list[MediaFile], jobs: int) -> Iterator[dict[str, bytes]]:
+    """Each image's variants, in order: in this process, or over jobs forked workers for four or more."""
+    if jobs > 1 and len(files) >= 4 and can_fork():  # a pool costs ~0.1 s to start, an image ~0.5 s
+        with Workers(variants_of, jobs) as workers:
+            yield from workers.imap(files)
+    else:
+        yield from map(variants_of, files)
+
+
+def variants_of(file: MediaFile) -> dict[str, bytes]:
+    return pictures.make_variants(file, Path(file.path).read_bytes())
 
 
 def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: BuildStore | None, run: BuildRun,

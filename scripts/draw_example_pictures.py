@@ -78,35 +78,37 @@ def draw_map(path: Path) -> None:
     for sea in (BLACK_SEA, AZOV, BALTIC_SEA):  # over the land: the coasts are the seas' edges
         draw.polygon([xy(*p) for p in sea], fill=SEA)
 
+    k = 1.6  # the map is shown ~640 px wide on a page: its words are drawn large enough to read there
+
     def label(lon: float, lat: float, text: str, size: int = 26, bold: bool = False, fill: str = INK) -> None:
-        draw.text(xy(lon, lat), text, font=font(size, bold), fill=fill, anchor="mm")
+        draw.text(xy(lon, lat), text, font=font(round(size * k), bold), fill=fill, anchor="mm")
 
     label(31.2, 49.0, "UKRAINE", 34, True)
-    label(37.0, 55.5, "RUSSIA", 38, True)
+    label(37.0, 57.6, "RUSSIA", 38, True)
     label(28.0, 53.2, "BELARUS", 26, True)
     label(19.3, 52.2, "POLAND", 26, True)
-    label(24.6, 46.0, "ROMANIA", 24, True)
-    label(28.5, 47.3, "MOLDOVA", 15)
-    label(23.8, 55.2, "LITHUANIA", 17)
-    label(25.6, 56.9, "LATVIA", 17)
-    label(26.0, 58.8, "ESTONIA", 17)
-    label(21.2, 54.7, "Kaliningrad", 15)
+    label(26.0, 44.8, "ROMANIA", 22, True)
+    label(28.6, 47.4, "MOLDOVA", 11)
+    label(24.0, 55.1, "LITHUANIA", 14)
+    label(25.0, 56.85, "LATVIA", 14)
+    label(25.8, 58.85, "ESTONIA", 14)
+    label(21.2, 54.8, "Kaliningrad", 11)
     label(34.0, 45.1, "Crimea", 18)
     label(34.0, 43.6, "Black Sea", 24, fill="#3d6b8f")
     label(18.0, 56.6, "Baltic Sea", 24, fill="#3d6b8f")
-    draw.text(xy(30.52, 50.45), "Kyiv ●", font=font(18), fill=INK, anchor="rm")
-    draw.text(xy(37.62, 55.75), "● Moscow", font=font(18), fill=INK, anchor="lm")
+    draw.text(xy(30.52, 50.45), "Kyiv ●", font=font(28), fill=INK, anchor="rm")
+    draw.text(xy(37.62, 55.75), "● Moscow", font=font(28), fill=INK, anchor="lm")
     # the legend, bottom left
-    x0, y0 = 28 * SCALE, (height - 190) * SCALE
-    draw.rectangle((x0 - 12 * SCALE, y0 - 14 * SCALE, x0 + 470 * SCALE, y0 + 172 * SCALE), fill="#ffffffdd")
+    x0, y0 = 28 * SCALE, (height - 300) * SCALE
+    draw.rectangle((x0 - 12 * SCALE, y0 - 14 * SCALE, x0 + 560 * SCALE, y0 + 290 * SCALE), fill="#ffffff")
     entries = [(NATO, "NATO members"), (RUSSIA_BELARUS, "Russia and Belarus"), (UKRAINE_COLOUR, "Ukraine"),
                (NEUTRAL, "Moldova (neutral)")]  # fmt: skip
     for n, (colour, text) in enumerate(entries):
-        y = y0 + n * 36 * SCALE
-        draw.rectangle((x0, y, x0 + 26 * SCALE, y + 24 * SCALE), fill=colour, outline=INK)
-        draw.text((x0 + 40 * SCALE, y + 12 * SCALE), text, font=font(22), fill=INK, anchor="lm")
-    draw.text((x0, y0 + 150 * SCALE), "Borders simplified. Crimea: annexed by Russia in 2014.", font=font(16),
-              fill=INK, anchor="lm")  # fmt: skip
+        y = y0 + n * 56 * SCALE
+        draw.rectangle((x0, y, x0 + 40 * SCALE, y + 40 * SCALE), fill=colour, outline=INK)
+        draw.text((x0 + 56 * SCALE, y + 20 * SCALE), text, font=font(34), fill=INK, anchor="lm")
+    draw.text((x0, y0 + 240 * SCALE), "Borders simplified. Crimea:", font=font(24), fill=INK, anchor="lm")
+    draw.text((x0, y0 + 272 * SCALE), "annexed by Russia in 2014.", font=font(24), fill=INK, anchor="lm")
     image.resize((width, height), Image.Resampling.LANCZOS).save(path, optimize=True)
 
 
