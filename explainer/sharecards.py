@@ -29,6 +29,7 @@ INK_LEVEL, MUTED_LEVEL, ACCENT_LEVEL = 239, 150, 250  # grey levels drawn, colou
 FONT_FOLDERS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts")
 REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
 TITLE_SIZE, TITLE_LINES, SITE_SIZE, STATUS_SIZE = 60, 4, 30, 30
+COMPRESS = 6  # zlib level: 1 would save a quarter of the time (8 → 6 ms a card) for files a third larger
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +102,18 @@ def share_image(site: Site, page: PageSpec) -> ShareImage | None:
     return ShareImage(share_card(site, page, entity).path, WIDTH, HEIGHT, page.title)
 
 
+# Pages drawn a card of their own; an actor's or event's page without a picture shows the home page's card.
+# A card costs ~8 ms of one core: one per page would add ~70 s of CPU to a 5,000-card site's first build (8,757
+# pages), one per issue card and section page ~40 s (docs/performance.md#images).
+OWN_CARD = ("home", "issue", "actors", "events", "positions", "map", "search")
+
+
 def share_card(site: Site, page: PageSpec, entity: Issue | Actor | Event | None) -> ShareCard:
+    if page.kind not in OWN_CARD or page.kind == "home":
+        return ShareCard(site.config.title, site.config.title, None, site.config.language)
     status = entity.status if isinstance(entity, Issue) else None
     label = site.words.gettext("Status: %(status)s") % {"status": status} if status else None
-    title = site.config.title if page.kind == "home" else page.title
-    return ShareCard(site.config.title, title, label, site.config.language)
+    return ShareCard(site.config.title, page.title, label, site.config.language)
 
 
 def share_cards(site: Site, pages: list[PageSpec]) -> dict[str, ShareCard]:
@@ -157,7 +165,7 @@ def draw(card: ShareCard) -> bytes:
     coloured = Image.frombytes("P", canvas.size, canvas.tobytes())
     coloured.putpalette(palette())
     out = io.BytesIO()
-    coloured.save(out, "PNG", compress_level=6)
+    coloured.save(out, "PNG", compress_level=COMPRESS)
     return out.getvalue()
 
 
