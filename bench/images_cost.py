@@ -4,7 +4,10 @@ Makes a corpus of --cards issue cards (bench/make_corpus.py) with the default th
 2,000 × 1,500 photo (a JPEG drawn with Pillow: noise under shapes, so it compresses like a photo, ~0.5–1 MB) as its
 `image:`. Then times, each in a new process (`python build.py --no-search`, the default --jobs):
 
-1. a clean build with an empty cache, without images (the same corpus, `image:` fields and media/ left out);
+0. with --before DIR (a checkout of the code before images, e.g. `git archive main | tar -x -C DIR`): a clean
+   build of the corpus without images by that code: no share cards either;
+1. a clean build with an empty cache, without images (the same corpus, `image:` fields and media/ left out):
+   the share cards only;
 2. a clean build with an empty cache, with images (every variant made and every share card drawn);
 3. the same build again, nothing changed;
 4. the rebuild after one photo is replaced (new bytes, same name): its variants made again, the pages that
@@ -63,9 +66,9 @@ def add_images(content: Path, every: int = 10) -> list[Path]:
     return photos
 
 
-def build(site: Path) -> float:
+def build(site: Path, code: Path = ROOT) -> float:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--no-search"], cwd=site, capture_output=True,
+    done = subprocess.run([sys.executable, str(code / "build.py"), "--no-search"], cwd=site, capture_output=True,
                           text=True)  # fmt: skip
     seconds = time.perf_counter() - started
     if done.returncode != 0:
@@ -79,11 +82,12 @@ def folder_size(folder: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def site_of(folder: Path, cards: int) -> Path:
+def site_of(folder: Path, cards: int, code: Path = ROOT) -> Path:
+    """The corpus with the theme of code."""
     shutil.rmtree(folder, ignore_errors=True)
     make_corpus(cards, folder / "content")
     for name in ("templates", "static"):
-        shutil.copytree(ROOT / name, folder / name)
+        shutil.copytree(code / name, folder / name)
     return folder
 
 
@@ -91,8 +95,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, default=5000)
     parser.add_argument("--folder", type=Path, default=Path("/tmp/images-bench"))
+    parser.add_argument("--before", type=Path, help="a checkout of the code before images, for step 0")
     args = parser.parse_args()
     print(f"{args.cards:,} cards, one 2,000 × 1,500 photo per 10 cards; {os.cpu_count()} cores")
+    if args.before:
+        before = site_of(args.folder / "before", args.cards, args.before.resolve())
+        print(f"0. clean build, no images, the code before: {build(before, args.before.resolve()):.2f} s")
     plain = site_of(args.folder / "plain", args.cards)
     print(f"1. clean build, no images: {build(plain):.2f} s")
     site = site_of(args.folder / "images", args.cards)
