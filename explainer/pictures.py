@@ -9,8 +9,10 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
+import PIL
 from markupsafe import Markup, escape
 from PIL import Image as PILImage
 from PIL import ImageOps
@@ -21,8 +23,9 @@ WIDTHS = (480, 960, 1600)  # never more than the original's
 JPEG_QUALITY = 82
 WEBP_QUALITY = 80
 WEBP_METHOD = 2  # libwebp's effort, 0-6: 2 takes a sixth of the default 4's time for files ~5 % larger
-# Anything that changes a variant's bytes: a new setting gives every variant a new name.
-SETTING = f"widths={WIDTHS} jpeg={JPEG_QUALITY} webp={WEBP_QUALITY}/{WEBP_METHOD} png=6 lanczos v1".encode()
+# Anything that changes a variant's bytes: this module's code (its settings and how it resizes and encodes) and
+# Pillow's version. A change gives every variant a new name, so a name always holds the same bytes.
+SETTING = hashlib.sha256(Path(__file__).read_bytes()).digest() + PIL.__version__.encode()
 OWN_FORMAT = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "GIF": ("png", "image/png"),
               "WEBP": ("webp", "image/webp")}  # fmt: skip
 # The page's column (style.css's --measure) is 42rem wide at most; on a phone an image spans the screen.

@@ -66,8 +66,9 @@ def fonts() -> tuple[str | None, str | None]:
 
 @cache
 def design() -> str:
-    """Everything besides a card's text that its bytes depend on: the fonts and whether text is shaped."""
-    digests = []
+    """Everything besides a card's text that its bytes depend on: this module's code (its layout and colours),
+    the fonts, whether text is shaped, and Pillow's version."""
+    digests = [hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]]
     for path in fonts():
         digests.append(hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12] if path else "built-in")
     return f"v1 {BACKGROUND}{INK}{ACCENT} {digests} raqm={features.check('raqm')} {PIL.__version__}"
