@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -16,6 +17,11 @@ from bs4 import BeautifulSoup
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # for run_main when explainer is not installed
+
+# A shell starts a background job (`.ci/run &`, nohup) with Ctrl-C ignored, and an ignored signal is inherited:
+# the builds and servers these tests interrupt with SIGINT would not stop. Handled here, it is reset to the
+# default in every child, as in a terminal.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def write_tree(root: Path, files: dict[str, str]) -> None:
