@@ -169,6 +169,9 @@ def validate_quote(fields: Fields) -> Quote | None:
     if original is not None and fields.data.get("lang") is None:  # a wrong `lang` is reported already
         # Without its language the original cannot be marked up for readers, screen readers and search.
         fields.error("original", f"{fields.what} has an 'original' but no 'lang': add the language it was said in")
+    if original is None and lang is not None:  # `lang` is the original's language: alone, nothing shows it
+        fields.diags.warning(fields.doc.path, fields.line("lang"), f"{fields.what} has a 'lang' but no 'original' "
+                             "to mark with it: add the original text, or take 'lang' out")  # fmt: skip
     return Quote(by, text, fields.date("date"), fields.ref("source"), fields.markdown("context"), original, lang)
 
 

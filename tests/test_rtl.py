@@ -296,6 +296,16 @@ def test_an_original_with_a_known_language_builds(tmp_path: Path) -> None:
     assert quote is not None and (quote["lang"], quote["dir"], quote.get_text()) == ("ru", "ltr", "Нет.")
 
 
+def test_a_language_without_an_original_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    write_tree(tmp_path, {**SITE, "content/issues/a.md": card("    lang: ru\n")})
+    result = run_main(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "content/issues/a.md:8: warning: quote 1 has a 'lang' but no 'original' to mark with it: "
+        "add the original text, or take 'lang' out"
+    ) in result.stderr.splitlines()
+
+
 @browser
 def test_the_scripts_words_are_in_the_pages_language(fa_url: str, page: Page) -> None:
     """What static/explainer.js writes (the timeline filter's count, the search box's label) and Pagefind's own
