@@ -8,6 +8,7 @@ from typing import Any
 
 from .dates import PartialDate, parse_date
 from .diagnostics import Diagnostics, did_you_mean
+from .languages import TAG
 from .load import Document
 from .model import Ref, Text
 from .refs import ID_RE, make_text
@@ -229,6 +230,8 @@ class Fields:
             if lang not in self.languages:
                 listed = ", ".join(self.languages)
                 hint = did_you_mean(str(lang), self.languages)
+                if not TAG.fullmatch(str(lang)):  # `{en: Geneva, Switzerland}`: a comma in a text in braces
+                    hint += ": a text with a comma inside '{...}' needs quotes"
                 self.error_at(texts.line(lang), f"'{lang}' in '{key}' of {self.what} is not one of the site's "
                                                 f"languages ({listed}){hint}")  # fmt: skip
         for lang in self.languages[1:]:
