@@ -317,3 +317,31 @@ def test_check_lists_untranslated_cards_and_out_of_date_translations(tmp_path: P
 def test_check_lists_nothing_for_a_site_in_one_language(tmp_path: Path) -> None:
     result = run_main(write_site(tmp_path), "check")
     assert [line for line in result.stdout.splitlines() if not line.startswith("check:")] == []
+
+
+def test_the_two_language_example_in_languages_md_builds_as_it_says(tmp_path: Path) -> None:
+    """docs/languages.md's small site, file by file (each block's first line names its file)."""
+    text = (REPO / "docs/languages.md").read_text(encoding="utf-8")
+    section = text.split("## A site in several languages", 1)[1].split("\n## ", 1)[0]
+    files = {}
+    for block in section.split("```")[1::2]:
+        first, _, rest = block.partition("\n")[2].partition("\n")
+        name = first.removeprefix("# ").removeprefix("<!-- ").removesuffix(" -->")
+        if name.startswith("content/"):
+            files[name] = rest
+    assert sorted(files) == ["content/actors.yaml", "content/events.yaml", "content/issues/nato.es.md",
+                             "content/issues/nato.md", "content/site.yaml"]  # fmt: skip
+    for rel, body in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(body, encoding="utf-8")
+    result = run_main(tmp_path, "build")
+    assert result.returncode == 0, result.stderr
+    records = records_of(tmp_path)
+    spanish = records_in(records, "es")
+    assert spanish.untranslated == frozenset()
+    assert spanish.records.site is not None and spanish.records.site.title == "Conversaciones en Ginebra"
+    card = spanish.records.issues[0]
+    assert (card.title, card.positions[0].text.source, card.quotes[0].text.source) == (
+        "¿Dejará de crecer la OTAN?", "Quiere un compromiso vinculante.", "línea roja"
+    )  # fmt: skip
+    assert [e.place for e in spanish.records.events] == ["Ginebra, Suiza"]
