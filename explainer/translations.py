@@ -79,6 +79,8 @@ def records_in(records: Records, language: str) -> Localized:
         actors=localized_facts(records.actors, texts, language, untranslated),
         events=localized_facts(records.events, texts, language, untranslated),
         sources=localized_facts(records.sources, texts, language, untranslated),
+        translations=[],  # applied: nothing is left to translate, or for link to check again
+        texts=[],
     )
     return Localized(localized, frozenset(untranslated))
 
