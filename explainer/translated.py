@@ -204,13 +204,31 @@ def check_translations(translations: list[Translation], facts: list[FactTexts], 
                                                  f"issues/{translation.issue}.md{hint}")  # fmt: skip
             continue
         against_card(translation, card, diags)
+        named = names_of(card)
         for text in texts_of(translation):
             for ref in text.refs:
-                check_ref(ref)
+                if check_ref(ref) and ref.id not in named:
+                    diags.error(ref.path, ref.line, f"[[{ref.id}]] links '{ref.id}', which the card {card.id}.md does "
+                                                    f"not name: a translation may link only what its card names (its "
+                                                    f"lists, positions, quotes and [[links]])"
+                                                    f"{did_you_mean(ref.id, named)}")  # fmt: skip
     for owner in facts:
         for _lang, _key, value in owner.texts:
             for ref in value.refs if isinstance(value, Text) else ():
                 check_ref(ref)
+
+
+def names_of(card: Issue) -> set[str]:
+    """Every id a card names: itself, its lists, its positions' actors, its quotes' speakers and sources, its
+    figures' sources and every [[link]] in its texts."""
+    named = {card.id, *(r.id for r in (*card.actors, *card.events, *card.sources))}
+    named.update(p.actor.id for p in card.positions)
+    named.update(q.by.id for q in card.quotes)
+    named.update(r.id for r in (*(q.source for q in card.quotes), *(f.source for f in card.figures)) if r)
+    texts = [card.body, *(p.text for p in card.positions), *(q.text for q in card.quotes)]
+    texts += [q.context for q in card.quotes if q.context]
+    named.update(ref.id for text in texts for ref in text.refs)
+    return named
 
 
 def against_card(translation: Translation, card: Issue, diags: Diagnostics) -> None:

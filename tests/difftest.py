@@ -149,8 +149,9 @@ class Content:
             files[f"content/issues/{issue_id}.md"] = f"---\n{dump(front)}---\n{body}".encode()
         for (issue_id, language), (front, body) in self.translations.items():
             if issue_id in self.issues and language in languages[1:]:
-                cut = cut_to_card(front, self.issues[issue_id][0])
-                files[f"content/issues/{issue_id}.{language}.md"] = f"---\n{dump(cut)}---\n{body}".encode()
+                named = card_names(*self.issues[issue_id])
+                cut, text = cut_to_card(front, self.issues[issue_id][0], named), cut_refs(body, named)
+                files[f"content/issues/{issue_id}.{language}.md"] = f"---\n{dump(cut)}---\n{text}".encode()
         grouped: dict[str, dict[str, Any]] = {}
         for kind, entries in self.facts.items():
             for fact_id, entry in entries.items():
@@ -180,13 +181,46 @@ def in_languages(record: dict[str, Any], section: str, languages: list[str]) -> 
     return shown
 
 
-def cut_to_card(front: dict[str, Any], card: dict[str, Any]) -> dict[str, Any]:
+def card_names(card: dict[str, Any], body: str) -> set[str]:
+    """Every id a card names (its lists, positions, quotes' speakers and sources, figures' sources, [[links]]): all a
+    translation of it may link."""
+    named: set[str] = set()
+    for key in ("actors", "events", "sources"):
+        listed = card.get(key) or []
+        named.update(map(str, listed if isinstance(listed, list) else [listed]))
+    stances = card.get("positions") or {}
+    named.update(map(str, stances))
+    texts = [body, *map(str, stances.values())]
+    for name in ("quotes", "figures"):
+        items = card.get(name) or []
+        for item in items if isinstance(items, list) else [items]:
+            if isinstance(item, dict):
+                named.update(str(item[key]) for key in ("by", "source") if item.get(key))
+                texts += [str(item[key]) for key in ("text", "context") if item.get(key)]
+    named.update(match.group(1).strip() for text in texts for match in REF_RE.finditer(text))
+    return named
+
+
+def cut_refs(text: str, named: set[str]) -> str:
+    """text with each [[link]] to an id its card does not name made plain text (its label, or the id's words)."""
+
+    def one(match: re.Match[str]) -> str:
+        target = match.group(1).strip()
+        if target in named:
+            return match.group(0)
+        return match.group(2) if match.group(2) is not None else target.replace("-", " ")
+
+    return REF_RE.sub(one, text) if "[[" in text else text
+
+
+def cut_to_card(front: dict[str, Any], card: dict[str, Any], named: set[str]) -> dict[str, Any]:
     """A translation's front matter holding only what its card has: the positions of the card's actors, as many
-    quotes, figures and change notes as the card (a quote's context only where the card's has one)."""
+    quotes, figures and change notes as the card (a quote's context only where the card's has one), and [[links]]
+    only to what the card names."""
     cut = {key: front[key] for key in ("title", "summary") if key in front}
     stances = card.get("positions") or {}
     if front.get("positions"):
-        kept = {actor: text for actor, text in front["positions"].items() if actor in stances}
+        kept = {actor: cut_refs(str(text), named) for actor, text in front["positions"].items() if actor in stances}
         if kept:
             cut["positions"] = kept
     for name in ("quotes", "figures", "changes"):
@@ -196,6 +230,9 @@ def cut_to_card(front: dict[str, Any], card: dict[str, Any]) -> dict[str, Any]:
         for item, said in zip(mine, theirs, strict=False):
             if name == "quotes" and not (isinstance(said, dict) and said.get("context")):
                 item.pop("context", None)
+            for key in ("text", "context") if name == "quotes" else ():
+                if key in item:
+                    item[key] = cut_refs(str(item[key]), named)
         if mine:
             cut[name] = mine
     if "updated" in front:

@@ -231,6 +231,12 @@ ERRORS = [
         {"content/issues/nato-expansion.es.md": TRANSLATION.replace("[[talks|Ginebra]]", "[[talk|Ginebra]]")},
         "content/issues/nato-expansion.es.md:12: error: unknown issue, actor or event 'talk' — did you mean 'talks'?",
     ),
+    (
+        {"content/issues/nato-expansion.es.md": TRANSLATION.replace("de esto.", "de esto y de [[ukraine]].")},
+        "content/issues/nato-expansion.es.md:12: error: [[ukraine]] links 'ukraine', which the card "
+        "nato-expansion.md does not name: a translation may link only what its card names (its lists, positions, "
+        "quotes and [[links]])",
+    ),
     (  # a fact by language without languages:
         {"content/site.yaml": SITE["content/site.yaml"], "content/issues/nato-expansion.es.md": None},
         "content/actors.yaml:13: error: 'name' of actor 'nato' is given by language, but site.yaml has no "
