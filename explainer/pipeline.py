@@ -262,7 +262,8 @@ def earlier_records(store: BuildStore, run: BuildRun, records: Records) -> list[
     ):
         return None
     smart = records.site.smart_quotes if records.site else True
-    return earlier_pairs(run.earlier[1].values(), records, smart)
+    languages = records.site.languages if records.site else ()
+    return earlier_pairs(run.earlier[1].values(), records, smart, languages)
 
 
 def old_file(path: Path) -> bytes | None:

@@ -32,6 +32,12 @@ STEPS: list[tuple[str, Any]] = [
     ("subtitle", REMOVE),
     ("card", "Possibly, say both sides."),
     ("subtitle", "Back again"),
+    ("title", {"en": "Russia and the West", "es": "Rusia y Occidente"}),  # texts by language (`languages: [en, es]`)
+    ("title", {"en": "Russia and the West", "es": "Rusia frente a Occidente"}),  # the Spanish text alone
+    ("description", {"en": "Where the talks stand.", "es": "En qué punto están las conversaciones."}),
+    ("subtitle", {"en": "In plain words", "es": "En palabras sencillas"}),
+    ("subtitle", {"en": "In plain words"}),
+    ("one-language", None),  # translations and texts by language out, so the default language may change
     ("language", "en-GB"),
     ("language", REMOVE),
     ("language", "fr"),
@@ -80,13 +86,30 @@ def unchanged_files(stdout: str) -> int:
     return int(found.group(1))
 
 
+def one_language(site: Path, config: dict[str, Any]) -> None:
+    """The example in its default language alone: translation files removed, each text by language its default's,
+    `languages` taken out."""
+    default = config.pop("languages")[0]
+    for path in (site / "content" / "issues").glob("*.*.md"):
+        path.unlink()
+    for name in ("actors.yaml", "events.yaml", "sources.yaml"):
+        path = site / "content" / name
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for entry in entries.values():
+            entry.update({key: text[default] for key, text in entry.items() if isinstance(text, dict)})
+        path.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    config.update({key: text[default] for key, text in config.items() if isinstance(text, dict)})
+
+
 def apply(site: Path, config: dict[str, Any], field: str, value: Any) -> None:
     if field == "card":  # the last paragraph of the card's body, a shown-only (body-only) edit
         card = site / CARD
         text = card.read_text(encoding="utf-8")
         card.write_text(text.rstrip("\n").rsplit("\n", 1)[0] + f"\n{value}\n", encoding="utf-8")
         return
-    if value is REMOVE:
+    if field == "one-language":
+        one_language(site, config)
+    elif value is REMOVE:
         del config[field]
     else:
         config[field] = value
