@@ -59,14 +59,14 @@ def language_sites(records: Records, diags: Diagnostics, include_drafts: bool) -
 
 
 def language_files(records: Records, diags: Diagnostics, templates: Path, base_url: str | None,
-                   assets: dict[str, str], relative: bool, include_drafts: bool) -> dict[str, bytes] | None:  # fmt: skip
+                   assets: dict[str, str], relative: bool, drafts: bool) -> dict[str, bytes] | None:  # fmt: skip
     """Every file of every other language's site, by its path from the output's root (`es/issues/x/index.html`);
     {} for a site in one language, None after a template error."""
     if records.site is None or len(site_languages(records.site)) < 2:
         return {}
     root = base_url or records.site.base_url
     files: dict[str, bytes] = {}
-    for other in language_sites(records, diags, include_drafts):
+    for other in language_sites(records, diags, drafts):
         pages = plan(other.site)
         made = render_pages(other.site, pages, templates, diags, root, assets, relative, other.untranslated)
         if diags.has_errors():

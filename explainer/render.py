@@ -194,15 +194,17 @@ class Renderer:
             generator=f"explainer {__version__}",
         )
         # Several languages: the switcher's and alternates' links, and the marks of an untranslated entity's texts
-        self.env.globals.update(shown=self.shown, language_url=self.language_url,
-                                untranslated_page=self.untranslated_page, original_language=self.original_language)
+        self.env.globals.update(
+            shown=self.shown,
+            language_url=self.language_url,
+            untranslated_page=self.untranslated_page,
+            original_language=self.original_language,
+        )
         self.env.filters["in_default"] = self.in_default
         if len(site_languages(site.config)) > 1:  # a value global: part of the build cache's render key
-            self.env.globals.update(
-                languages=tuple((tag, capitalized(display_name(tag, tag)), direction(tag))
-                                for tag in site_languages(site.config)),  # fmt: skip
-                untranslated=tuple(sorted(untranslated)),
-            )
+            tags = site_languages(site.config)
+            names = tuple((tag, capitalized(display_name(tag, tag)), direction(tag)) for tag in tags)
+            self.env.globals.update(languages=names, untranslated=tuple(sorted(untranslated)))
 
     @property
     def prefix(self) -> str:
