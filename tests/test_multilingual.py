@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import REPO, run_build, run_main, soup
+from tests.conftest import REPO, run_main, soup
 from tests.test_serve import LiveReloadClient, Server, edit
 
 LANGUAGES = ("en", "es", "fa")
@@ -158,7 +158,10 @@ def test_the_sitemap_lists_every_language_with_alternates_and_validates(multilin
             loc = BASE + PREFIX[language] + url_of(rel)
             assert loc in locs, loc
             assert (multilingual / urlsplit(loc).path.lstrip("/") / "index.html").is_file() or rel.endswith(".html")
-            assert locs[loc] == {**{t: BASE + PREFIX[t] + url_of(rel) for t in LANGUAGES}, "x-default": BASE + url_of(rel)}
+            assert locs[loc] == {
+                **{t: BASE + PREFIX[t] + url_of(rel) for t in LANGUAGES},
+                "x-default": BASE + url_of(rel),
+            }
 
 
 def test_feeds_and_exports_are_per_language(multilingual: Path) -> None:
@@ -170,7 +173,7 @@ def test_feeds_and_exports_are_per_language(multilingual: Path) -> None:
         entries = [link.get("href") for link in feed.iter(f"{atom}link") if link.get("rel") == "alternate"]
         assert entries and all(href.startswith(f"{BASE}{language}/") for href in entries)
         updates = (folder / "updates.xml").read_text(encoding="utf-8")
-        assert f"{BASE}{language}/issues/" in updates and f"<link href=\"{BASE}issues/" not in updates
+        assert f"{BASE}{language}/issues/" in updates and f'<link href="{BASE}issues/' not in updates
         export = json.loads((folder / "data" / "explainer.json").read_bytes())
         assert export["site"]["base_url"] == f"{BASE}{language}/"
         assert export["site"]["language"] == language
@@ -218,7 +221,10 @@ def test_relative_links_of_another_language_reach_its_pages_and_the_shared_stati
     stylesheet = page.find("link", rel="stylesheet")["href"]
     assert stylesheet.startswith("../../../static/") and (where / stylesheet).resolve().is_file()
     switch = {a["hreflang"]: a["href"] for a in page.select("nav.language-nav a")}
-    assert switch == {"en": "../../../issues/nato-expansion/index.html", "es": "../../../es/issues/nato-expansion/index.html"}
+    assert switch == {
+        "en": "../../../issues/nato-expansion/index.html",
+        "es": "../../../es/issues/nato-expansion/index.html",
+    }
     for link in page.select("main a[href]"):
         href = link["href"].split("#")[0]
         if href and not re.match(r"[a-z]+:", href):
@@ -261,7 +267,11 @@ def test_serve_serves_another_languages_pages_and_reloads_them(example_site: Pat
         status, _, page = server.get("/es/issues/nato-expansion/")
         assert status == 200 and '<html lang="es" dir="ltr">' in page
         client = LiveReloadClient(server.port, f"http://127.0.0.1:{server.port}/es/issues/nato-expansion/")
-        edit(example_site / CARD, "## What Russia is asking for", "Marked zebra-crossing-43.\n\n## What Russia is asking for")
+        edit(
+            example_site / CARD,
+            "## What Russia is asking for",
+            "Marked zebra-crossing-43.\n\n## What Russia is asking for",
+        )
         message = client.next()
         assert message is not None and message["command"] == "reload"
         assert "zebra-crossing-43" in server.get("/es/issues/nato-expansion/")[2]
