@@ -309,3 +309,36 @@ def test_each_language_is_searched_in_its_own_index(example_site: Path) -> None:
     again = run_main(example_site, "--output", "output")  # the same pages: each language's bundles are kept
     assert again.returncode == 0, again.stderr
     assert entry.stat().st_mtime_ns == before
+
+
+# The differential test (tests/test_differential.py) runs through sites in several languages.
+
+
+def languages_in(files: dict[str, bytes]) -> list[str]:
+    import yaml
+
+    data = yaml.safe_load(files["content/site.yaml"])
+    return list(data.get("languages") or [])
+
+
+def test_the_default_differential_run_builds_sites_in_several_languages(tmp_path: Path) -> None:
+    from tests.difftest import Sequence
+    from tests.test_differential import DEFAULT_SEEDS, DEFAULT_STEPS
+
+    several = 0
+    for seed in DEFAULT_SEEDS:
+        sequence = Sequence(seed, tmp_path / str(seed))
+        for _ in range(DEFAULT_STEPS):
+            sequence.number += 1
+            _edits, override = sequence.edits()
+            if override is None and len(languages_in(sequence.content.files())) > 1:
+                several += 1
+    assert several >= 10, several
+
+
+def test_cached_build_and_serve_equal_clean_builds_as_languages_and_texts_change(tmp_path: Path) -> None:
+    from tests.difftest import run_sequence
+
+    kinds = ["site.languages", "site.language", "issue.summary", "actor.name", "event.title", "issue.body:ref"]
+    sequence = run_sequence(11, 8, tmp_path, jobs="1", kinds=kinds)
+    assert sequence.counts["site.languages"] >= 2
