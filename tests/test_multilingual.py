@@ -85,7 +85,7 @@ def test_every_page_has_its_languages_lang_dir_words_and_prefixed_links(multilin
         if rel != "404.html":
             canonical = page.find("link", rel="canonical")["href"]
             assert canonical == BASE + PREFIX[language] + url_of(rel), rel
-        for link in page.select("main a[href], .site-nav a[href]"):
+        for link in page.select("main a[href], .site-nav:not(.language-nav) a[href]"):
             href = link["href"]
             if href.startswith("/") and not href.startswith("//"):
                 assert href.startswith("/" + PREFIX[language]), (rel, href)  # within the reader's language
@@ -199,6 +199,10 @@ def test_an_untranslated_page_says_so_and_marks_its_texts_with_the_default_langu
         assert not english.select("main [lang='en']"), rel
     lists = soup(multilingual / "es" / "index.html")  # only an entity's own page carries the note
     assert lists.select_one(".untranslated-note") is None
+    titles = lists.select(".issue-list h3 a > span") or lists.select("h3 a > span")
+    assert titles and all((t["lang"], t["dir"]) == ("en", "ltr") for t in titles)  # but its texts are marked
+    matrix = soup(multilingual / "fa" / "positions" / "index.html")
+    assert {a.span["lang"] for a in matrix.select("thead th a")} == {"en"}
 
 
 def test_a_one_language_site_is_unchanged(example_site: Path) -> None:
