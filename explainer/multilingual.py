@@ -18,7 +18,7 @@ from .i18n import site_words
 from .languages import language_prefix
 from .link import Site, link
 from .pages import plan
-from .render import render_pages
+from .render import SITE_TEXTS, render_pages
 from .translations import records_in, site_languages
 from .validate import Records
 from .views.files import view_files
@@ -54,7 +54,10 @@ def language_sites(records: Records, diags: Diagnostics, include_drafts: bool) -
         if linked is None:
             continue
         words = site_words(settings, localized.records.catalogues, diags)
-        made.append(LanguageSite(language, prefix, replace(linked, words=words), localized.untranslated))
+        untranslated = localized.untranslated
+        if (own.title, own.subtitle, own.description) == (config.title, config.subtitle, config.description):
+            untranslated |= {SITE_TEXTS}  # the site's own texts shown as the default language has them
+        made.append(LanguageSite(language, prefix, replace(linked, words=words), untranslated))
     return made
 
 

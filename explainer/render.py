@@ -31,6 +31,8 @@ from .pages import PageSpec, entity_url
 from .theme import template_folders
 from .translations import site_languages
 
+SITE_TEXTS = ""  # among the untranslated ids (no entity's id is empty): site.yaml's title, subtitle, description
+
 
 def capitalized(name: str) -> str:
     """A language's name as a switcher lists it: `Español`, `فارسی`."""
@@ -196,6 +198,7 @@ class Renderer:
         # Several languages: the switcher's and alternates' links, and the marks of an untranslated entity's texts
         self.env.globals.update(
             shown=self.shown,
+            shown_site=self.shown_site,
             language_url=self.language_url,
             untranslated_page=self.untranslated_page,
             original_language=self.original_language,
@@ -257,10 +260,17 @@ class Renderer:
 
     def shown(self, entity: Entity) -> Markup:
         """` lang="en" dir="ltr"` for the element holding an untranslated entity's text, else nothing."""
-        if entity.id not in self.untranslated:
+        return self.shown_id(entity.id)
+
+    def shown_id(self, entity_id: str) -> Markup:
+        if entity_id not in self.untranslated:
             return Markup("")
         default = site_languages(self.site.config)[0]
         return Markup(' lang="{}" dir="{}"').format(default, direction(default))
+
+    def shown_site(self) -> Markup:
+        """The same for the site's own texts (title, subtitle, description) when they are the default's."""
+        return self.shown_id(SITE_TEXTS)
 
     def in_default(self, text: Any, entity: Entity, tag: str = "span") -> Any:
         """text, wrapped in a `tag` marked with the default language's lang and dir when it is an untranslated
