@@ -9,6 +9,7 @@ always what a clean build makes; sitemap.xml at the root lists every language's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,8 +18,8 @@ from .hostfiles import absolute_base, atom_feed
 from .i18n import site_words
 from .languages import language_prefix
 from .link import Site, link
-from .pages import plan
-from .render import SITE_TEXTS, render_pages
+from .pages import PageSpec, plan
+from .render import SITE_TEXTS, Renderer, render_each
 from .translations import records_in, site_languages
 from .validate import Records
 from .views.files import view_files
@@ -61,17 +62,23 @@ def language_sites(records: Records, diags: Diagnostics, include_drafts: bool) -
     return made
 
 
+Render = Callable[[Renderer, list[PageSpec], Diagnostics], dict[str, bytes]]
+
+
 def language_files(records: Records, diags: Diagnostics, templates: Path, base_url: str | None,
-                   assets: dict[str, str], relative: bool, drafts: bool) -> dict[str, bytes] | None:  # fmt: skip
+                   assets: dict[str, str], relative: bool, drafts: bool,
+                   render: Render = render_each) -> dict[str, bytes] | None:  # fmt: skip
     """Every file of every other language's site, by its path from the output's root (`es/issues/x/index.html`);
-    {} for a site in one language, None after a template error."""
+    {} for a site in one language, None after a template error. render: how the pages are rendered (`build`
+    passes one over its worker processes)."""
     if records.site is None or len(site_languages(records.site)) < 2:
         return {}
     root = base_url or records.site.base_url
     files: dict[str, bytes] = {}
     for other in language_sites(records, diags, drafts):
         pages = plan(other.site)
-        made = render_pages(other.site, pages, templates, diags, root, assets, relative, other.untranslated)
+        renderer = Renderer(other.site, templates, root, assets, relative, diags, other.untranslated)
+        made = render(renderer, pages, diags)
         if diags.has_errors():
             return None
         url = root_url(root) + other.prefix

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from .pages import PageSpec, Planner, page_makers, plan
 from .parallel.gctune import fewer_collections, give_back_memory
 from .parallel.loadpool import load_content
 from .parallel.pagepool import Progress, RenderJob, first_pass, make_renderer, render_all
+from .parallel.previewpool import render_spread
 from .parallel.sidewrite import issue_feeds_aside
 from .reads import Deps, shaped, unit
 from .render import render_pages
@@ -185,7 +187,7 @@ def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: B
     if diags.has_errors():
         return None
     others = language_files(run.records, diags, options.templates, options.base_url, assets, options.relative_urls,
-                            options.drafts)  # fmt: skip
+                            options.drafts, functools.partial(render_spread, jobs=options.jobs))  # fmt: skip
     if others is None:
         return None
     for path in sorted(others):  # before the search index, which reads every page written

@@ -346,3 +346,15 @@ def test_cached_build_and_serve_equal_clean_builds_as_languages_and_texts_change
     kinds = ["site.languages", "site.language", "issue.summary", "actor.name", "event.title", "issue.body:ref"]
     sequence = run_sequence(11, 8, tmp_path, jobs="1", kinds=kinds)
     assert sequence.counts["site.languages"] >= 2
+
+
+def test_another_languages_pages_rendered_by_worker_processes_equal_one_process(tmp_path: Path) -> None:
+    from explainer.parallel.previewpool import PARALLEL_MIN
+    from tests.conftest import generated_site
+
+    site = generated_site(tmp_path, 130)
+    set_languages(site, "[en, es]")
+    one = build(site, "one", "--jobs", "1")
+    spread = build(site, "spread", "--jobs", "2")  # the other language's pages over forked workers
+    assert len(pages_of(one / "es")) >= PARALLEL_MIN
+    assert files_of(one) == files_of(spread)
