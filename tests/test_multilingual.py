@@ -201,6 +201,11 @@ def test_an_untranslated_page_says_so_and_marks_its_texts_with_the_default_langu
     assert lists.select_one(".untranslated-note") is None
     titles = lists.select(".issue-list h3 a > span") or lists.select("h3 a > span")
     assert titles and all((t["lang"], t["dir"]) == ("en", "ltr") for t in titles)  # but its texts are marked
+    home = soup(multilingual / "fa" / "index.html")  # the site's own texts, as site.yaml has them in English
+    assert [(e["lang"], e["dir"]) for e in home.select(".home-header h1, .home-header .lede, a.brand")] == [
+        ("en", "ltr")
+    ] * 3
+    assert soup(multilingual / "index.html").select_one("a.brand").get("lang") is None
     matrix = soup(multilingual / "fa" / "positions" / "index.html")
     assert {a.span["lang"] for a in matrix.select("thead th a")} == {"en"}
 
