@@ -363,3 +363,19 @@ def test_another_languages_pages_rendered_by_worker_processes_equal_one_process(
     spread = build(site, "spread", "--jobs", "2")  # the other language's pages over forked workers
     assert len(pages_of(one / "es")) >= PARALLEL_MIN
     assert files_of(one) == files_of(spread)
+
+
+def test_a_base_url_sub_path_carries_each_languages_folder(example_site: Path) -> None:
+    set_languages(example_site, "[en, fa]")
+    output = build(example_site, "output", "--base-url", "https://news.example.com/sub/")
+    page = soup(output / "fa" / "events" / "index.html")
+    assert page.find("link", rel="canonical")["href"] == "https://news.example.com/sub/fa/events/"
+    assert page.find("link", rel="stylesheet")["href"].startswith("/sub/static/")
+    assert page.select_one(".site-nav:not(.language-nav) a[href$='search/']")["href"] == "/sub/fa/search/"
+    assert {a["hreflang"]: a["href"] for a in page.select("nav.language-nav a")} == {
+        "en": "/sub/events/",
+        "fa": "/sub/fa/events/",
+    }
+    assert alternates(output / "fa" / "events" / "index.html")["x-default"] == "https://news.example.com/sub/events/"
+    sitemap = (output / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://news.example.com/sub/fa/events/</loc>" in sitemap
