@@ -379,3 +379,28 @@ def test_a_base_url_sub_path_carries_each_languages_folder(example_site: Path) -
     assert alternates(output / "fa" / "events" / "index.html")["x-default"] == "https://news.example.com/sub/events/"
     sitemap = (output / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://news.example.com/sub/fa/events/</loc>" in sitemap
+
+
+def test_serves_search_index_keeps_each_language_apart_and_drops_a_language_no_longer_published(
+    example_site: Path, tmp_path: Path
+) -> None:
+    from explainer.serve.searchlive import LiveIndex
+    from explainer.views.search import pagefind_executable
+
+    executable = pagefind_executable()
+    if executable is None:
+        pytest.skip("Pagefind is not installed")
+    set_languages(example_site, "[en, es]")
+    files = files_of(build(example_site))
+    served = tmp_path / "served"
+    served.mkdir()
+    index = LiveIndex(served, executable, quiet=True)
+    index.refresh(files)
+    for prefix, language in (("", "en"), ("es/", "es")):
+        listed = json.loads((served / prefix / "pagefind" / "explainer-bundles.json").read_bytes())["bundles"]
+        entry = json.loads((served / prefix / "pagefind" / listed[0] / "pagefind-entry.json").read_bytes())
+        assert list(entry["languages"]) == [language]
+    index.refresh({path: data for path, data in files.items() if not path.startswith("es/")})
+    assert not (served / "es" / "pagefind" / "explainer-bundles.json").exists()
+    assert not [p for p in (served / "es").rglob("*") if p.is_file()]
+    assert (served / "pagefind" / "explainer-bundles.json").is_file()
