@@ -31,6 +31,7 @@ from .pages import PageSpec, entity_url
 from .theme import template_folders
 from .translations import site_languages
 
+NO_MARKS = Markup("")
 SITE_TEXTS = ""  # among the untranslated ids (no entity's id is empty): site.yaml's title, subtitle, description
 
 
@@ -181,6 +182,8 @@ class Renderer:
         self.absolute_root = absolute_base(base_url or site.config.base_url)
         self.absolute_base = self.absolute_root + self.language_prefix if self.absolute_root else None
         self.untranslated = untranslated  # ids whose texts this language shows in the default one
+        default = site_languages(site.config)[0]
+        self.default_marks = Markup(' lang="{}" dir="{}"').format(default, direction(default))
         # the site's language comes with its Site (link): another Site, another language, the same code
         self.env.install_gettext_translations(site.words.translations, newstyle=True)  # type: ignore[attr-defined]
         self.env.globals.update(
@@ -263,10 +266,7 @@ class Renderer:
         return self.shown_id(entity.id)
 
     def shown_id(self, entity_id: str) -> Markup:
-        if entity_id not in self.untranslated:
-            return Markup("")
-        default = site_languages(self.site.config)[0]
-        return Markup(' lang="{}" dir="{}"').format(default, direction(default))
+        return self.default_marks if entity_id in self.untranslated else NO_MARKS
 
     def shown_site(self) -> Markup:
         """The same for the site's own texts (title, subtitle, description) when they are the default's."""
@@ -275,8 +275,9 @@ class Renderer:
     def in_default(self, text: Any, entity: Entity, tag: str = "span") -> Any:
         """text, wrapped in a `tag` marked with the default language's lang and dir when it is an untranslated
         entity's (else as it is: a one-language site's pages are unchanged)."""
-        attributes = self.shown(entity)
-        return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attributes, text) if attributes else text
+        if entity.id not in self.untranslated:
+            return text
+        return Markup(f"<{tag}{self.default_marks}>{escape(text)}</{tag}>")
 
     def original_language(self) -> str:
         """The default language's name, in this site's language: what an untranslated page is shown in."""
