@@ -161,7 +161,7 @@ class Renderer:
         self.site = site
         self.templates = templates
         self.folders = template_folders(templates)  # where the loader looks, first match wins
-        # The site's root; another language's site sits under /<lang>/ (translations.language_prefix), but for
+        # The site's root; another language's site sits under /<lang>/ (languages.language_prefix), but for
         # the static files, which every language shares at the root.
         self.root = base_path(base_url or site.config.base_url)
         self.language_prefix = language_prefix(site.config)
@@ -364,9 +364,9 @@ class Renderer:
 
 def render_pages(site: Site, pages: list[PageSpec], templates: Path, diags: Diagnostics,
                  base_url: str | None = None, assets: dict[str, str] | None = None,
-                 relative: bool = False, untranslated: frozenset[str] = frozenset()) -> dict[str, bytes]:  # fmt: skip
+                 relative: bool = False) -> dict[str, bytes]:  # fmt: skip
     """Render each page to bytes by output path; template problems go to diags."""
-    return render_each(Renderer(site, templates, base_url, assets, relative, diags, untranslated), pages, diags)
+    return render_each(Renderer(site, templates, base_url, assets, relative, diags), pages, diags)
 
 
 def render_each(renderer: Renderer, pages: list[PageSpec], diags: Diagnostics) -> dict[str, bytes]:
