@@ -43,6 +43,10 @@ def capitalized(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+# Files every language's site shares at the site's root: the static files, the images' variants, share cards.
+SHARED = ("static/", "media/", "share/")
+
+
 def base_path(base_url: str) -> str:
     """The path part of base_url, always ending in '/': `/explainer/`."""
     path = urlsplit(base_url).path or "/"
@@ -245,7 +249,7 @@ class Renderer:
     def make_url(self, path: str) -> str:
         path, hash_mark, fragment = path.lstrip("/").partition("#")
         path = self.assets.get(path, path)
-        shared = path.startswith("static/")  # one copy at the site's root for every language
+        shared = path.startswith(SHARED)  # one copy at the site's root for every language
         if not self.relative:
             return (self.root if shared else self.base) + path + hash_mark + fragment
         if path == "" or path.endswith("/"):
@@ -322,10 +326,9 @@ class Renderer:
     def share_image(self, page: PageSpec) -> ShareImage | None:
         """`{% set share = share_image(page) %}`: the page's preview image (sharecards.py), its path made a full
         URL; None without a base_url naming a host (a preview needs a full URL) and for the 404 page."""
-        if self.absolute_base is None:
-            return None
-        shown = share_image(self.site, page)
-        return None if shown is None else dataclasses.replace(shown, path=self.absolute_base + shown.path)
+        root = self.absolute_root  # images and share cards sit at the site's root, for every language
+        shown = share_image(self.site, page) if root is not None else None
+        return None if shown is None or root is None else dataclasses.replace(shown, path=root + shown.path)
 
     def absolute_url(self, path: str = "") -> str | None:
         """The full URL of a path, when base_url names a host; else None."""
@@ -337,8 +340,8 @@ class Renderer:
         base = self.absolute_base
         data = structured_data(page, self.site.config, lambda path: base + path)
         shown = share_image(self.site, page) if data is not None else None
-        if data is not None and shown is not None:
-            data["image"] = base + shown.path
+        if data is not None and shown is not None and self.absolute_root:
+            data["image"] = self.absolute_root + shown.path  # images and share cards: at the site's root
         return json_ld(data)
 
     def url_for(self, entity: Entity) -> str:
