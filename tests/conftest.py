@@ -95,7 +95,8 @@ def one_language(site: Path, config: dict[str, Any]) -> None:
         path = site / "content" / name
         entries = yaml.safe_load(path.read_text(encoding="utf-8"))
         for entry in entries.values():
-            entry.update({key: text[default] for key, text in entry.items() if isinstance(text, dict)})
+            by_language = {key: text for key, text in entry.items() if isinstance(text, dict) and default in text}
+            entry.update({key: text[default] for key, text in by_language.items()})  # not an `image:`
         path.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
     config.update({key: text[default] for key, text in config.items() if isinstance(text, dict)})
 
