@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import time
 from collections import Counter
@@ -24,11 +25,13 @@ from .link import Site, link
 from .load import Document
 from .media import check_images, read_media
 from .mediafiles import MediaFile
+from .multilingual import language_files
 from .pages import PageSpec, Planner, page_makers, plan
 from .parallel.forks import Workers, can_fork
 from .parallel.gctune import fewer_collections, give_back_memory
 from .parallel.loadpool import load_content
 from .parallel.pagepool import PARALLEL_MIN, Progress, RenderJob, first_pass, make_renderer, render_all
+from .parallel.previewpool import render_spread
 from .parallel.sidewrite import issue_feeds_aside
 from .pictures import VariantStore, variant_files
 from .reads import Deps, shaped, unit
@@ -122,10 +125,15 @@ def render_site(
         files |= cache.host_files(site, pages, base_url) | cache.view_files(site, base_url)
     else:
         files |= host_files(site, pages, base_url) | view_files(site, base_url)
+    kept = cache.variants if cache else None
+    others = language_files(records, diags, options.templates, options.base_url, assets, options.relative_urls,
+                            options.drafts, media=site.media, shares=shares_of(base_url, kept))  # fmt: skip
+    if others is None:
+        return None
+    files |= others
     if options.search:
         files.update(search.search_index(files, diags, search.pagefind_executable(), options.output, options.jobs))
     files.update(static)
-    kept = cache.variants if cache else None
     made = itertools.chain(picture_files(site, run.used, kept), share_files(site, pages, base_url, kept))
     files.update((path, data) for path, data in made if data is not None)
     return files, Counter(page.kind for page in pages)
@@ -179,6 +187,17 @@ def load_and_link(options: BuildOptions, diags: Diagnostics, cache: BuildCache |
         return None
     run.records, run.site = records, dataclasses.replace(site, media=media)
     return run
+
+
+def shares_of(base_url: str, store: VariantStore | None,
+              jobs: int = 1) -> Callable[[Site, list[PageSpec]], dict[str, bytes]]:  # fmt: skip
+    """share_files() for another language's site (multilingual.py): every card's bytes, by its path."""
+
+    def shares(site: Site, pages: list[PageSpec]) -> dict[str, bytes]:
+        made = share_files(site, pages, base_url, store, jobs=jobs)
+        return {path: data for path, data in made if data is not None}
+
+    return shares
 
 
 def share_files(site: Site, pages: list[PageSpec], base_url: str, store: VariantStore | None,
@@ -254,6 +273,14 @@ def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: B
     render_all(job, pages, diags)
     if diags.has_errors():
         return None
+    stored = DiskVariants(options.cache_dir / "images") if options.cache_dir else None
+    others = language_files(run.records, diags, options.templates, options.base_url, assets, options.relative_urls,
+                            options.drafts, functools.partial(render_spread, jobs=options.jobs), site.media,
+                            shares_of(options.base_url or site.config.base_url, stored, options.jobs))  # fmt: skip
+    if others is None:
+        return None
+    for path in sorted(others):  # before the search index, which reads every page written
+        out.add(path, others.pop(path))
     if options.search:  # the pages are all written: Pagefind indexes them on the core the views leave free
         run.search = start_index(out, options.jobs)
     try:
@@ -338,7 +365,8 @@ def earlier_records(store: BuildStore, run: BuildRun, records: Records) -> list[
     ):
         return None
     smart = records.site.smart_quotes if records.site else True
-    return earlier_pairs(run.earlier[1].values(), records, smart)
+    languages = records.site.languages if records.site else ()
+    return earlier_pairs(run.earlier[1].values(), records, smart, languages)
 
 
 def old_file(path: Path) -> bytes | None:
