@@ -70,7 +70,12 @@ def source_date(site: Site, ref: Ref | None) -> PartialDate | None:
 
 
 def cites_sources(issue: Issue) -> bool:
-    return bool(issue.sources) or any(q.source for q in issue.quotes) or any(f.source for f in issue.figures)
+    return (
+        bool(issue.sources)
+        or any(q.source for q in issue.quotes)
+        or any(f.source for f in issue.figures)
+        or any(text.cites for text in texts_of(issue))
+    )
 
 
 def actor_ids(issue: Issue) -> Iterator[str]:

@@ -21,13 +21,23 @@ class Ref:
 
 
 @dataclass(frozen=True, slots=True)
+class Cite:
+    """A citation at a claim, `[[@source-id, locator]]`: the source's id (with where it was written) and the
+    locator, if any (a page, a section, a timestamp)."""
+
+    source: Ref
+    locator: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Text:
-    """Markdown text with where it starts and the [[refs]] it contains."""
+    """Markdown text with where it starts, the [[refs]] and the [[@citations]] it contains."""
 
     source: str
     path: str
     line: int
     refs: tuple[Ref, ...] = ()
+    cites: tuple[Cite, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +221,6 @@ Entity = Issue | Actor | Event | Source
 
 # Every field read is noted while a recording is open (reads.py): how build and serve know what a page read.
 watch(
-    (Ref, Text, Party, SiteConfig, Catalogue, Position, Quote, Figure, Change, Issue, Actor, Event, Source),
+    (Ref, Cite, Text, Party, SiteConfig, Catalogue, Position, Quote, Figure, Change, Issue, Actor, Event, Source),
     (Issue, Actor, Event, Source),
 )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from . import reads
+from .citations import cited_sources
 from .dates import PartialDate
 from .i18n import N_, Words
 from .link import Site
@@ -146,6 +147,7 @@ class Planner:
         quotes = [(q, get(q.by.id), get(q.source.id) if q.source else None) for q in issue.quotes]
         figures = [(f, get(f.source.id) if f.source else None) for f in issue.figures]
         events: list[Event] = self.objects(self.rel.issue_events.get(issue.id, ()))
+        cited = {c.source: c for c in cited_sources(issue) if c.source in self.site.entities}
         context = {
             "issue": issue,
             "positions": positions,
@@ -153,7 +155,9 @@ class Planner:
             "figures": figures,
             "actors": self.objects(self.rel.issue_actors.get(issue.id, ())),
             "events": events,
-            "sources": self.objects(dict.fromkeys(s.id for s in issue.sources)),
+            # those cited at claims first, by number (an <ol>: the same numbers), then the rest as listed
+            "sources": self.objects(dict.fromkeys([*cited, *(s.id for s in issue.sources)])),
+            "citations": cited,
             "mentioned_in": self.objects(self.rel.mentions.get(issue.id, ())),
             "previous": before,
             "next": after,

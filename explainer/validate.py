@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from babel.messages.pofile import PoFileError
 
+from .citations import number_citations
 from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields, check_id, describe
 from .i18n import messages_of, read_catalogue
@@ -25,6 +26,7 @@ from .model import (
     Ref,
     SiteConfig,
     Source,
+    Text,
 )
 from .parties import authors, publisher
 from .placeholders import placeholder_warnings
@@ -253,7 +255,25 @@ def validate_issue(doc: Document, diags: Diagnostics, smart_quotes: bool = True)
         changes=tuple(c for c in changes if c),
         published=fields.date("published"),
     )
-    return issue if title and summary else None
+    for text in (issue.body, *(p.text for p in positions), *(t for q in issue.quotes for t in (q.text, q.context, q.original) if t)):
+        empty_citations(text, diags)
+    return number_citations(issue) if title and summary else None
+
+
+def empty_citations(text: Text, diags: Diagnostics) -> None:
+    """An error at each `[[@]]` or `[[@, locator]]`: a citation names its source."""
+    for cite in text.cites:
+        if not cite.source.id:
+            diags.error(cite.source.path, cite.source.line,
+                        "empty citation: write [[@source-id]] or [[@source-id, locator]] with the source's id")  # fmt: skip
+
+
+def no_citations(text: Text | None, diags: Diagnostics, where: str) -> None:
+    """An error at each citation in a text that is not an issue card's: only a card has a numbered source list."""
+    for cite in text.cites if text else ():
+        diags.error(cite.source.path, cite.source.line,
+                    f"[[@{cite.source.id}]]: citations work only in an issue card's body, positions and quotes, "
+                    f"not in {where}: remove it, or name the source in the text")  # fmt: skip
 
 
 def validate_short(fields: Fields) -> str | None:
@@ -287,6 +307,8 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         links.append((typeset(label, fields.smart_quotes), url.strip()))
     if name is None or kind is None:
         return None
+    summary = fields.markdown("summary")
+    no_citations(summary, fields.diags, "an actor's summary")
     return Actor(
         id=actor_id,
         path=fields.doc.path,
@@ -296,7 +318,7 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         role=fields.prose("role"),
         member_of=fields.refs("member_of"),
         aliases=fields.strings("aliases"),
-        summary=fields.markdown("summary"),
+        summary=summary,
         links=tuple(links),
         short=validate_short(fields),
     )
@@ -312,6 +334,8 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
         end = None
     if title is None or date is None:
         return None
+    summary = fields.markdown("summary")
+    no_citations(summary, fields.diags, "an event's summary (list the source in 'sources')")
     return Event(
         id=event_id,
         path=fields.doc.path,
@@ -322,7 +346,7 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
         place=fields.prose("place"),
         actors=fields.refs("actors"),
         issues=fields.refs("issues"),
-        summary=fields.markdown("summary"),
+        summary=summary,
         sources=fields.refs("sources"),
         short=validate_short(fields),
     )

@@ -1,0 +1,105 @@
+"""Citations at the claim: `[[@source-id]]` / `[[@source-id, locator]]` in a card's Markdown texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import SITE, run_main, soup, write_site
+
+ISSUE = "content/issues/nato-expansion.md"
+
+SOURCES = """
+    ap:
+      title: Explainer
+      publisher: AP
+      url: https://apnews.com/x
+    nato-statement:
+      title: NATO statement
+    treaty-draft:
+      title: Draft treaty
+    """
+
+CITED = (
+    SITE[ISSUE]
+    .replace("russia: Wants a pledge, says [[putin]].", "russia: Wants a pledge, says [[putin]].[[@treaty-draft, art. 4]]")
+    .replace(
+        "The talks in [[talks|Geneva]] were about this.",
+        "The talks in [[talks|Geneva]] were about this.[[@ap]] The door\n        stays open.[[@nato-statement]]"
+        " Again.[[@treaty-draft]]\n\n        In code: `[[@nowhere]]`.",
+    )
+)
+
+
+def build(root: Path, changes: dict[str, str]) -> tuple[int, str]:
+    write_site(root, {"content/sources.yaml": SOURCES, **changes})
+    done = run_main(root, "--no-search")
+    return done.returncode, done.stderr
+
+
+def test_citations_are_numbered_in_reading_order_and_link_both_ways(tmp_path: Path) -> None:
+    status, errors = build(tmp_path, {ISSUE: CITED})
+    assert status == 0, errors
+    page = soup(tmp_path / "output/issues/nato-expansion/index.html")
+    markers = [(a.get_text(), a["href"], a["id"]) for a in page.select("sup.cite-ref a")]
+    # positions come before the body on the page: the draft treaty, cited first there, is [1]
+    assert markers == [
+        ("[1, art. 4]", "/issues/nato-expansion/#source-treaty-draft", "cite-nato-expansion-1-1"),
+        ("[2]", "/issues/nato-expansion/#source-ap", "cite-nato-expansion-2-1"),
+        ("[3]", "/issues/nato-expansion/#source-nato-statement", "cite-nato-expansion-3-1"),
+        ("[1]", "/issues/nato-expansion/#source-treaty-draft", "cite-nato-expansion-1-2"),
+    ]
+    entries = page.select("ol.source-list > li")
+    assert [li["id"] for li in entries] == ["source-treaty-draft", "source-ap", "source-nato-statement"]
+    backs = [[a["href"] for a in li.select("a.cite-back")] for li in entries]
+    assert backs == [
+        ["#cite-nato-expansion-1-1", "#cite-nato-expansion-1-2"],
+        ["#cite-nato-expansion-2-1"],
+        ["#cite-nato-expansion-3-1"],
+    ]
+    assert entries[0].select_one(".cite-locator").get_text() == "art. 4"
+    assert "Back to citation 1.2" in entries[0].get_text()
+    assert page.find("code").get_text() == "[[@nowhere]]"  # code is text
+
+
+def test_a_cited_text_shown_on_another_page_links_to_its_cards_sources(tmp_path: Path) -> None:
+    status, errors = build(tmp_path, {ISSUE: CITED})
+    assert status == 0, errors
+    actor = soup(tmp_path / "output/actors/russia/index.html")
+    assert [a["href"] for a in actor.select("sup.cite-ref a")] == ["/issues/nato-expansion/#source-treaty-draft"]
+
+
+def test_a_card_citing_only_at_its_claims_cites_sources(tmp_path: Path) -> None:
+    card = CITED.replace("\n        sources: [ap]", "").replace("\n            source: ap", "")
+    status, errors = build(tmp_path, {ISSUE: card})
+    assert status == 0, errors
+    warning = f"{ISSUE}:1: warning: this issue card cites no sources"
+    assert warning not in errors
+    uncited = card.replace("[[@ap]]", "").replace("[[@nato-statement]]", "").replace("[[@treaty-draft, art. 4]]", "").replace("[[@treaty-draft]]", "")
+    assert warning in build(tmp_path, {ISSUE: uncited})[1]
+
+
+def test_an_unknown_cited_source_is_an_error_at_its_line(tmp_path: Path) -> None:
+    card = CITED.replace("[[@nato-statement]]", "[[@nato-statment, p. 2]]")
+    status, errors = build(tmp_path, {ISSUE: card})
+    assert status == 1
+    assert f"{ISSUE}:20: error: unknown source 'nato-statment' — did you mean 'nato-statement'?" in errors
+    assert not (tmp_path / "output").exists()
+
+
+def test_an_empty_citation_is_an_error(tmp_path: Path) -> None:
+    status, errors = build(tmp_path, {ISSUE: CITED.replace("[[@ap]]", "[[@, p. 2]]")})
+    assert status == 1
+    assert (
+        f"{ISSUE}:19: error: empty citation: write [[@source-id]] or [[@source-id, locator]] with the source's id"
+        in errors
+    )
+
+
+def test_a_citation_outside_a_card_is_an_error(tmp_path: Path) -> None:
+    actors = SITE["content/actors.yaml"].replace("distrusts [[nato]].", "distrusts [[nato]].[[@ap]]")
+    status, errors = build(tmp_path, {"content/actors.yaml": actors})
+    assert status == 1
+    assert (
+        "content/actors.yaml:10: error: [[@ap]]: citations work only in an issue card's body, positions and "
+        "quotes, not in an actor's summary: remove it, or name the source in the text"
+    ) in errors
