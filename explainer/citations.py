@@ -102,3 +102,10 @@ def unmarked(source: str) -> str:
 
 
 _SPACED_MARK = re.compile(r"[ \t]*" + MARK_RE.pattern)
+
+
+def as_written(source: str) -> str:
+    """source with each citation mark written back as the writer wrote it, `[[@source-id, locator]]` (exports)."""
+    if "[[@" not in source:
+        return source
+    return MARK_RE.sub(lambda m: f"[[@{m.group(4)}, {m.group(5)}]]" if m.group(5) else f"[[@{m.group(4)}]]", source)

@@ -15,8 +15,8 @@ from markdown.util import AtomicString
 from markupsafe import Markup
 
 from . import reads
-from .diagnostics import Diagnostics
 from .citations import MARK_RE, anchor
+from .diagnostics import Diagnostics
 from .fastinline import speed_up
 from .model import Text
 from .refs import REF_PATTERN, REF_RE, _blank_code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .dates import PartialDate
@@ -9,6 +10,8 @@ from .reads import watch
 
 ACTOR_KINDS = ("person", "country", "organization", "group")
 PARTY_KINDS = ("person", "organization")
+_WAYBACK_STAMP = re.compile(r"/web/(\d{4})(\d{2})(\d{2})\d*(?:[a-z]{2}_)?/")
+SOURCE_KINDS = ("document", "article", "statement", "interview", "dataset", "video")
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,12 +207,26 @@ class Source:
     publisher: str | None = None
     url: str | None = None
     date: PartialDate | None = None
+    archived: str | None = None  # a snapshot of url (the Wayback Machine's): the link's fallback
+    accessed: PartialDate | None = None  # when the writer read it
+    author: str | None = None
+    kind: str | None = None  # one of SOURCE_KINDS
+    quote: str | None = None  # the passage relied on, plain text
 
     section = "sources"
 
     @property
     def name(self) -> str:
         return self.title
+
+    @property
+    def version_date(self) -> str | None:
+        """When the snapshot's version was current (Robust Links' `data-versiondate`): `accessed`, else the day in
+        a Wayback Machine address (`/web/20220110093000/...`), else None."""
+        if self.accessed:
+            return self.accessed.iso
+        stamp = _WAYBACK_STAMP.search(self.archived or "")
+        return f"{stamp[1]}-{stamp[2]}-{stamp[3]}" if stamp else None
 
     @property
     def link_text(self) -> str:

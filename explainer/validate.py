@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from babel.messages.pofile import PoFileError
 
-from .citations import number_citations
+from .citations import number_citations, reading_order
 from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields, check_id, describe
 from .i18n import messages_of, read_catalogue
@@ -14,6 +14,7 @@ from .languages import locale_of, tag_problem
 from .load import Document
 from .model import (
     ACTOR_KINDS,
+    SOURCE_KINDS,
     Actor,
     Catalogue,
     Change,
@@ -43,7 +44,7 @@ ISSUE_FIELDS = (
 )  # fmt: skip
 ACTOR_FIELDS = ("name", "short", "kind", "role", "member_of", "aliases", "summary", "links")
 EVENT_FIELDS = ("title", "short", "date", "end", "place", "actors", "issues", "summary", "sources")
-SOURCE_FIELDS = ("title", "publisher", "url", "date")
+SOURCE_FIELDS = ("title", "publisher", "url", "date", "archived", "accessed", "author", "kind", "quote")
 QUOTE_FIELDS = ("by", "text", "date", "source", "context", "original", "lang")
 FIGURE_FIELDS = ("value", "label", "source")
 CHANGE_FIELDS = ("date", "text")
@@ -255,7 +256,7 @@ def validate_issue(doc: Document, diags: Diagnostics, smart_quotes: bool = True)
         changes=tuple(c for c in changes if c),
         published=fields.date("published"),
     )
-    for text in (issue.body, *(p.text for p in positions), *(t for q in issue.quotes for t in (q.text, q.context, q.original) if t)):
+    for text in reading_order(issue):
         empty_citations(text, diags)
     return number_citations(issue) if title and summary else None
 
@@ -264,8 +265,8 @@ def empty_citations(text: Text, diags: Diagnostics) -> None:
     """An error at each `[[@]]` or `[[@, locator]]`: a citation names its source."""
     for cite in text.cites:
         if not cite.source.id:
-            diags.error(cite.source.path, cite.source.line,
-                        "empty citation: write [[@source-id]] or [[@source-id, locator]] with the source's id")  # fmt: skip
+            message = "empty citation: write [[@source-id]] or [[@source-id, locator]] with the source's id"
+            diags.error(cite.source.path, cite.source.line, message)
 
 
 def no_citations(text: Text | None, diags: Diagnostics, where: str) -> None:
@@ -355,6 +356,10 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
 def validate_source(fields: Fields, source_id: str) -> Source | None:
     fields.check_known(SOURCE_FIELDS)
     title = fields.prose("title", required=True)
+    kind = fields.text("kind")
+    if kind is not None and kind not in SOURCE_KINDS:
+        choices = ", ".join(SOURCE_KINDS)
+        fields.error("kind", f"unknown source kind '{kind}' (one of {choices}){did_you_mean(kind, SOURCE_KINDS)}")
     if title is None:
         return None
     return Source(
@@ -365,6 +370,11 @@ def validate_source(fields: Fields, source_id: str) -> Source | None:
         publisher=fields.prose("publisher"),
         url=fields.text("url"),
         date=fields.date("date"),
+        archived=fields.text("archived"),
+        accessed=fields.date("accessed"),
+        author=fields.prose("author"),
+        kind=kind if kind in SOURCE_KINDS else None,
+        quote=fields.prose("quote"),
     )
 
 

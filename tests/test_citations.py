@@ -21,7 +21,7 @@ SOURCES = """
 
 CITED = (
     SITE[ISSUE]
-    .replace("russia: Wants a pledge, says [[putin]].", "russia: Wants a pledge, says [[putin]].[[@treaty-draft, art. 4]]")
+    .replace("says [[putin]].", "says [[putin]].[[@treaty-draft, art. 4]]")
     .replace(
         "The talks in [[talks|Geneva]] were about this.",
         "The talks in [[talks|Geneva]] were about this.[[@ap]] The door\n        stays open.[[@nato-statement]]"
@@ -74,7 +74,9 @@ def test_a_card_citing_only_at_its_claims_cites_sources(tmp_path: Path) -> None:
     assert status == 0, errors
     warning = f"{ISSUE}:1: warning: this issue card cites no sources"
     assert warning not in errors
-    uncited = card.replace("[[@ap]]", "").replace("[[@nato-statement]]", "").replace("[[@treaty-draft, art. 4]]", "").replace("[[@treaty-draft]]", "")
+    uncited = card
+    for citation in ("[[@ap]]", "[[@nato-statement]]", "[[@treaty-draft, art. 4]]", "[[@treaty-draft]]"):
+        uncited = uncited.replace(citation, "")
     assert warning in build(tmp_path, {ISSUE: uncited})[1]
 
 
@@ -102,4 +104,55 @@ def test_a_citation_outside_a_card_is_an_error(tmp_path: Path) -> None:
     assert (
         "content/actors.yaml:10: error: [[@ap]]: citations work only in an issue card's body, positions and "
         "quotes, not in an actor's summary: remove it, or name the source in the text"
+    ) in errors
+
+
+ARCHIVED = """
+    ap:
+      title: Explainer
+      publisher: AP
+      author: Jane Doe
+      kind: article
+      url: https://apnews.com/x
+      archived: https://web.archive.org/web/20220110093000/https://apnews.com/x
+      quote: Severe consequences
+    nato-statement:
+      title: NATO statement
+      kind: statement
+      url: https://nato.int/s
+      archived: https://archive.example/s
+      accessed: 2022-01-12
+    treaty-draft:
+      title: Draft treaty
+    """
+
+
+def test_a_source_with_a_snapshot_carries_robust_links_and_a_fallback_link(tmp_path: Path) -> None:
+    status, errors = build(tmp_path, {ISSUE: CITED, "content/sources.yaml": ARCHIVED})
+    assert status == 0, errors
+    page = soup(tmp_path / "output/issues/nato-expansion/index.html")
+    ap = page.select_one("#source-ap")
+    link = ap.find("a", href="https://apnews.com/x")
+    assert (link["data-originalurl"], link["data-versionurl"], link["data-versiondate"]) == (
+        "https://apnews.com/x",
+        "https://web.archive.org/web/20220110093000/https://apnews.com/x",
+        "2022-01-10",  # the day in the Wayback Machine's address
+    )
+    assert ap.select_one("a.snapshot")["href"] == "https://web.archive.org/web/20220110093000/https://apnews.com/x"
+    text = " ".join(ap.get_text().split())
+    assert text.startswith("Jane Doe, Explainer (article), AP")
+    assert ap.select_one("q.source-quote").get_text() == "Severe consequences"
+    statement = page.select_one("#source-nato-statement")
+    assert statement.find("a", href="https://nato.int/s")["data-versiondate"] == "2022-01-12"  # accessed
+    assert "accessed 12 January 2022" in statement.get_text()
+    plain = page.select_one("#source-treaty-draft")
+    assert not plain.select("[data-versionurl]") and not plain.select("a.snapshot")
+
+
+def test_an_unknown_source_kind_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    status, errors = build(tmp_path, {"content/sources.yaml": ARCHIVED.replace("kind: article", "kind: artcle")})
+    assert status == 1
+    assert (
+        "content/sources.yaml:5: error: unknown source kind 'artcle' (one of document, article, statement, "
+        "interview, dataset, video) — did you mean 'article'?"
     ) in errors
