@@ -17,6 +17,7 @@ from .views.changes import LATEST, all_updates, issue_updates
 from .views.matrix import markdown_plain, matrix
 from .views.relmap import KIND_LABELS as RELATION_LABELS
 from .views.relmap import Graph
+from .views.sourceuse import source_uses
 from .views.timeline import chart
 
 KIND_GROUPS = (
@@ -277,6 +278,12 @@ class Planner:
         return PageSpec("actors/map/", "map.html", "map", self.words.gettext("Relationship map"), description, context,
                         self.site.config.updated)  # fmt: skip
 
+    def sources_index(self) -> PageSpec:
+        context = {"uses": source_uses(self.site)}
+        description = self.about(N_("Every source of %(site)s, and every card, quote, figure and event relying on it."))
+        return PageSpec("sources/", "sources.html", "sources", self.words.gettext("Sources"), description, context,
+                        self.site.config.updated)  # fmt: skip
+
     def search_page(self) -> PageSpec:
         description = self.about(N_("Search every issue, actor and event in %(site)s."))
         return PageSpec("search/", "search.html", "search", self.words.gettext("Search"), description, {},
@@ -308,6 +315,7 @@ def page_makers(planner: Planner, lazy: bool) -> list[Callable[[], PageSpec]]:
         *(functools.partial(planner.actor_page, actor, lazy) for actor in site.actors),
         planner.events_index,
         *(functools.partial(planner.event_page, event, n, lazy) for n, event in enumerate(site.events)),
+        planner.sources_index,
         planner.search_page,
         planner.not_found,
     ]

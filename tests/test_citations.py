@@ -156,3 +156,20 @@ def test_an_unknown_source_kind_is_an_error_with_a_suggestion(tmp_path: Path) ->
         "content/sources.yaml:5: error: unknown source kind 'artcle' (one of document, article, statement, "
         "interview, dataset, video) — did you mean 'article'?"
     ) in errors
+
+
+def test_the_sources_page_lists_every_source_and_what_relies_on_it(tmp_path: Path) -> None:
+    events = SITE["content/events.yaml"].replace("date: 2022-01-10\n", "date: 2022-01-10\n          sources: [ap]\n")
+    status, errors = build(tmp_path, {ISSUE: CITED, "content/events.yaml": events, "content/sources.yaml": ARCHIVED})
+    assert status == 0, errors
+    page = soup(tmp_path / "output/sources/index.html")
+    entries = page.select("ol.source-index > li")
+    assert [li["id"] for li in entries] == ["source-treaty-draft", "source-ap", "source-nato-statement"]  # by title
+    by_id = {li["id"]: li for li in entries}
+    ap = by_id["source-ap"]
+    uses = [" ".join(li.get_text().split()) for li in ap.select("ul.source-uses > li")]
+    assert uses == ["Will NATO grow? · Citations: [2] · Quote by Vladimir Putin", "Geneva talks event"]
+    assert [a["href"] for a in ap.select("a.cite-ref")] == ["/issues/nato-expansion/#cite-nato-expansion-2-1"]
+    draft = by_id["source-treaty-draft"]
+    assert [a.get_text() for a in draft.select("a.cite-ref")] == ["[1, art. 4]", "[1]"]
+    assert page.select_one("footer a[aria-current=page]")["href"] == "/sources/"
