@@ -64,11 +64,16 @@ def article(page: PageSpec, config: SiteConfig, absolute: Callable[[str], str]) 
     }
     first = published(issue, config)
     # the newest of what the card and the page say, so that it is never before the publication
-    dates = [date for date in (first, page.updated, *(change.date for change in issue.changes)) if date]
+    notes = (*issue.changes, *issue.corrections)
+    dates = [date for date in (first, page.updated, *(note.date for note in notes)) if date]
     if first:
         data["datePublished"] = first.iso
     if dates:
         data["dateModified"] = max(dates).iso
+    if issue.corrections:  # schema.org's `correction`: what was put right, and when
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": c.date.iso} for c in issue.corrections
+        ]
     return data
 
 

@@ -132,6 +132,7 @@ class Issue:
     draft: bool = False
     changes: tuple[Change, ...] = ()  # as written; views sort them
     published: PartialDate | None = None
+    corrections: tuple[Change, ...] = ()  # `corrections:` as written: what was wrong and was put right
 
     section = "issues"
 

@@ -13,7 +13,7 @@ from .dates import PartialDate
 from .i18n import N_, Words
 from .link import Site
 from .model import Actor, Entity, Event, Issue, Text
-from .views.changes import LATEST, all_updates, issue_updates
+from .views.changes import LATEST, all_updates, issue_corrections, issue_updates
 from .views.matrix import markdown_plain, matrix
 from .views.relmap import KIND_LABELS as RELATION_LABELS
 from .views.relmap import Graph
@@ -163,6 +163,7 @@ class Planner:
             "previous": before,
             "next": after,
             "updates": issue_updates(issue),
+            "corrections": issue_corrections(issue),
             "chart": chart(events, self.site.words),
         }
         return context

@@ -40,7 +40,7 @@ SITE_FIELDS = (
 )  # fmt: skip
 ISSUE_FIELDS = (
     "title", "summary", "order", "status", "actors", "events", "positions",
-    "quotes", "figures", "sources", "updated", "draft", "changes", "published",
+    "quotes", "figures", "sources", "updated", "draft", "changes", "published", "corrections",
 )  # fmt: skip
 ACTOR_FIELDS = ("name", "short", "kind", "role", "member_of", "aliases", "summary", "links")
 EVENT_FIELDS = ("title", "short", "date", "end", "place", "actors", "issues", "summary", "sources")
@@ -48,6 +48,7 @@ SOURCE_FIELDS = ("title", "publisher", "url", "date", "archived", "accessed", "a
 QUOTE_FIELDS = ("by", "text", "date", "source", "context", "original", "lang")
 FIGURE_FIELDS = ("value", "label", "source")
 CHANGE_FIELDS = ("date", "text")
+CORRECTION_FIELDS = ("date", "text")
 
 
 @dataclass(slots=True)
@@ -193,8 +194,9 @@ def validate_figure(fields: Fields) -> Figure | None:
     return Figure(value, label, fields.ref("source"))
 
 
-def validate_change(fields: Fields) -> Change | None:
-    fields.check_known(CHANGE_FIELDS)
+def validate_change(fields: Fields, known: tuple[str, ...] = CHANGE_FIELDS) -> Change | None:
+    """A dated note (`changes:`, `corrections:`)."""
+    fields.check_known(known)
     date = fields.date("date", required=True)
     text = fields.prose("text", required=True)
     if date is None or text is None:
@@ -236,6 +238,10 @@ def validate_issue(doc: Document, diags: Diagnostics, smart_quotes: bool = True)
     changes = [
         validate_change(fields.sub(item, "changes", i, what=f"change {i + 1}")) for i, item in fields.items("changes")
     ]
+    corrections = [
+        validate_change(fields.sub(item, "corrections", i, what=f"correction {i + 1}"), CORRECTION_FIELDS)
+        for i, item in fields.items("corrections")
+    ]
     issue = Issue(
         id=stem,
         path=doc.path,
@@ -255,6 +261,7 @@ def validate_issue(doc: Document, diags: Diagnostics, smart_quotes: bool = True)
         draft=fields.boolean("draft"),
         changes=tuple(c for c in changes if c),
         published=fields.date("published"),
+        corrections=tuple(c for c in corrections if c),
     )
     for text in reading_order(issue):
         empty_citations(text, diags)

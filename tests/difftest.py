@@ -61,6 +61,7 @@ REQUIRED = {
     "quote": ("by", "text"),
     "figure": ("value", "label"),
     "change": ("date", "text"),
+    "correction": ("date", "text"),
     "author": ("name",),
     "publisher": ("name",),
 }
@@ -432,6 +433,7 @@ VALUES: dict[str, dict[str, Gen]] = {
         "published": optional(date_gen),
         "draft": optional(choice(True, False)),
         "changes": records_of("change"),
+        "corrections": records_of("correction"),
     },
     "quote": {
         "by": one("actor"),
@@ -448,6 +450,7 @@ VALUES: dict[str, dict[str, Gen]] = {
         "source": optional(one("source")),
     },
     "change": {"date": date_gen, "text": prose},
+    "correction": {"date": date_gen, "text": prose},
     "actor": {
         "name": prose,
         "short": optional(lambda rng, content, record: rng.choice(WORDS).capitalize()),
@@ -890,7 +893,7 @@ def edit_kinds() -> dict[str, Edit]:
     kinds: dict[str, Edit] = {}
     for kind, names in fields_tuples().items():
         for name in names:
-            sub = kind in ("quote", "figure", "change", "author", "publisher")
+            sub = kind in ("quote", "figure", "change", "correction", "author", "publisher")
             kinds[f"{kind}.{name}"] = sub_edit(kind, name) if sub else field_edit(kind, name)
     kinds |= {f"issue.body:{how}": body_edit(how) for how in ("text", "ref", "wrapped-ref", "cite")}
     kinds |= {"card+": add_card, "card-": remove_card, "card-rename": rename_card}

@@ -173,3 +173,28 @@ def test_the_sources_page_lists_every_source_and_what_relies_on_it(tmp_path: Pat
     draft = by_id["source-treaty-draft"]
     assert [a.get_text() for a in draft.select("a.cite-ref")] == ["[1, art. 4]", "[1]"]
     assert page.select_one("footer a[aria-current=page]")["href"] == "/sources/"
+
+
+CORRECTED = SITE[ISSUE].replace(
+    "updated: 2022-01-10\n",
+    "updated: 2022-01-10\n        changes:\n          - date: 2022-01-10\n            text: Talks began.\n"
+    "        corrections:\n          - date: 2022-01-11\n            text: The talks were in Geneva, not Vienna.\n",
+)
+
+
+def test_a_correction_is_shown_at_the_top_apart_from_updates_and_marked_on_the_home_page(tmp_path: Path) -> None:
+    status, errors = build(tmp_path, {ISSUE: CORRECTED})
+    assert status == 0, errors
+    page = soup(tmp_path / "output/issues/nato-expansion/index.html")
+    header = page.select_one("header.page-header")
+    box = header.select_one("section.corrections")
+    assert " ".join(box.select_one("li#correction-1").get_text().split()) == (
+        "Correction 11 January 2022: The talks were in Geneva, not Vienna."
+    )
+    assert "Geneva, not Vienna" not in page.select_one("section.updates").get_text()  # not an update note
+    assert "Geneva, not Vienna" not in header.select_one(".update-note").get_text()
+    home = soup(tmp_path / "output/index.html")
+    latest = home.select("section.home-updates li")
+    assert latest[0].select_one(".badge.correction").get_text() == "Correction"
+    assert latest[0].find("a")["href"] == "/issues/nato-expansion/#correction-1"
+    assert not latest[1].select(".badge.correction")

@@ -71,6 +71,7 @@ class Exporter:
             ],
             "sources": self.ids(s.id for s in issue.sources),
             "changes": [{"date": c.date.iso, "text": c.text} for c in issue.changes],
+            "corrections": [{"date": c.date.iso, "text": c.text} for c in issue.corrections],
             "body": _text(issue.body),
         }
 
