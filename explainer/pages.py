@@ -14,6 +14,7 @@ from .i18n import N_, Words
 from .link import Site
 from .model import Actor, Entity, Event, Issue, Text
 from .views.changes import LATEST, all_updates, issue_corrections, issue_updates
+from .views.citing import byline, page_dates
 from .views.matrix import markdown_plain, matrix
 from .views.relmap import KIND_LABELS as RELATION_LABELS
 from .views.relmap import Graph
@@ -148,6 +149,7 @@ class Planner:
         quotes = [(q, get(q.by.id), get(q.source.id) if q.source else None) for q in issue.quotes]
         figures = [(f, get(f.source.id) if f.source else None) for f in issue.figures]
         events: list[Event] = self.objects(self.rel.issue_events.get(issue.id, ()))
+        config = self.site.config
         cited = {c.source: c for c in cited_sources(issue) if c.source in self.site.entities}
         context = {
             "issue": issue,
@@ -164,6 +166,7 @@ class Planner:
             "next": after,
             "updates": issue_updates(issue),
             "corrections": issue_corrections(issue),
+            "cite": {"by": [party.name for party in byline(config)], "date": page_dates(issue, config)[1]},
             "chart": chart(events, self.site.words),
         }
         return context
