@@ -198,3 +198,16 @@ def test_a_correction_is_shown_at_the_top_apart_from_updates_and_marked_on_the_h
     assert latest[0].select_one(".badge.correction").get_text() == "Correction"
     assert latest[0].find("a")["href"] == "/issues/nato-expansion/#correction-1"
     assert not latest[1].select(".badge.correction")
+
+
+def test_a_source_nothing_relies_on_is_a_warning_and_a_citation_counts_as_relying(tmp_path: Path) -> None:
+    status, errors = build(tmp_path, {ISSUE: SITE[ISSUE]})
+    assert status == 0, errors
+    assert [line for line in errors.splitlines() if "not cited anywhere" in line] == [
+        "content/sources.yaml:5: warning: source 'nato-statement' is not cited anywhere: cite it at a claim with "
+        "[[@nato-statement]], list it in a card's or event's 'sources', or remove it",
+        "content/sources.yaml:7: warning: source 'treaty-draft' is not cited anywhere: cite it at a claim with "
+        "[[@treaty-draft]], list it in a card's or event's 'sources', or remove it",
+    ]
+    status, errors = build(tmp_path, {ISSUE: CITED})
+    assert "not cited anywhere" not in errors
