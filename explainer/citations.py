@@ -47,22 +47,28 @@ def reading_order(issue: Issue) -> Iterator[Text]:
 
 def cited_sources(issue: Issue) -> tuple[Cited, ...]:
     """The sources issue cites at its claims, by number (order of first citation)."""
+    return tuple(
+        Cited(source, number, tuple((anchor(issue.id, number, k), locator) for k, locator in enumerate(locators, 1)))
+        for number, (source, locators) in enumerate(issue.citations, 1)
+    )
+
+
+def collect(issue: Issue) -> tuple[tuple[str, tuple[str | None, ...]], ...]:
+    """Each source issue's texts cite, in the order of first citation, with the locator of each citation."""
     found: dict[str, list[str | None]] = {}
     for text in reading_order(issue):
         for cite in text.cites:
             if ID_RE.fullmatch(cite.source.id):  # else an error at its line (link): never numbered
                 found.setdefault(cite.source.id, []).append(cite.locator)
-    return tuple(
-        Cited(source, number, tuple((anchor(issue.id, number, k), locator) for k, locator in enumerate(locators, 1)))
-        for number, (source, locators) in enumerate(found.items(), 1)
-    )
+    return tuple((source, tuple(locators)) for source, locators in found.items())
 
 
 def number_citations(issue: Issue) -> Issue:
     """issue with every citation in its texts written as its numbered mark (none: issue itself)."""
     if not any(text.cites for text in reading_order(issue)):
         return issue
-    numbers = {cited.source: cited.number for cited in cited_sources(issue)}
+    citations = collect(issue)
+    numbers = {source: number for number, (source, _) in enumerate(citations, 1)}
     seen: dict[str, int] = {}
 
     def numbered(text: Text) -> Text:
@@ -93,7 +99,7 @@ def number_citations(issue: Issue) -> Issue:
         )
         for q in issue.quotes
     )
-    return replace(issue, positions=positions, body=body, quotes=quotes)
+    return replace(issue, positions=positions, body=body, quotes=quotes, citations=citations)
 
 
 def unmarked(source: str) -> str:

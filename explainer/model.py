@@ -133,6 +133,9 @@ class Issue:
     changes: tuple[Change, ...] = ()  # as written; views sort them
     published: PartialDate | None = None
     corrections: tuple[Change, ...] = ()  # `corrections:` as written: what was wrong and was put right
+    # made from the texts' [[@citations]] (citations.py): each source cited at a claim, in the order of numbering,
+    # with the locator of each citation of it; pages that list a card's citations read this, not every text
+    citations: tuple[tuple[str, tuple[str | None, ...]], ...] = ()
 
     section = "issues"
 
