@@ -79,7 +79,7 @@ class CiteInlineProcessor(InlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # type: ignore[override]
         number, occurrence, card, source = m.group(1), m.group(2), m.group(3), m.group(4)
         fragment = f"#source-{source}"
-        marker = etree.Element("sup", {"class": "cite-ref"})
+        marker = etree.Element("sup", {"class": "cite-ref", "data-pagefind-ignore": ""})  # no words to search for
         link = etree.SubElement(marker, "a", {"href": self.url(f"issues/{card}/{fragment}") if self.url else fragment,
                                               "id": anchor(card, int(number), int(occurrence))})  # fmt: skip
         link.text = AtomicString(f"[{number}, {m.group(5)}]" if m.group(5) else f"[{number}]")
