@@ -37,7 +37,7 @@ def test_check_external_reports_unreachable_sources_and_their_snapshots(
     listed = tmp_path / "to-archive.txt"
     done = run_main(site, "check", "--external", "--snapshot-list", str(listed))
     assert done.returncode == 1
-    problems = [line for line in done.stderr.splitlines() if "content/sources.yaml" in line]
+    problems = [line for line in done.stderr.splitlines() if "content/sources.yaml" in line and ": error: " in line]
     assert problems == [
         f"content/sources.yaml:4: error: source 'gone-kept' is unreachable: {address}gone.html: HTTP 404; "
         f"readers get its archived copy: {address}snapshot.html",
