@@ -67,6 +67,9 @@ def test_json_ld_expands_with_the_correction(corrected: Path) -> None:
     assert correction["@type"] == ["https://schema.org/CorrectionComment"]
     assert correction["https://schema.org/text"] == [{"@value": "The talks were in Geneva, not Vienna."}]
     assert correction["https://schema.org/datePublished"] == [{"@value": "2022-01-11"}]
+    [source] = article["https://schema.org/citation"]  # the sources the card relies on
+    assert source["@type"] == ["https://schema.org/CreativeWork"]
+    assert source["https://schema.org/name"] == [{"@value": "Explainer"}]
 
 
 def test_every_pages_json_ld_expands(corrected: Path) -> None:
