@@ -35,6 +35,7 @@ from .pages import entity_url
 from .pipeline import BuildOptions, BuildResult, build
 from .render import base_path
 from .sourcecheck import addresses, declared_sources, snapshot_list, source_problems
+from .translations import outdated_lines, untranslated_lines
 from .validate import validate, validate_site
 
 LINK_ATTRS = {
@@ -153,6 +154,15 @@ class CheckReport:
     pages: int = 0
     links: int = 0
     external: int = 0
+    translations: list[str] = field(default_factory=list)  # untranslated cards and out-of-date translations
+
+
+def translation_status(content: Path) -> list[str]:
+    """Per language, the cards not (fully) translated, then the translations older than their cards: what a
+    translator has left to do, not problems (a card may wait for its translation)."""
+    diags = Diagnostics()  # the build has reported them already
+    records = validate(load_listed(listed_files(content, diags), diags), diags)
+    return untranslated_lines(records) + outdated_lines(records)
 
 
 class ContentSources:
@@ -381,6 +391,7 @@ def run_check(
             return result, None
         checker = OutputChecker(options.output, configured_base_url(options), options.content)
         report = checker.check()
+        report.translations = translation_status(options.content)
         sources = declared_sources(options.content) if external or snapshots else []
         if external:
             check_external(checker, timeout, workers, sources=sources)

@@ -257,6 +257,8 @@ def run_check(argv: list[str]) -> int:
         return EXIT_CONTENT
     for problem in report.problems:
         print(problem, file=sys.stderr)
+    for line in report.translations:
+        print(line)
     external = f", {report.external} external links fetched" if args.external else ""
     problems = len(report.problems)
     line = f"check: {report.pages} pages, {report.links} internal links{external}, {problems} problem"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import PartialDate, parse_date
 from .diagnostics import Diagnostics, did_you_mean
+from .languages import TAG
 from .load import Document
 from .model import Ref, Text
 from .refs import ID_RE, make_text
@@ -38,6 +39,9 @@ class Fields:
     diags: Diagnostics
     what: str  # e.g. "issue", "actor 'putin'", "quote 2"
     smart_quotes: bool = True  # the site's setting: prose() fields get typographic quotes
+    languages: tuple[str, ...] = ()  # site.yaml's `languages:`, the default first: by_language() reads them
+    by_lang: list[tuple[str, str, Any]] = field(default_factory=list)  # (language, key, text) by_language() read
+    mapped: list[str] = field(default_factory=list)  # the keys by_language() found given by language
 
     def line(self, *key: str | int) -> int:
         return self.doc.line(*self.prefix, *key)
@@ -103,6 +107,7 @@ class Fields:
         return first + source.count("\n", 0, max(source.find("[["), 0))
 
     def markdown(self, key: str, required: bool = False) -> Text | None:
+        """Markdown text with its [[refs]]."""
         text = self.text(key, required)
         if not text:
             return None
@@ -206,7 +211,41 @@ class Fields:
         return result
 
     def sub(self, data: dict[str, Any], *key: str | int, what: str) -> Fields:
-        return Fields(self.doc, data, (*self.prefix, *key), self.diags, what, self.smart_quotes)
+        return Fields(self.doc, data, (*self.prefix, *key), self.diags, what, self.smart_quotes, self.languages)
+
+    def by_language(self, key: str, read: str, required: bool = False) -> Any:
+        """A text field written once or by language (`name: {en: Hassan Rouhani, fa: حسن روحانی}`), read
+        by the method named read (`prose`, `markdown`): the default language's text; the others' are kept
+        in by_lang as (language, key, text), the key in mapped."""
+        value = self.data.get(key)
+        if not isinstance(value, dict):
+            return getattr(self, read)(key, required)
+        if not self.languages:
+            self.error(key, f"'{key}' of {self.what} is given by language, but site.yaml has no 'languages:': "
+                            "add 'languages:' (the default first, e.g. [en, es]), or write one text")  # fmt: skip
+            return None
+        self.mapped.append(key)
+        default, texts = self.languages[0], self.sub(value, key, what=f"'{key}' of {self.what}")
+        for lang in value:
+            if lang not in self.languages:
+                listed = ", ".join(self.languages)
+                hint = did_you_mean(str(lang), self.languages)
+                if not TAG.fullmatch(str(lang)):  # `{en: Geneva, Switzerland}`: a comma in a text in braces
+                    hint += ": a text with a comma inside '{...}' needs quotes"
+                self.error_at(texts.line(lang), f"'{lang}' in '{key}' of {self.what} is not one of the site's "
+                                                f"languages ({listed}){hint}")  # fmt: skip
+        for lang in self.languages[1:]:
+            if lang in value:
+                text = getattr(texts, read)(lang, True)
+                if text is not None:
+                    self.by_lang.append((lang, key, text))
+        if default not in value:
+            self.error(key, f"'{key}' of {self.what} has no '{default}' text: the default language's is needed")
+            return None
+        return getattr(texts, read)(default, required)
+
+    def error_at(self, line: int, message: str) -> None:
+        self.diags.error(self.doc.path, line, message)
 
 
 def suggest_id(value: str) -> str | None:

@@ -10,6 +10,7 @@ from .dates import PartialDate
 from .diagnostics import Diagnostics, did_you_mean
 from .i18n import Words, site_words
 from .model import Actor, Entity, Event, Issue, Ref, SiteConfig, Source, Text
+from .translated import check_translations
 from .validate import Records
 
 Ids = tuple[str, ...]
@@ -301,6 +302,10 @@ def link(records: Records, diags: Diagnostics, include_drafts: bool = False) -> 
     _issue_links(links, issues, resolver, entities)
     _event_links(links, events, resolver)
     _memberships(links, actors, resolver, diags)
+    if records.translations or records.texts:  # their [[links]] add no relation: those are the default's
+        check = resolver.check
+        check_translations(records.translations, records.texts, records.issues, records.broken,
+                           lambda ref: check(ref, LINKABLE), diags)  # fmt: skip
     resolver.note_unchecked()
     if records.site is None:
         return None

@@ -31,7 +31,8 @@ class Document:
     reference into it as unknown.
     """
 
-    kind: str  # "site", "issue", "actors", "events", "sources" or "catalogue" (a .po file: its text is the body)
+    kind: str  # "site", "issue", "translation" (`issues/<id>.<lang>.md`), "actors", "events", "sources" or
+    # "catalogue" (a .po file: its text is the body)
     path: str  # the content folder as given on the command line, then the file
     data: Any
     lines: dict[KeyPath, int] = field(default_factory=dict)
@@ -71,7 +72,8 @@ def content_files(root: Path, misnamed: list[tuple[str, Path, str]] | None = Non
     site = root / "site.yaml"
     if site.is_file():
         yield "site", site, site.is_symlink()
-    yield from folder_files("issue", root / "issues", (".md",), (*MARKDOWN_LIKE, ".md"), misnamed)
+    for kind, path, symlink in folder_files("issue", root / "issues", (".md",), (*MARKDOWN_LIKE, ".md"), misnamed):
+        yield ("translation" if "." in path.stem else kind), path, symlink  # `<id>.<lang>.md` translates `<id>.md`
     for kind in FACT_KINDS:
         for suffix in YAML_SUFFIXES:
             single = root / f"{kind}{suffix}"
@@ -177,7 +179,7 @@ def document_of(kind: str, raw: bytes, rel: str, diags: Diagnostics) -> Document
         return Document(kind, rel, None, readable=False)
     if kind == "catalogue":
         return Document(kind, rel, {}, body=text)
-    if kind != "issue":
+    if kind not in ("issue", "translation"):
         return from_yaml(kind, rel, parse_yaml(text, rel, diags))
     parts = split_front_matter(text, rel, diags)
     if parts is None:

@@ -32,6 +32,7 @@ from .model import (
 from .parties import authors, publisher
 from .placeholders import placeholder_warnings
 from .refs import make_text
+from .translated import FactTexts, Translation, validate_translation
 from .typography import typeset
 
 SITE_FIELDS = (
@@ -66,6 +67,8 @@ class Records:
     # mapping: an unknown id of its section may be defined there, so link counts those it leaves unreported
     unparsed: list[tuple[str, str]] = field(default_factory=list)
     catalogues: list[Catalogue] = field(default_factory=list)  # content/i18n/*.po
+    translations: list[Translation] = field(default_factory=list)  # content/issues/<id>.<lang>.md
+    texts: list[FactTexts] = field(default_factory=list)  # facts' and site.yaml's texts in other languages
 
 
 def top_mapping(doc: Document, diags: Diagnostics, what: str, smart_quotes: bool = True) -> Fields | None:
@@ -89,13 +92,26 @@ def smart_quotes_of(documents: list[Document]) -> bool:
     return True
 
 
-def validate_site(doc: Document, diags: Diagnostics) -> SiteConfig | None:
+def languages_of(documents: list[Document]) -> tuple[str, ...]:
+    """site.yaml's `languages:` as written (each tag CLDR knows, once), read before any record is typed: a
+    fact's text written by language (`name: {en: ..., es: ...}`) is read by them."""
+    for doc in documents:
+        if doc.kind == "site" and doc.readable and isinstance(doc.data, dict):
+            listed = doc.data.get("languages")
+            tags = listed if isinstance(listed, list) else [listed]
+            return tuple(dict.fromkeys(t for t in tags if isinstance(t, str) and tag_problem(t) is None))
+    return ()
+
+
+def validate_site(doc: Document, diags: Diagnostics, texts: list[FactTexts] | None = None) -> SiteConfig | None:
+    """site.yaml; its title, description and subtitle in other languages go to texts."""
     fields = top_mapping(doc, diags, "site.yaml", smart_quotes_of([doc]))
     if fields is None:
         return None
     fields.check_known(SITE_FIELDS)
-    title = fields.prose("title", required=True)
-    description = fields.prose("description", required=True)
+    fields.languages = languages = site_languages(fields)
+    title = fields.by_language("title", "prose", required=True)
+    description = fields.by_language("description", "prose", required=True)
     base_url = fields.text("base_url") or "/"
     if not base_url.endswith("/"):
         base_url += "/"
@@ -105,8 +121,8 @@ def validate_site(doc: Document, diags: Diagnostics) -> SiteConfig | None:
         path=doc.path,
         title=title or "",
         description=description or "",
-        subtitle=fields.prose("subtitle"),
-        language=site_language(fields, languages := site_languages(fields)),
+        subtitle=fields.by_language("subtitle", "prose"),
+        language=site_language(fields, languages),
         languages=languages,
         base_url=base_url,
         updated=fields.date("updated"),
@@ -116,6 +132,8 @@ def validate_site(doc: Document, diags: Diagnostics) -> SiteConfig | None:
         bylines=bylines,
         publisher=publisher(fields),
     )
+    if texts is not None and fields.mapped:
+        texts.append(FactTexts(doc.path, "site", "site", tuple(fields.mapped), tuple(fields.by_lang)))
     return config if title and description else None
 
 
@@ -173,6 +191,9 @@ def validate_quote(fields: Fields) -> Quote | None:
     if original is not None and fields.data.get("lang") is None:  # a wrong `lang` is reported already
         # Without its language the original cannot be marked up for readers, screen readers and search.
         fields.error("original", f"{fields.what} has an 'original' but no 'lang': add the language it was said in")
+    if original is None and lang is not None:  # `lang` is the original's language: alone, nothing shows it
+        fields.diags.warning(fields.doc.path, fields.line("lang"), f"{fields.what} has a 'lang' but no 'original' "
+                             "to mark with it: add the original text, or take 'lang' out")  # fmt: skip
     return Quote(by, text, fields.date("date"), fields.ref("source"), fields.markdown("context"), original, lang)
 
 
@@ -290,7 +311,7 @@ def validate_short(fields: Fields) -> str | None:
     if "short" in fields.data and (value is None or (isinstance(value, str) and not value.strip())):
         fields.error("short", "'short' is empty: write a shorter name, or leave the field out")
         return None
-    short = fields.prose("short")
+    short: str | None = fields.by_language("short", "prose")
     if short and "[[" in short:
         fields.error("short", "'short' is plain text, the text of links to this page: write the name without '[['")
         return None
@@ -299,7 +320,7 @@ def validate_short(fields: Fields) -> str | None:
 
 def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
     fields.check_known(ACTOR_FIELDS)
-    name = fields.prose("name", required=True)
+    name = fields.by_language("name", "prose", required=True)
     kind = fields.text("kind", required=True)
     if kind is not None and kind not in ACTOR_KINDS:
         choices = ", ".join(ACTOR_KINDS)
@@ -315,7 +336,7 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         links.append((typeset(label, fields.smart_quotes), url.strip()))
     if name is None or kind is None:
         return None
-    summary = fields.markdown("summary")
+    summary = fields.by_language("summary", "markdown")
     no_citations(summary, fields.diags, "an actor's summary")
     return Actor(
         id=actor_id,
@@ -323,7 +344,7 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         line=fields.line(),
         name=name,
         kind=kind,
-        role=fields.prose("role"),
+        role=fields.by_language("role", "prose"),
         member_of=fields.refs("member_of"),
         aliases=fields.strings("aliases"),
         summary=summary,
@@ -334,7 +355,7 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
 
 def validate_event(fields: Fields, event_id: str) -> Event | None:
     fields.check_known(EVENT_FIELDS)
-    title = fields.prose("title", required=True)
+    title = fields.by_language("title", "prose", required=True)
     date = fields.date("date", required=True)
     end = fields.date("end")
     if date and end and end.is_before(date):
@@ -342,7 +363,7 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
         end = None
     if title is None or date is None:
         return None
-    summary = fields.markdown("summary")
+    summary = fields.by_language("summary", "markdown")
     no_citations(summary, fields.diags, "an event's summary (list the source in 'sources')")
     return Event(
         id=event_id,
@@ -351,7 +372,7 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
         title=title,
         date=date,
         end=end,
-        place=fields.prose("place"),
+        place=fields.by_language("place", "prose"),
         actors=fields.refs("actors"),
         issues=fields.refs("issues"),
         summary=summary,
@@ -362,7 +383,7 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
 
 def validate_source(fields: Fields, source_id: str) -> Source | None:
     fields.check_known(SOURCE_FIELDS)
-    title = fields.prose("title", required=True)
+    title = fields.by_language("title", "prose", required=True)
     kind = fields.text("kind")
     if kind is not None and kind not in SOURCE_KINDS:
         choices = ", ".join(SOURCE_KINDS)
@@ -374,7 +395,7 @@ def validate_source(fields: Fields, source_id: str) -> Source | None:
         path=fields.doc.path,
         line=fields.line(),
         title=title,
-        publisher=fields.prose("publisher"),
+        publisher=fields.by_language("publisher", "prose"),
         url=fields.text("url"),
         date=fields.date("date"),
         archived=fields.text("archived"),
@@ -392,10 +413,13 @@ FACT_VALIDATORS = {
 }
 
 
-def validate_facts(doc: Document, diags: Diagnostics, records: Records, smart_quotes: bool = True) -> None:
+def validate_facts(doc: Document, diags: Diagnostics, records: Records, smart_quotes: bool = True,
+                   languages: tuple[str, ...] = ()) -> None:  # fmt: skip
     """Validate one actors, events or sources file: a mapping of id → entry."""
     singular, validator = FACT_VALIDATORS[doc.kind]
     fields = top_mapping(doc, diags, f"{doc.kind} file", smart_quotes)
+    if fields is not None:
+        fields.languages = languages
     if fields is None:
         if doc.data is not None:
             records.unreadable.add(doc.kind)
@@ -407,7 +431,10 @@ def validate_facts(doc: Document, diags: Diagnostics, records: Records, smart_qu
         record = None
         if check_id(entry_id, doc.path, line, diags, f"{singular} id"):
             if isinstance(entry, dict):
-                record = validator(fields.sub(entry, entry_id, what=f"{singular} '{entry_id}'"), entry_id)
+                own = fields.sub(entry, entry_id, what=f"{singular} '{entry_id}'")
+                record = validator(own, entry_id)
+                if record is not None and own.mapped:
+                    records.texts.append(FactTexts(doc.path, doc.kind, entry_id, tuple(own.mapped), tuple(own.by_lang)))
             else:
                 message = f"{singular} '{entry_id}' must be a mapping of fields, not {describe(entry)}"
                 diags.error(doc.path, line, message)
@@ -417,10 +444,12 @@ def validate_facts(doc: Document, diags: Diagnostics, records: Records, smart_qu
             target.append(record)
 
 
-def validate(documents: list[Document], diags: Diagnostics, smart_quotes: bool | None = None) -> Records:
-    """Type-check every document; unresolved references stay as Refs. Plain text is typeset by smart_quotes
-    (by default, the setting of the site.yaml among documents)."""
+def validate(documents: list[Document], diags: Diagnostics, smart_quotes: bool | None = None,
+             languages: tuple[str, ...] | None = None) -> Records:  # fmt: skip
+    """Type-check every document; unresolved references stay as Refs. Plain text is typeset by smart_quotes,
+    texts by language read by languages (by default, the settings of the site.yaml among documents)."""
     smart = smart_quotes_of(documents) if smart_quotes is None else smart_quotes
+    tags = languages_of(documents) if languages is None else languages
     records = Records()
     for doc in documents:
         if not doc.readable:
@@ -430,11 +459,15 @@ def validate(documents: list[Document], diags: Diagnostics, smart_quotes: bool |
                 records.unreadable.add(doc.kind)
                 records.unparsed.append((doc.kind, doc.path))
         elif doc.kind == "site":
-            records.site = validate_site(doc, diags)
+            records.site = validate_site(doc, diags, records.texts)
         elif doc.kind == "catalogue":
             catalogue = validate_catalogue(doc, diags)
             if catalogue is not None:
                 records.catalogues.append(catalogue)
+        elif doc.kind == "translation":
+            translation = validate_translation(doc, diags, smart, tags)
+            if translation is not None:
+                records.translations.append(translation)
         elif doc.kind == "issue":
             issue = validate_issue(doc, diags, smart)
             if issue is None:
@@ -442,7 +475,7 @@ def validate(documents: list[Document], diags: Diagnostics, smart_quotes: bool |
             else:
                 records.issues.append(issue)
         else:
-            validate_facts(doc, diags, records, smart)
+            validate_facts(doc, diags, records, smart, tags)
         if doc.readable:
             placeholder_warnings(doc, diags)
     return records

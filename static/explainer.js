@@ -153,7 +153,11 @@
       document.querySelectorAll("section.year").forEach(function (section) {
         section.hidden = !section.querySelector(".timeline-item:not([hidden])");
       });
-      output.textContent = shown === total ? "" : shown + " of " + total + " events";
+      // the words come from the page, in its language ("{shown} of 12 events"); the number grouped as its locale
+      // does, in Latin digits as Babel writes every other number of the page
+      var number = new Intl.NumberFormat(document.documentElement.lang || undefined, { numberingSystem: "latn" })
+        .format(shown);
+      output.textContent = shown === total ? "" : (output.getAttribute("data-text") || "{shown}").replace("{shown}", number);
     };
     selects.forEach(function (select) { select.addEventListener("change", apply); });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
@@ -171,7 +175,7 @@
     };
     var unavailable = function () {
       var note = search.querySelector(".search-fallback");
-      if (note) note.firstChild.textContent = "This copy of the site was built without a search index. ";
+      if (note) note.firstChild.textContent = search.getAttribute("data-unavailable") + " ";
     };
     var start = function (bundles) {
       var css = document.createElement("link");
@@ -199,7 +203,7 @@
           var label = document.createElement("label");
           label.htmlFor = "search-input";
           label.className = "search-label";
-          label.textContent = "Search for a name, a place or a word";
+          label.textContent = search.getAttribute("data-label");
           search.insertBefore(label, search.firstChild);
         }
       };

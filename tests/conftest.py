@@ -5,17 +5,25 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # for run_main when explainer is not installed
+
+# A shell starts a background job (`.ci/run &`, nohup) with Ctrl-C ignored, and an ignored signal is inherited:
+# the builds and servers these tests interrupt with SIGINT would not stop. Handled here, it is reset to the
+# default in every child, as in a terminal.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def write_tree(root: Path, files: dict[str, str]) -> None:
@@ -75,6 +83,29 @@ def example_site(tmp_path: Path) -> Path:
     for name in ("content", "templates", "static"):
         shutil.copytree(REPO / name, tmp_path / name)
     return tmp_path
+
+
+def one_language(site: Path, config: dict[str, Any]) -> None:
+    """The example in its default language alone: translation files removed, each text by language its default's,
+    `languages` taken out."""
+    default = config.pop("languages")[0]
+    for path in (site / "content" / "issues").glob("*.*.md"):
+        path.unlink()
+    for name in ("actors.yaml", "events.yaml", "sources.yaml"):
+        path = site / "content" / name
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for entry in entries.values():
+            entry.update({key: text[default] for key, text in entry.items() if isinstance(text, dict)})
+        path.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    config.update({key: text[default] for key, text in config.items() if isinstance(text, dict)})
+
+
+def example_in_one_language(site: Path) -> None:
+    """The example (copied to site) published in its default language alone: see one_language."""
+    site_yaml = site / "content" / "site.yaml"
+    config = yaml.safe_load(site_yaml.read_text(encoding="utf-8"))
+    one_language(site, config)
+    site_yaml.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
 
 
 # A small explainer that exercises every kind of link. Tests break it on purpose;

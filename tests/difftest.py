@@ -43,11 +43,12 @@ from typing import Any
 
 import yaml
 
-from explainer import parties, validate
+from explainer import parties, translated, validate
 from explainer.diagnostics import Diagnostics
 from explainer.load import document_of
 from explainer.model import ACTOR_KINDS, PARTY_KINDS, SOURCE_KINDS
 from explainer.refs import CITE_RE, REF_RE
+from explainer.translations import FACT_TEXT_FIELDS
 
 REPO = Path(__file__).resolve().parent.parent
 REMOVE = object()  # a generated value: take the field out
@@ -64,6 +65,7 @@ REQUIRED = {
     "correction": ("date", "text"),
     "author": ("name",),
     "publisher": ("name",),
+    "translation": ("title", "summary"),
 }
 MINIMUM = {"issue": 3, "actor": 4, "event": 3, "source": 1}  # records kept of each kind: removals stop there
 
@@ -99,7 +101,7 @@ WORDS = [
 def fields_tuples() -> dict[str, tuple[str, ...]]:
     """Every `*_FIELDS` tuple of validate.py and parties.py, by record kind (`SITE_FIELDS` → `site`)."""
     found = {}
-    for module in (validate, parties):
+    for module in (validate, parties, translated):
         for name, value in vars(module).items():
             if name.endswith("_FIELDS") and isinstance(value, tuple):
                 found[name.removesuffix("_FIELDS").lower()] = value
@@ -122,6 +124,14 @@ class Content:
     original_theme: dict[str, bytes]
     counter: int = 0  # for new ids, words and markers: unique within a sequence
     catalogues: dict[str, dict[str, str]] = field(default_factory=dict)  # content/i18n/<lang>.po: msgid → msgstr
+    # content/issues/<id>.<lang>.md: (id, lang) → (front matter, body); written only while the card and the
+    # language are there, cut to what the card has (a translation of what the card no longer has is an error)
+    translations: dict[tuple[str, str], tuple[dict[str, Any], str]] = field(default_factory=dict)
+
+    def languages(self) -> list[str]:
+        """site.yaml's `languages:`, the default first ([] when not given)."""
+        listed = self.site.get("languages")
+        return [str(tag) for tag in listed] if isinstance(listed, list) else []
 
     def fresh(self, stem: str) -> str:
         self.counter += 1
@@ -134,18 +144,101 @@ class Content:
         return [*self.issues, *self.facts["actor"], *self.facts["event"]]
 
     def files(self) -> dict[str, bytes]:
-        files = {"content/site.yaml": dump(self.site).encode()}
+        languages = self.languages()
+        files = {"content/site.yaml": dump(in_languages(self.site, "site", languages)).encode()}
         for issue_id, (front, body) in self.issues.items():
             files[f"content/issues/{issue_id}.md"] = f"---\n{dump(front)}---\n{body}".encode()
+        for (issue_id, language), (front, body) in self.translations.items():
+            if issue_id in self.issues and language in languages[1:]:
+                named = card_names(*self.issues[issue_id])
+                cut, text = cut_to_card(front, self.issues[issue_id][0], named), cut_refs(body, named)
+                files[f"content/issues/{issue_id}.{language}.md"] = f"---\n{dump(cut)}---\n{text}".encode()
         grouped: dict[str, dict[str, Any]] = {}
-        for entries in self.facts.values():
+        for kind, entries in self.facts.items():
             for fact_id, entry in entries.items():
-                grouped.setdefault(self.homes[fact_id], {})[fact_id] = entry
+                grouped.setdefault(self.homes[fact_id], {})[fact_id] = in_languages(entry, FACTS[kind], languages)
         for home, entries in grouped.items():
             files[f"content/{home}"] = dump(entries).encode()
         for language, messages in self.catalogues.items():
             files[f"content/i18n/{language}.po"] = po_text(language, messages).encode()
         return files | self.theme
+
+
+def in_languages(record: dict[str, Any], section: str, languages: list[str]) -> dict[str, Any]:
+    """record with each text written by language (`name: {en: …, es: …}`) as the site's languages allow: by the
+    default and the other languages it has, or (a site in one language) as its first text alone."""
+    shown = dict(record)
+    for key in FACT_TEXT_FIELDS[section]:
+        value = record.get(key)
+        if not isinstance(value, dict):
+            continue
+        texts = list(value.values())
+        if len(languages) < 2:
+            shown[key] = texts[0]
+        else:
+            shown[key] = {languages[0]: value.get(languages[0], texts[0])} | {
+                tag: value[tag] for tag in languages[1:] if tag in value
+            }
+    return shown
+
+
+def card_names(card: dict[str, Any], body: str) -> set[str]:
+    """Every id a card names (its lists, positions, quotes' speakers and sources, figures' sources, [[links]]): all a
+    translation of it may link."""
+    named: set[str] = set()
+    for key in ("actors", "events", "sources"):
+        listed = card.get(key) or []
+        named.update(map(str, listed if isinstance(listed, list) else [listed]))
+    stances = card.get("positions") or {}
+    named.update(map(str, stances))
+    texts = [body, *map(str, stances.values())]
+    for name in ("quotes", "figures"):
+        items = card.get(name) or []
+        for item in items if isinstance(items, list) else [items]:
+            if isinstance(item, dict):
+                named.update(str(item[key]) for key in ("by", "source") if item.get(key))
+                texts += [str(item[key]) for key in ("text", "context") if item.get(key)]
+    named.update(match.group(1).strip() for text in texts for match in REF_RE.finditer(text))
+    return named
+
+
+def cut_refs(text: str, named: set[str]) -> str:
+    """text with each [[link]] to an id its card does not name made plain text (its label, or the id's words)."""
+
+    def one(match: re.Match[str]) -> str:
+        target = match.group(1).strip()
+        if target in named:
+            return match.group(0)
+        return match.group(2) if match.group(2) is not None else target.replace("-", " ")
+
+    return REF_RE.sub(one, text) if "[[" in text else text
+
+
+def cut_to_card(front: dict[str, Any], card: dict[str, Any], named: set[str]) -> dict[str, Any]:
+    """A translation's front matter holding only what its card has: the positions of the card's actors, as many
+    quotes, figures and change notes as the card (a quote's context only where the card's has one), and [[links]]
+    only to what the card names."""
+    cut = {key: front[key] for key in ("title", "summary") if key in front}
+    stances = card.get("positions") or {}
+    if front.get("positions"):
+        kept = {actor: cut_refs(str(text), named) for actor, text in front["positions"].items() if actor in stances}
+        if kept:
+            cut["positions"] = kept
+    for name in ("quotes", "figures", "changes"):
+        theirs = card.get(name) or []
+        theirs = theirs if isinstance(theirs, list) else [theirs]
+        mine = [dict(item) for item in front.get(name) or []][: len(theirs)]
+        for item, said in zip(mine, theirs, strict=False):
+            if name == "quotes" and not (isinstance(said, dict) and said.get("context")):
+                item.pop("context", None)
+            for key in ("text", "context") if name == "quotes" else ():
+                if key in item:
+                    item[key] = cut_refs(str(item[key]), named)
+        if mine:
+            cut[name] = mine
+    if "updated" in front:
+        cut["updated"] = front["updated"]
+    return cut
 
 
 PLURAL_FORMS = {"en": 2, "de": 2, "fa": 2, "fr": 3}  # the languages catalogue edits write, with their plural forms
@@ -195,8 +288,13 @@ def load_content(site: Path) -> Content:
 
     root = site / "content"
     site_data = read("site", root / "site.yaml").data
-    issues = {}
+    issues, translations = {}, {}
     for path in sorted((root / "issues").glob("*.md")):
+        if "." in path.stem:  # issues/<id>.<lang>.md
+            doc = read("translation", path)
+            issue_id, _, language = path.stem.partition(".")
+            translations[(issue_id, language)] = (doc.data, doc.body)
+            continue
         doc = read("issue", path)
         issues[path.stem] = (doc.data, doc.body)
     facts: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in FACTS}
@@ -214,7 +312,7 @@ def load_content(site: Path) -> Content:
         for path in sorted((site / folder).rglob("*"))
         if path.is_file()
     }
-    return Content(site_data, issues, facts, homes, theme, dict(theme))
+    return Content(site_data, issues, facts, homes, theme, dict(theme), translations=translations)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -398,13 +496,54 @@ def site_languages(rng: random.Random, content: Content, record: dict[str, Any])
     return [first, *[tag for tag in others if tag != first]]
 
 
+def by_language(gen: Gen) -> Gen:
+    """A text field's value: gen's text, or now and then (a site in several languages) a mapping by language,
+    the default's text first and some of the others'."""
+
+    def mapped(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
+        value = gen(rng, content, record)
+        languages = content.languages()
+        if value is REMOVE or len(languages) < 2 or rng.random() < 0.5:
+            return value
+        others = [tag for tag in languages[1:] if rng.random() < 0.7]
+        return {languages[0]: value} | {tag: gen(rng, content, record) for tag in others}
+
+    return mapped
+
+
+def translated_positions(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
+    """Some of the card's positions in other words (files() leaves out any the card no longer has)."""
+    stances = list(content.issues[record["@id"]][0].get("positions") or {})
+    chosen = [actor for actor in stances if rng.random() < 0.8]
+    return {actor: markdown(rng, content) for actor in chosen} or REMOVE
+
+
+def translated_items(kind: str) -> Gen:
+    """As many quotes, figures or change notes as the card has (now and then fewer), their texts in other words."""
+
+    def gen(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
+        theirs = content.issues[record["@id"]][0].get(f"{kind}s") or []
+        items = []
+        for said in (theirs if isinstance(theirs, list) else [theirs])[: rng.randint(0, 4)]:
+            if kind == "quote":
+                item = {"text": markdown(rng, content)}
+                if isinstance(said, dict) and said.get("context"):
+                    item["context"] = inline(rng, content)
+            else:
+                item = {"label" if kind == "figure" else "text": prose(rng, content)}
+            items.append(item)
+        return items or REMOVE
+
+    return gen
+
+
 ISSUE_STATUSES = ("deadlocked", "open", "under discussion", "agreed", "talks")
 
 VALUES: dict[str, dict[str, Gen]] = {
     "site": {
-        "title": prose,
-        "description": prose,
-        "subtitle": optional(prose),
+        "title": by_language(prose),
+        "description": by_language(prose),
+        "subtitle": optional(by_language(prose)),
         "language": optional(choice("en", "en-GB", "fr", "de", "fa", "ar")),
         "languages": optional(site_languages),
         "base_url": optional(
@@ -452,29 +591,29 @@ VALUES: dict[str, dict[str, Gen]] = {
     "change": {"date": date_gen, "text": prose},
     "correction": {"date": date_gen, "text": prose},
     "actor": {
-        "name": prose,
-        "short": optional(lambda rng, content, record: rng.choice(WORDS).capitalize()),
+        "name": by_language(prose),
+        "short": optional(by_language(lambda rng, content, record: rng.choice(WORDS).capitalize())),
         "kind": choice(*ACTOR_KINDS),
-        "role": optional(prose),
+        "role": optional(by_language(prose)),
         "member_of": some("actor", 2, exclude=lambda record: {record["@id"]}),
         "aliases": aliases,
-        "summary": optional(markdown),
+        "summary": optional(by_language(markdown)),
         "links": links,
     },
     "event": {
-        "title": prose,
-        "short": optional(lambda rng, content, record: words(rng, 1, 2).capitalize()),
+        "title": by_language(prose),
+        "short": optional(by_language(lambda rng, content, record: words(rng, 1, 2).capitalize())),
         "date": date_gen,
         "end": optional(end_date),
-        "place": optional(prose),
+        "place": optional(by_language(prose)),
         "actors": some("actor"),
         "issues": some("issue", 2),
-        "summary": optional(markdown),
+        "summary": optional(by_language(markdown)),
         "sources": some("source", 2),
     },
     "source": {
-        "title": prose,
-        "publisher": optional(prose),
+        "title": by_language(prose),
+        "publisher": optional(by_language(prose)),
         "url": optional(url),
         "date": optional(date_gen),
         "archived": optional(snapshot),
@@ -482,6 +621,15 @@ VALUES: dict[str, dict[str, Gen]] = {
         "author": optional(prose),
         "kind": optional(choice(*SOURCE_KINDS)),
         "quote": optional(prose),
+    },
+    "translation": {  # issues/<id>.<lang>.md; "@id" is its card's
+        "title": prose,
+        "summary": prose,
+        "positions": translated_positions,
+        "quotes": translated_items("quote"),
+        "figures": translated_items("figure"),
+        "changes": translated_items("change"),
+        "updated": optional(date_gen),
     },
 }
 PUBLISHER_FIELDS = parties.PUBLISHER_FIELDS
@@ -622,7 +770,26 @@ def rewrite_id(content: Content, kind: str, old: str, new: str | None) -> None:
                 if target == kind and name_ in entry:
                     entry[name_] = ids(entry[name_])
             if "summary" in entry and fact_kind != "source":
-                entry["summary"] = text(str(entry["summary"]))
+                summary = entry["summary"]  # one text, or one by language
+                entry["summary"] = {k: text(str(v)) for k, v in summary.items()} if isinstance(summary, dict) else text(
+                    str(summary)
+                )
+    for key, (front, body) in list(content.translations.items()):
+        if kind == "issue" and key[0] == old:
+            del content.translations[key]
+            if new is None:
+                continue
+            key = (new, key[1])
+        if "positions" in front:
+            front["positions"] = {
+                (new if actor == old and kind == "actor" and new else actor): text(str(stance))
+                for actor, stance in front["positions"].items()
+            }
+        for item in front.get("quotes") or []:
+            for name_ in ("text", "context"):
+                if name_ in item:
+                    item[name_] = text(str(item[name_]))
+        content.translations[key] = (front, text(body))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -707,6 +874,79 @@ def body_edit(how: str) -> Edit:
             paragraphs.pop(at)
         content.issues[issue_id] = (front, "\n\n".join(paragraphs) + "\n")
         return f"issue {issue_id} body: {op} paragraph {at} ({how})"
+
+    return apply
+
+
+def some_languages(rng: random.Random, content: Content) -> list[str]:
+    """The site's languages but the default; a site in one language is given a second (es, or fr) first."""
+    languages = content.languages()
+    if len(languages) < 2:
+        first = str(content.site.get("language", languages[0] if languages else "en"))
+        languages = [first, "es" if first != "es" else "fr"]
+        content.site["languages"] = languages
+    return languages[1:]
+
+
+def new_translation(rng: random.Random, content: Content, issue_id: str) -> tuple[dict[str, Any], str]:
+    front: dict[str, Any] = {"@id": issue_id}
+    for name in fields_tuples()["translation"]:
+        if name in REQUIRED["translation"] or rng.random() < 0.6:
+            edit_field(rng, content, "translation", front, name)
+    del front["@id"]
+    return front, (markdown(rng, content) + "\n" if rng.random() < 0.8 else "")
+
+
+def add_translation(rng: random.Random, content: Content) -> str:
+    language = rng.choice(some_languages(rng, content))
+    issue_id = rng.choice(content.ids("issue"))
+    content.translations[(issue_id, language)] = new_translation(rng, content, issue_id)
+    return f"translation {issue_id}.{language}.md added"
+
+
+def shown_translations(content: Content) -> list[tuple[str, str]]:
+    """The translations written as files: of a card that is there, into one of the site's other languages."""
+    others = content.languages()[1:]
+    return [key for key in content.translations if key[0] in content.issues and key[1] in others]
+
+
+def remove_translation(rng: random.Random, content: Content) -> str:
+    shown = shown_translations(content)
+    if not shown:
+        return add_translation(rng, content)
+    issue_id, language = rng.choice(shown)
+    del content.translations[(issue_id, language)]
+    return f"translation {issue_id}.{language}.md removed"
+
+
+def rename_translation(rng: random.Random, content: Content) -> str:
+    """A translation's file named for another card (its texts kept where that card has the same)."""
+    shown = shown_translations(content)
+    if not shown:
+        return add_translation(rng, content)
+    issue_id, language = rng.choice(shown)
+    other = rng.choice(content.ids("issue"))
+    content.translations[(other, language)] = content.translations.pop((issue_id, language))
+    return f"translation {issue_id}.{language}.md renamed {other}.{language}.md"
+
+
+def translation_edit(name: str) -> Edit:
+    """A field of a translation (or its body) given a new text, or taken out."""
+
+    def apply(rng: random.Random, content: Content) -> str:
+        shown = shown_translations(content)
+        if not shown:
+            return add_translation(rng, content)
+        issue_id, language = rng.choice(shown)
+        front, body = content.translations[(issue_id, language)]
+        if name == "body":
+            body = rng.choice(["", markdown(rng, content) + "\n", body + "\n" + inline(rng, content) + "\n"])
+            content.translations[(issue_id, language)] = (front, body)
+            return f"translation {issue_id}.{language}.md body: {len(body)} characters"
+        front["@id"] = issue_id
+        edit_field(rng, content, "translation", front, name)
+        del front["@id"]
+        return f"translation {issue_id}.{language}.md {name} = {front.get(name, '(removed)')!r}"
 
     return apply
 
@@ -870,6 +1110,19 @@ def error_template(rng: random.Random, content: Content) -> Override:
     return Override({rel: content.theme[rel] + b"{% if %}"}, rel.removeprefix("templates/"))
 
 
+def error_translation(rng: random.Random, content: Content) -> Override:
+    """A translation naming an actor its card gives no position, or one into a language the site has not."""
+    issue_id = rng.choice(content.ids("issue"))
+    if rng.random() < 0.5:
+        language = rng.choice(some_languages(rng, content))
+        front = {"title": prose(rng, content), "summary": prose(rng, content), "positions": {"no-such-actor": "x"}}
+        path = f"content/issues/{issue_id}.{language}.md"
+        return Override({path: f"---\n{dump(front)}---\n".encode()}, "'no-such-actor' has no position in the card")
+    some_languages(rng, content)  # the site in several languages: xx is not one of them
+    path = f"content/issues/{issue_id}.xx.md"
+    return Override({path: b"---\ntitle: x\nsummary: y\n---\n"}, "'xx' is not one of the site's languages")
+
+
 def catalogue_edit(rng: random.Random, content: Content) -> str:
     """A site's own wording of a built-in string, in its language or another (content/i18n/<lang>.po)."""
     language = rng.choice([content.site.get("language", "en"), *PLURAL_FORMS])
@@ -895,6 +1148,11 @@ def edit_kinds() -> dict[str, Edit]:
         for name in names:
             sub = kind in ("quote", "figure", "change", "correction", "author", "publisher")
             kinds[f"{kind}.{name}"] = sub_edit(kind, name) if sub else field_edit(kind, name)
+            if kind == "translation":
+                kinds[f"{kind}.{name}"] = translation_edit(name)
+    kinds |= {"translation.body": translation_edit("body"), "translation+": add_translation}
+    kinds |= {"translation-": remove_translation, "translation-rename": rename_translation}
+    kinds |= {"error:translation": error_translation}
     kinds |= {f"issue.body:{how}": body_edit(how) for how in ("text", "ref", "wrapped-ref", "cite")}
     kinds |= {"card+": add_card, "card-": remove_card, "card-rename": rename_card}
     for kind in FACTS:

@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import difftest
 import pytest
 from difftest import Mismatch, config, dry_run, edit_kinds, missing_generators, run_sequence
 
@@ -108,6 +109,9 @@ def test_a_read_left_unrecorded_is_caught(tmp_path: Path, monkeypatch: pytest.Mo
             CURRENT.reset(token)
 
     monkeypatch.setattr(Watched, "__get__", unrecorded)
+    # roles written once: a role by language changes texts in other languages too, which makes the change unknown
+    # (every page compared again), so no page would be kept for the unrecorded read to be caught in
+    monkeypatch.setitem(difftest.VALUES["actor"], "role", difftest.optional(difftest.prose))
     found = mismatch(tmp_path, ["actor.role"], 3, serve=False)
     assert "cached build ≠ clean build" in found and "actors/" in found
     found = mismatch(tmp_path / "serve", ["actor.role"], 3, build=False)

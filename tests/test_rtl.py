@@ -294,3 +294,37 @@ def test_an_original_with_a_known_language_builds(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     quote = soup(tmp_path / "output" / "issues" / "a" / "index.html").select_one(".quote-original")
     assert quote is not None and (quote["lang"], quote["dir"], quote.get_text()) == ("ru", "ltr", "Нет.")
+
+
+def test_a_language_without_an_original_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    write_tree(tmp_path, {**SITE, "content/issues/a.md": card("    lang: ru\n")})
+    result = run_main(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "content/issues/a.md:8: warning: quote 1 has a 'lang' but no 'original' to mark with it: "
+        "add the original text, or take 'lang' out"
+    ) in result.stderr.splitlines()
+
+
+@browser
+def test_the_scripts_words_are_in_the_pages_language(fa_url: str, page: Page) -> None:
+    """What static/explainer.js writes (the timeline filter's count, the search box's label) and Pagefind's own
+    interface come in Persian on the Persian site, its numbers written as Babel writes the page's (Latin digits)."""
+    at(page, fa_url + "events/")
+    count = page.evaluate(
+        """(() => { const s = document.querySelector('#tl-issue'); s.value = s.options[1].value;
+                    s.dispatchEvent(new Event('change'));
+                    return document.querySelector('.tl-count').textContent; })()"""
+    )
+    shown = page.evaluate("document.querySelectorAll('.tl-row:not([hidden])').length")
+    total = page.evaluate("document.querySelectorAll('.tl-row').length")
+    assert 0 < shown < total, (shown, total)
+    assert count == f"{shown} از {total} رویداد", count
+    at(page, fa_url + "search/")
+    assert page.wait_for("document.querySelector('#search .search-label') !== null")
+    label, placeholder = page.evaluate(
+        "['.search-label', 'input'].map(s => document.querySelector('#search ' + s))"
+        ".map((e, i) => i ? e.placeholder : e.textContent)"
+    )
+    assert label == "جست‌وجوی یک نام، یک مکان یا یک واژه"
+    assert placeholder and not re.search("[A-Za-z]", placeholder), placeholder  # Pagefind UI's own Persian

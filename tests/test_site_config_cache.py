@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import REPO, run_main
+from conftest import REPO, one_language, run_main
 
 from explainer.validate import SITE_FIELDS
 
@@ -32,6 +32,12 @@ STEPS: list[tuple[str, Any]] = [
     ("subtitle", REMOVE),
     ("card", "Possibly, say both sides."),
     ("subtitle", "Back again"),
+    ("title", {"en": "Russia and the West", "es": "Rusia y Occidente"}),  # texts by language (`languages: [en, es]`)
+    ("title", {"en": "Russia and the West", "es": "Rusia frente a Occidente"}),  # the Spanish text alone
+    ("description", {"en": "Where the talks stand.", "es": "En qué punto están las conversaciones."}),
+    ("subtitle", {"en": "In plain words", "es": "En palabras sencillas"}),
+    ("subtitle", {"en": "In plain words"}),
+    ("one-language", None),  # translations and texts by language out, so the default language may change
     ("language", "en-GB"),
     ("language", REMOVE),
     ("language", "fr"),
@@ -86,7 +92,9 @@ def apply(site: Path, config: dict[str, Any], field: str, value: Any) -> None:
         text = card.read_text(encoding="utf-8")
         card.write_text(text.rstrip("\n").rsplit("\n", 1)[0] + f"\n{value}\n", encoding="utf-8")
         return
-    if value is REMOVE:
+    if field == "one-language":
+        one_language(site, config)
+    elif value is REMOVE:
         del config[field]
     else:
         config[field] = value

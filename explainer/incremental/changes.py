@@ -83,13 +83,14 @@ def change_of(pairs: Iterable[tuple[Any, Any]], shapes: Mapping[str, frozenset[K
     return Change(frozenset(fields), frozenset(shared))
 
 
-def earlier_pairs(earlier: Iterable[Document], records: Records, smart_quotes: bool) -> list[tuple[Any, Any]] | None:
+def earlier_pairs(earlier: Iterable[Document], records: Records, smart_quotes: bool,
+                  languages: tuple[str, ...] = ()) -> list[tuple[Any, Any]] | None:  # fmt: skip
     """`build`: the pairs of record_pairs() for the files whose bytes changed since the last build, given as
     that build read them (StoredDocuments.earlier); None when their records differ in number or ids, or the
     earlier ones had errors."""
     documents = list(earlier)
     own = Diagnostics()
-    before = validate(documents, own, smart_quotes)
+    before = validate(documents, own, smart_quotes, languages)
     if own.has_errors():
         return None
     paths = {doc.path for doc in documents}

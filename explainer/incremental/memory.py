@@ -37,7 +37,7 @@ from ..parallel import previewpool
 from ..reads import Deps, unit
 from ..render import Renderer, render_each
 from ..theme import template_folders
-from ..validate import Records, smart_quotes_of, validate
+from ..validate import Records, languages_of, smart_quotes_of, validate
 from .pagereads import PageReads
 from .relink import Relinker
 from .viewparts import ViewParts
@@ -103,6 +103,7 @@ class BuildCache:
         self.views = ViewParts()
         self.validated: dict[int, tuple[Document, Records, list[Diagnostic]]] = {}
         self.smart_quotes = True  # the setting the validated records were typeset by
+        self.languages: tuple[str, ...] = ()  # site.yaml's languages, by which they read texts by language
         self.bytecode = MemoryBytecodeCache()
         self.markdown: dict[str, Markup] = {}  # Markdown source → HTML, while the entities it links to stay the same
         self.pages: dict[str, RenderedPage] = {}
@@ -153,14 +154,14 @@ class BuildCache:
     def validate(self, documents: list[Document], diags: Diagnostics) -> Records:
         """validate(), reusing the records of documents that are the same objects as last time."""
         fresh: dict[int, tuple[Document, Records, list[Diagnostic]]] = {}
-        smart = smart_quotes_of(documents)
-        if smart != self.smart_quotes:  # every record's plain text is typeset by it
-            self.validated, self.smart_quotes = {}, smart
+        smart, languages = smart_quotes_of(documents), languages_of(documents)
+        if (smart, languages) != (self.smart_quotes, self.languages):  # plain text is typeset by the one, texts
+            self.validated, self.smart_quotes, self.languages = {}, smart, languages  # by language read by the other
         for doc in documents:
             hit = self.validated.get(id(doc))
             if hit is None or hit[0] is not doc:
                 own = Diagnostics()
-                hit = (doc, validate([doc], own, smart), own.items)
+                hit = (doc, validate([doc], own, smart, languages), own.items)
             fresh[id(doc)] = hit
             diags.items.extend(hit[2])
         self.validated = fresh
