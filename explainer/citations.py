@@ -64,9 +64,10 @@ def collect(issue: Issue) -> tuple[tuple[str, tuple[str | None, ...]], ...]:
 
 
 def number_citations(issue: Issue) -> Issue:
-    """issue with every citation in its texts written as its numbered mark (none: issue itself)."""
+    """issue with every citation in its texts written as its numbered mark (none: issue itself). A card shown
+    with some texts of a translation is numbered again, in its own reading order."""
     if not any(text.cites for text in reading_order(issue)):
-        return issue
+        return replace(issue, citations=()) if issue.citations else issue
     citations = collect(issue)
     numbers = {source: number for number, (source, _) in enumerate(citations, 1)}
     seen: dict[str, int] = {}
@@ -74,7 +75,8 @@ def number_citations(issue: Issue) -> Issue:
     def numbered(text: Text) -> Text:
         if not text.cites:
             return text
-        scanned, parts, last = _blank_code(text.source), [], 0
+        written = as_written(text.source)  # a card's text numbered before: beside a translation's, numbered again
+        scanned, parts, last = _blank_code(written), [], 0
         for match in CITE_RE.finditer(scanned):
             source_id = match.group(1).strip()
             number = numbers.get(source_id)
@@ -82,10 +84,10 @@ def number_citations(issue: Issue) -> Issue:
                 continue
             seen[source_id] = occurrence = seen.get(source_id, 0) + 1
             locator = " ".join((match.group(2) or "").split())
-            parts += [text.source[last : match.start()], f"[[@{number}.{occurrence}@{issue.id}@{source_id}"]
+            parts += [written[last : match.start()], f"[[@{number}.{occurrence}@{issue.id}@{source_id}"]
             parts.append(f"@@{locator}]]" if locator else "]]")
             last = match.end()
-        parts.append(text.source[last:])
+        parts.append(written[last:])
         return replace(text, source="".join(parts))
 
     positions = tuple(replace(p, text=numbered(p.text)) for p in issue.positions)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import SITE, run_main, soup, write_site
+from conftest import SITE, edit, run_main, soup, write_site
 
 ISSUE = "content/issues/nato-expansion.md"
 
@@ -211,3 +211,17 @@ def test_a_source_nothing_relies_on_is_a_warning_and_a_citation_counts_as_relyin
     ]
     status, errors = build(tmp_path, {ISSUE: CITED})
     assert "not cited anywhere" not in errors
+
+
+def test_a_translated_card_numbers_its_own_citations_and_keeps_the_cards_beside_them(example_site: Path) -> None:
+    edit(example_site, "content/issues/arms-control.es.md", "en general.", "en general.[[@ap-explainer, párr. 13]]")
+    done = run_main(example_site, "--no-search")
+    assert done.returncode == 0, done.stderr
+    page = soup(example_site / "output/es/issues/arms-control/index.html")
+    markers = {a["id"]: a.get_text() for a in page.select("sup.cite-ref a")}
+    assert "[1, párr. 13]" in markers.values()  # the translation's own citation, in the Spanish body
+    ids = {tag["id"] for tag in page.find_all(id=True)}
+    backs = [a["href"].removeprefix("#") for a in page.select("a.cite-back")]
+    assert backs and set(backs) <= ids  # every back-link finds its marker on this page
+    english = soup(example_site / "output/issues/arms-control/index.html")
+    assert [a.get_text() for a in english.select("sup.cite-ref a")][:1] == ["[1, para. 13]"]
