@@ -176,7 +176,9 @@ class Renderer:
         self.prefix = ""  # with relative URLs: from the page being rendered to the site root, `../../`
         self.markdown_caches: dict[str, dict[str, Markup]] = {}
         self.env = make_environment(templates)
-        self.markdown = MarkdownRenderer(self.resolve, site.config.smart_quotes, site.config.allow_html, diags)
+        self.markdown = MarkdownRenderer(
+            self.resolve, site.config.smart_quotes, site.config.allow_html, diags, self.url
+        )
         self.env.filters["markdown"] = self.markdown
         self.env.filters["markdown_inline"] = self.markdown.inline
         self.absolute_root = absolute_base(base_url or site.config.base_url)
