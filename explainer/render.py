@@ -183,7 +183,9 @@ class Renderer:
         self.prefix = ""  # with relative URLs: from the page being rendered to the site root, `../../`
         self.markdown_caches: dict[str, dict[str, Markup]] = {}
         self.env = make_environment(templates)
-        self.markdown = MarkdownRenderer(self.resolve, site.config.smart_quotes, site.config.allow_html, diags)
+        self.markdown = MarkdownRenderer(
+            self.resolve, site.config.smart_quotes, site.config.allow_html, diags, self.url
+        )
         self.pictures = Pictures(site.media, self.url)
         self.markdown.pictures = self.pictures
         self.env.filters["markdown"] = self.markdown

@@ -88,7 +88,7 @@ def example_site(tmp_path: Path) -> Path:
 def one_language(site: Path, config: dict[str, Any]) -> None:
     """The example in its default language alone: translation files removed, each text by language its default's,
     `languages` taken out."""
-    default = config.pop("languages")[0]
+    default = config.pop("languages", [config.get("language", "en")])[0]
     for path in (site / "content" / "issues").glob("*.*.md"):
         path.unlink()
     for name in ("actors.yaml", "events.yaml", "sources.yaml"):

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import REPO, run_main, soup
+from tests.conftest import REPO, example_in_one_language, run_main, soup
 from tests.test_serve import LiveReloadClient, Server, edit
 
 LANGUAGES = ("en", "es", "fa")
@@ -24,6 +24,10 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def set_languages(site: Path, languages: str | None) -> None:
+    """`languages:` as given (None: taken out). The example is written in en and es: a list without es makes it
+    a one-language site first (its Spanish translations and texts out), as a writer would."""
+    if languages is None or "es" not in languages:
+        example_in_one_language(site)
     path = site / "content" / "site.yaml"
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("languages:")]
     if languages is not None:
@@ -141,8 +145,7 @@ def test_hreflang_alternates_are_reciprocal(multilingual: Path) -> None:
 
 def test_the_sitemap_lists_every_language_with_alternates_and_validates(multilingual: Path) -> None:
     lxml = pytest.importorskip("lxml.etree")
-    xsd = (REPO / "tests" / "data" / "sitemap.xsd").read_text(encoding="utf-8")
-    schema = lxml.XMLSchema(lxml.fromstring(xsd.replace('processContents="strict"', 'processContents="lax"').encode()))
+    schema = lxml.XMLSchema(lxml.parse(str(REPO / "tests" / "data" / "sitemap-alternates.xsd")))  # strict
     document = lxml.parse(str(multilingual / "sitemap.xml"))
     assert schema.validate(document), schema.error_log
     tree = ET.parse(multilingual / "sitemap.xml").getroot()
@@ -182,14 +185,18 @@ def test_feeds_and_exports_are_per_language(multilingual: Path) -> None:
 
 
 def test_an_untranslated_page_says_so_and_marks_its_texts_with_the_default_language(multilingual: Path) -> None:
-    page = soup(multilingual / "es" / "issues" / "nato-expansion" / "index.html")
+    translated = soup(multilingual / "es" / "issues" / "nato-expansion" / "index.html")  # translated in the example
+    assert translated.select_one(".untranslated-note") is None
+    heading = translated.find("h1")
+    assert heading.get_text() == "¿Dejará la OTAN de crecer hacia el este?" and not heading.get("lang")
+    page = soup(multilingual / "es" / "issues" / "pace-of-talks" / "index.html")  # and not this one
     note = page.select_one(".untranslated-note")
     assert note is not None and note.get_text() == "Esta página aún no está traducida: se muestra en inglés."
     assert page.find("h1")["lang"] == "en" and page.find("h1")["dir"] == "ltr"
     assert page.select_one(".lede")["lang"] == "en"
     body = page.select_one("section.body > div[lang]")
     assert body is not None and body["lang"] == "en" and body.find("h2") is not None
-    persian = soup(multilingual / "fa" / "actors" / "putin" / "index.html")
+    persian = soup(multilingual / "fa" / "actors" / "russia" / "index.html")  # its name is given in en and es only
     assert persian.find("html")["dir"] == "rtl"
     assert persian.find("h1")["lang"] == "en" and persian.find("h1")["dir"] == "ltr"  # inside a right-to-left page
     assert "زبان متن" in persian.select_one(".untranslated-note").get_text()
@@ -200,7 +207,8 @@ def test_an_untranslated_page_says_so_and_marks_its_texts_with_the_default_langu
     lists = soup(multilingual / "es" / "index.html")  # only an entity's own page carries the note
     assert lists.select_one(".untranslated-note") is None
     titles = lists.select(".issue-list h3 a > span") or lists.select("h3 a > span")
-    assert titles and all((t["lang"], t["dir"]) == ("en", "ltr") for t in titles)  # but its texts are marked
+    assert len(titles) == 6 and all((t["lang"], t["dir"]) == ("en", "ltr") for t in titles)  # its texts are marked
+    assert "¿Dejará la OTAN de crecer hacia el este?" in [a.get_text() for a in lists.select("h3 a")]
     home = soup(multilingual / "fa" / "index.html")  # the site's own texts, as site.yaml has them in English
     assert [(e["lang"], e["dir"]) for e in home.select(".home-header h1, .home-header .lede, a.brand")] == [
         ("en", "ltr")
@@ -211,6 +219,7 @@ def test_an_untranslated_page_says_so_and_marks_its_texts_with_the_default_langu
 
 
 def test_a_one_language_site_is_unchanged(example_site: Path) -> None:
+    set_languages(example_site, None)  # the example in English alone
     plain = build(example_site, "plain")
     set_languages(example_site, "[en]")
     listed = build(example_site, "listed")
@@ -273,17 +282,17 @@ def test_serve_serves_another_languages_pages_and_reloads_them(example_site: Pat
     set_languages(example_site, "[en, es]")
     server = Server(example_site, "--no-search")
     try:
-        status, _, page = server.get("/es/issues/nato-expansion/")
+        status, _, page = server.get("/es/issues/pace-of-talks/")
         assert status == 200 and '<html lang="es" dir="ltr">' in page
-        client = LiveReloadClient(server.port, f"http://127.0.0.1:{server.port}/es/issues/nato-expansion/")
+        client = LiveReloadClient(server.port, f"http://127.0.0.1:{server.port}/es/issues/pace-of-talks/")
         edit(
-            example_site / CARD,
-            "## What Russia is asking for",
-            "Marked zebra-crossing-43.\n\n## What Russia is asking for",
+            example_site / "content/issues/pace-of-talks.md",  # not translated: /es/ shows its English text
+            "## A crowded week",
+            "Marked zebra-crossing-43.\n\n## A crowded week",
         )
         message = client.next()
         assert message is not None and message["command"] == "reload"
-        assert "zebra-crossing-43" in server.get("/es/issues/nato-expansion/")[2]
+        assert "zebra-crossing-43" in server.get("/es/issues/pace-of-talks/")[2]
         client.close()
         clean = build(example_site, "clean", "--drafts")
         for rel in ("es/data/explainer.json", "es/updates.xml", "sitemap.xml"):  # pages: serve's static names differ
