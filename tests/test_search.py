@@ -294,6 +294,17 @@ def test_an_edit_indexes_only_its_pages_bundle_and_the_search_finds_the_new_word
 
 
 @needs_chromium
+def answers_meanwhile(tab: Page, url: str, queries: tuple[str, ...]) -> Any:
+    """answers() while serve may be replacing a bundle: a search that read the old entry and then asks for one of
+    its fragments just deleted fails once (as a reader's would, whose page then reloads); None, to ask again."""
+    try:
+        return answers(tab, url, queries, ())
+    except RuntimeError as error:
+        if "invalid gzip data" in str(error) or "Failed to fetch" in str(error):
+            return None
+        raise
+
+
 def test_serve_indexes_the_site_and_a_saved_card_is_found_within_seconds(tmp_path: Path) -> None:
     from test_serve import LiveReloadClient, Server
 
@@ -316,7 +327,7 @@ def test_serve_indexes_the_site_and_a_saved_card_is_found_within_seconds(tmp_pat
             message = client.next()
             assert message is not None and message["command"] == "reload"
             reloaded = time.monotonic() - saved
-            while (found := answers(tab, url, ("wombat", "okapi"), ())) != {
+            while (found := answers_meanwhile(tab, url, ("wombat", "okapi"))) != {
                 "wombat": [["/issues/nato-expansion/"]],
                 "okapi": [[]],
             } and time.monotonic() - saved < 30:
