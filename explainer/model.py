@@ -133,6 +133,24 @@ class Issue:
 
 
 @dataclass(frozen=True, slots=True)
+class Role:
+    """One of an actor's `roles:`: its title from start to end, each a partial date or open (None)."""
+
+    title: str
+    start: PartialDate | None = None  # `from:`
+    end: PartialDate | None = None  # `to:`
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """One `member_of` entry: the group, and from when to when (`{id, from, to}`; a plain id has no dates)."""
+
+    group: Ref
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Actor:
     id: str
     path: str
@@ -145,6 +163,8 @@ class Actor:
     summary: Text | None = None
     links: tuple[tuple[str, str], ...] = ()
     short: str | None = None  # a shorter name for link text ("NATO" for the alliance's full name)
+    roles: tuple[Role, ...] = ()  # the dated history, as written (explainer/roles.py reads it)
+    memberships: tuple[Membership, ...] = ()  # member_of's entries with their dates, in member_of's order
 
     section = "actors"
 
@@ -211,6 +231,7 @@ Entity = Issue | Actor | Event | Source
 
 # Every field read is noted while a recording is open (reads.py): how build and serve know what a page read.
 watch(
-    (Ref, Text, Party, SiteConfig, Catalogue, Position, Quote, Figure, Change, Issue, Actor, Event, Source),
+    (Ref, Text, Party, SiteConfig, Catalogue, Position, Quote, Figure, Change, Role, Membership, Issue, Actor, Event,
+     Source),
     (Issue, Actor, Event, Source),
 )

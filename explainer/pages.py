@@ -11,7 +11,8 @@ from . import reads
 from .dates import PartialDate
 from .i18n import N_, Words
 from .link import Site
-from .model import Actor, Entity, Event, Issue, Text
+from .model import Actor, Entity, Event, Issue, Role, Text
+from .roles import membership_in, roles_at
 from .views.changes import LATEST, all_updates, issue_updates
 from .views.matrix import markdown_plain, matrix
 from .views.relmap import KIND_LABELS as RELATION_LABELS
@@ -60,6 +61,11 @@ class PageSpec:
 def entity_url(entity: Entity) -> str:
     """The URL path of an entity's page, relative to the site root."""
     return f"{entity.section}/{entity.id}/"
+
+
+def speaker_roles(speaker: Entity | None, when: PartialDate | None) -> tuple[Role, ...]:
+    """The roles a quote's speaker held all through its date (roles.py)."""
+    return roles_at(speaker, when) if isinstance(speaker, Actor) else ()
 
 
 def neighbours(items: tuple[Any, ...], index: int) -> tuple[Any | None, Any | None]:
@@ -143,7 +149,8 @@ class Planner:
         before, after = neighbours(self.site.issues, index)
         get = self.site.entities.get
         positions = [(get(p.actor.id), p.text) for p in issue.positions if p.actor.id in self.site.entities]
-        quotes = [(q, get(q.by.id), get(q.source.id) if q.source else None) for q in issue.quotes]
+        quotes = [(q, get(q.by.id), get(q.source.id) if q.source else None, speaker_roles(get(q.by.id), q.date))
+                  for q in issue.quotes]  # fmt: skip
         figures = [(f, get(f.source.id) if f.source else None) for f in issue.figures]
         events: list[Event] = self.objects(self.rel.issue_events.get(issue.id, ()))
         context = {
@@ -176,17 +183,20 @@ class Planner:
             issues.append((issue, stance))
         entities = self.site.entities
         quotes = [
-            (issue, issue.quotes[n])
+            (issue, issue.quotes[n], roles_at(actor, issue.quotes[n].date))
             for i, n in self.quotes_by.get(actor.id, [])
             if isinstance(issue := entities[i], Issue)
         ]
         mentioned = [e for e in self.objects(self.rel.mentions.get(actor.id, ())) if not isinstance(e, Issue)]
         events: list[Event] = self.objects(self.rel.actor_events.get(actor.id, ()))
+        members = [(m, membership_in(m, actor.id)) for m in self.objects(self.rel.members.get(actor.id, ()))]
         context = {
             "actor": actor,
             "kind_label": self.words.gettext(KIND_LABELS[actor.kind]),
-            "member_of": self.objects(dict.fromkeys(r.id for r in actor.member_of)),
-            "members": self.objects(self.rel.members.get(actor.id, ())),
+            "member_of": [(group, membership_in(actor, group.id))
+                          for group in self.objects(dict.fromkeys(r.id for r in actor.member_of))],
+            "members": [(m, span) for m, span in members if span is None or span.end is None],
+            "former_members": [(m, span) for m, span in members if span is not None and span.end is not None],
             "issues": issues,
             "events": events,
             "quotes": quotes,
@@ -205,9 +215,11 @@ class Planner:
 
     def event_context(self, event: Event, index: int) -> dict[str, Any]:
         before, after = neighbours(self.site.events, index)
+        actors = self.objects(dict.fromkeys(r.id for r in event.actors))
         context = {
             "event": event,
-            "actors": self.objects(dict.fromkeys(r.id for r in event.actors)),
+            "actors": actors,
+            "roles": {a.id: roles_at(a, event.date) for a in actors},
             "issues": self.objects(self.rel.event_issues.get(event.id, ())),
             "sources": self.objects(dict.fromkeys(s.id for s in event.sources)),
             "mentioned_in": self.objects(self.rel.mentions.get(event.id, ())),

@@ -29,6 +29,7 @@ from .model import (
 from .parties import authors, publisher
 from .placeholders import placeholder_warnings
 from .refs import make_text
+from .roles import read_memberships, read_roles
 from .translated import FactTexts, Translation, validate_translation
 from .typography import typeset
 
@@ -40,7 +41,7 @@ ISSUE_FIELDS = (
     "title", "summary", "order", "status", "actors", "events", "positions",
     "quotes", "figures", "sources", "updated", "draft", "changes", "published",
 )  # fmt: skip
-ACTOR_FIELDS = ("name", "short", "kind", "role", "member_of", "aliases", "summary", "links")
+ACTOR_FIELDS = ("name", "short", "kind", "role", "roles", "member_of", "aliases", "summary", "links")
 EVENT_FIELDS = ("title", "short", "date", "end", "place", "actors", "issues", "summary", "sources")
 SOURCE_FIELDS = ("title", "publisher", "url", "date")
 QUOTE_FIELDS = ("by", "text", "date", "source", "context", "original", "lang")
@@ -306,6 +307,8 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         if "[[" in str(label):
             fields.warn_plain("links", fields.line("links", label))
         links.append((typeset(label, fields.smart_quotes), url.strip()))
+    roles, current = read_roles(fields)
+    memberships = read_memberships(fields)
     if name is None or kind is None:
         return None
     return Actor(
@@ -314,12 +317,14 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         line=fields.line(),
         name=name,
         kind=kind,
-        role=fields.by_language("role", "prose"),
-        member_of=fields.refs("member_of"),
+        role=fields.by_language("role", "prose") if "role" in fields.data else current,
+        member_of=tuple(m.group for m in memberships),
         aliases=fields.strings("aliases"),
         summary=fields.by_language("summary", "markdown"),
         links=tuple(links),
         short=validate_short(fields),
+        roles=roles,
+        memberships=memberships,
     )
 
 

@@ -43,7 +43,7 @@ from typing import Any
 
 import yaml
 
-from explainer import parties, translated, validate
+from explainer import parties, roles, translated, validate
 from explainer.diagnostics import Diagnostics
 from explainer.load import document_of
 from explainer.model import ACTOR_KINDS, PARTY_KINDS
@@ -65,6 +65,8 @@ REQUIRED = {
     "author": ("name",),
     "publisher": ("name",),
     "translation": ("title", "summary"),
+    "role": ("title",),
+    "membership": ("id",),
 }
 MINIMUM = {"issue": 3, "actor": 4, "event": 3, "source": 1}  # records kept of each kind: removals stop there
 
@@ -100,7 +102,7 @@ WORDS = [
 def fields_tuples() -> dict[str, tuple[str, ...]]:
     """Every `*_FIELDS` tuple of validate.py and parties.py, by record kind (`SITE_FIELDS` → `site`)."""
     found = {}
-    for module in (validate, parties, translated):
+    for module in (validate, parties, translated, roles):
         for name, value in vars(module).items():
             if name.endswith("_FIELDS") and isinstance(value, tuple):
                 found[name.removesuffix("_FIELDS").lower()] = value
@@ -171,14 +173,21 @@ def in_languages(record: dict[str, Any], section: str, languages: list[str]) -> 
         value = record.get(key)
         if not isinstance(value, dict):
             continue
-        texts = list(value.values())
-        if len(languages) < 2:
-            shown[key] = texts[0]
-        else:
-            shown[key] = {languages[0]: value.get(languages[0], texts[0])} | {
-                tag: value[tag] for tag in languages[1:] if tag in value
-            }
+        shown[key] = texts_in(value, languages)
+    if section == "actors" and isinstance(record.get("roles"), list):  # a role's title, too
+        shown["roles"] = [
+            item | {"title": texts_in(item["title"], languages)} if isinstance(item.get("title"), dict) else item
+            for item in record["roles"]
+        ]
     return shown
+
+
+def texts_in(value: dict[str, Any], languages: list[str]) -> Any:
+    """A text by language as the site's languages allow (in_languages)."""
+    texts = list(value.values())
+    if len(languages) < 2:
+        return texts[0]
+    return {languages[0]: value.get(languages[0], texts[0])} | {tag: value[tag] for tag in languages[1:] if tag in value}
 
 
 def card_names(card: dict[str, Any], body: str) -> set[str]:
@@ -467,6 +476,14 @@ def aliases(rng: random.Random, content: Content, record: dict[str, Any]) -> Any
     return [prose(rng, content) for _ in range(rng.randint(0, 3))] or REMOVE
 
 
+def memberships(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
+    """`member_of`: ids (not the actor's own), now and then one as `{id, from, to}`."""
+    ids = some("actor", 2, exclude=lambda record: {record["@id"]})(rng, content, record)
+    if ids is REMOVE:
+        return REMOVE
+    return [i if rng.random() < 0.6 else new_record(rng, content, "membership") | {"id": i} for i in ids]
+
+
 def site_languages(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
     """`languages:`, the site's language first (edit_field keeps it first when `language` changes after)."""
     others = rng.sample(["es", "fa", "fr", "de", "ar"], rng.randint(0, 2))
@@ -571,11 +588,14 @@ VALUES: dict[str, dict[str, Gen]] = {
         "short": optional(by_language(lambda rng, content, record: rng.choice(WORDS).capitalize())),
         "kind": choice(*ACTOR_KINDS),
         "role": optional(by_language(prose)),
-        "member_of": some("actor", 2, exclude=lambda record: {record["@id"]}),
+        "roles": records_of("role"),
+        "member_of": memberships,
         "aliases": aliases,
         "summary": optional(by_language(markdown)),
         "links": links,
     },
+    "role": {"title": by_language(prose), "from": optional(date_gen), "to": optional(date_gen)},
+    "membership": {"id": one("actor"), "from": optional(date_gen), "to": optional(date_gen)},
     "event": {
         "title": by_language(prose),
         "short": optional(by_language(lambda rng, content, record: words(rng, 1, 2).capitalize())),
@@ -629,6 +649,10 @@ def edit_field(rng: random.Random, content: Content, kind: str, record: dict[str
         del record["end"]  # `end` before `date` is an error: a new date past it takes it out
     if kind == "site" and "languages" in record and "language" in record:  # the default language comes first
         record["languages"] = [record["language"], *[t for t in record["languages"] if t != record["language"]]]
+    if kind in ("role", "membership") and "from" in record and "to" in record and int(str(record["to"])[:4]) <= int(
+        str(record["from"])[:4]
+    ):
+        del record["to"]  # `to` before `from` is an error
     if kind == "quote" and "original" in record and "lang" not in record:
         record["lang"] = rng.choice(["en", "fa"])  # an original without its language is an error
 
@@ -691,9 +715,14 @@ def rewrite_id(content: Content, kind: str, old: str, new: str | None) -> None:
     def text(value: str) -> str:
         return replace_refs(value, old, new, name) if kind != "source" else value
 
-    def ids(values: Any) -> Any:
+    def ids(values: Any) -> Any:  # a `member_of` entry may be `{id, from, to}`
         values = values if isinstance(values, list) else [values]
-        return [new if v == old else v for v in values if v != old or new is not None]
+        named = [(v.get("id") if isinstance(v, dict) else v, v) for v in values]
+        return [
+            (v | {"id": new} if isinstance(v, dict) else new) if i == old else v
+            for i, v in named
+            if i != old or new is not None
+        ]
 
     for issue_id, (front, body) in list(content.issues.items()):
         for name_, target in ID_LISTS["issue"].items():
@@ -802,6 +831,32 @@ def sub_edit(kind: str, name: str) -> Edit:
         index = rng.randrange(len(items))
         edit_field(rng, content, kind, items[index], name)
         return f"{kind} {index} of {issue_id}.{name} = {items[index].get(name, '(removed)')!r}"
+
+    return apply
+
+
+def actor_item_edit(kind: str, name: str) -> Edit:
+    """A field of one of an actor's dated roles (`roles`) or memberships (`member_of`, a plain id made `{id: …}`)."""
+    key = "roles" if kind == "role" else "member_of"
+
+    def apply(rng: random.Random, content: Content) -> str:
+        actor_id = rng.choice(content.ids("actor"))
+        record = content.facts["actor"][actor_id]
+        record["@id"] = actor_id
+        current = record.get(key)
+        items = current if isinstance(current, list) else [current] if current else []
+        others = [i for i in content.ids("actor") if i != actor_id]
+        if not items:
+            items = [new_record(rng, content, kind) | ({"id": rng.choice(others)} if kind == "membership" else {})]
+        index = rng.randrange(len(items))
+        item = items[index] if isinstance(items[index], dict) else {"id": items[index]}
+        edit_field(rng, content, kind, item, name)
+        if kind == "membership" and item["id"] == actor_id:  # no actor is a member of itself
+            item["id"] = rng.choice(others)
+        items[index] = item
+        record[key] = items
+        del record["@id"]
+        return f"actor {actor_id} {kind} {index}.{name} = {item.get(name, '(removed)')!r}"
 
     return apply
 
@@ -1103,6 +1158,8 @@ def edit_kinds() -> dict[str, Edit]:
         for name in names:
             sub = kind in ("quote", "figure", "change", "author", "publisher")
             kinds[f"{kind}.{name}"] = sub_edit(kind, name) if sub else field_edit(kind, name)
+            if kind in ("role", "membership"):
+                kinds[f"{kind}.{name}"] = actor_item_edit(kind, name)
             if kind == "translation":
                 kinds[f"{kind}.{name}"] = translation_edit(name)
     kinds |= {"translation.body": translation_edit("body"), "translation+": add_translation}
