@@ -3,6 +3,7 @@ quote or event shows, the actor page's history, an organisation's members past a
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,28 @@ def test_a_role_title_by_language_is_read_in_each_language(tmp_path: Path) -> No
     french = records_in(records, "fr")
     putin = next(a for a in french.records.actors if a.id == "putin")
     assert putin.role == "President of Russia" and "putin" in french.untranslated  # one title has no French
+
+
+def test_the_json_export_holds_roles_and_dated_memberships(tmp_path: Path) -> None:
+    out = built(tmp_path, DATED)
+    actors = {a["id"]: a for a in json.loads((out / "data/explainer.json").read_text(encoding="utf-8"))["actors"]}
+    assert actors["putin"]["roles"] == [
+        {"title": "Prime Minister of Russia", "from": "2008-05-08", "to": "2012-05-07"},
+        {"title": "President of Russia", "from": "2012-05-07", "to": None},
+    ]
+    assert actors["putin"]["memberships"] == [
+        {"id": "russia", "from": None, "to": None},
+        {"id": "nato", "from": "2010", "to": "2011-06"},
+    ]
+    assert actors["putin"]["member_of"] == ["russia", "nato"]  # as before
+    assert actors["nato"]["roles"] == [] and actors["nato"]["role"] == "Western military alliance"
+
+
+def test_the_example_shows_a_dated_role_at_the_geneva_talks(example_site: Path) -> None:
+    result = run_main(example_site, "--no-search", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    chips = soup(example_site / "output/events/geneva-talks-2022/index.html").select(".chips li")
+    ryabkov = next(words(c) for c in chips if "Ryabkov" in c.get_text())
+    assert "head of Russia’s team at the security talks" in ryabkov
+    history = soup(example_site / "output/actors/ryabkov/index.html").select(".role-history li")
+    assert "since 10 January 2022" in words(history[1])

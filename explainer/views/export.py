@@ -82,6 +82,12 @@ class Exporter:
             "kind": actor.kind,
             "role": actor.role,
             "member_of": self.ids(r.id for r in actor.member_of),
+            "roles": [{"title": r.title, "from": _date(r.start), "to": _date(r.end)} for r in actor.roles],
+            "memberships": [
+                {"id": m.group.id, "from": _date(m.start), "to": _date(m.end)}
+                for m in actor.memberships
+                if m.group.id in self.site.entities
+            ],
             "aliases": list(actor.aliases),
             "summary": _text(actor.summary),
             "links": [{"label": label, "url": href} for label, href in actor.links],
