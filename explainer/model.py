@@ -192,6 +192,7 @@ class Event:
     summary: Text | None = None
     sources: tuple[Ref, ...] = ()
     short: str | None = None  # a shorter name for link text ("the Geneva talks" for a long headline)
+    ongoing: bool = False  # `end: ongoing` (end is then None)
 
     section = "events"
 
@@ -230,8 +231,10 @@ Entity = Issue | Actor | Event | Source
 
 
 # Every field read is noted while a recording is open (reads.py): how build and serve know what a page read.
+# fmt: off
 watch(
     (Ref, Text, Party, SiteConfig, Catalogue, Position, Quote, Figure, Change, Role, Membership, Issue, Actor, Event,
      Source),
     (Issue, Actor, Event, Source),
 )
+# fmt: on

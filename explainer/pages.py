@@ -193,8 +193,10 @@ class Planner:
         context = {
             "actor": actor,
             "kind_label": self.words.gettext(KIND_LABELS[actor.kind]),
-            "member_of": [(group, membership_in(actor, group.id))
-                          for group in self.objects(dict.fromkeys(r.id for r in actor.member_of))],
+            "member_of": [
+                (group, membership_in(actor, group.id))
+                for group in self.objects(dict.fromkeys(r.id for r in actor.member_of))
+            ],
             "members": [(m, span) for m, span in members if span is None or span.end is None],
             "former_members": [(m, span) for m, span in members if span is not None and span.end is not None],
             "issues": issues,

@@ -5,6 +5,7 @@ A span's partial dates cover their whole period: `from: 2013` is from the first 
 through the last day of August 2021; an open end is open. A dated thing (a quote, an event) falls in a span
 only when all of its own period does: a quote dated `2021` is not within a role that ends `2021-08`, since it
 may have been said in September, so a page never names a role the speaker may not yet or no longer have held.
+An approximate date (an event's `~2003`) is within no span.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def within(when: PartialDate, start: PartialDate | None, end: PartialDate | None
 
 def roles_at(actor: Actor, when: PartialDate | None) -> tuple[Role, ...]:
     """The roles actor held all through when (none for an undated thing), in the order written."""
-    if when is None:
+    if when is None or when.approximate:  # about a date: not surely inside any span
         return ()
     return tuple(role for role in actor.roles if within(when, role.start, role.end))
 
@@ -80,7 +81,8 @@ def read_roles(fields: Fields) -> tuple[tuple[Role, ...], str | None]:
             fields.mapped.append("role")
         for lang in fields.languages[1:]:
             if all(lang in texts for texts in by_lang if texts):
-                shown = tuple(dataclasses.replace(r, title=t.get(lang, r.title)) for r, t in zip(roles, by_lang, strict=True))
+                pairs = zip(roles, by_lang, strict=True)
+                shown = tuple(dataclasses.replace(role, title=texts.get(lang, role.title)) for role, texts in pairs)
                 fields.by_lang.append((lang, "roles", shown))
                 if derived:
                     fields.by_lang.append((lang, "role", next(r.title for r in reversed(shown) if r.end is None)))

@@ -331,8 +331,9 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
 def validate_event(fields: Fields, event_id: str) -> Event | None:
     fields.check_known(EVENT_FIELDS)
     title = fields.by_language("title", "prose", required=True)
-    date = fields.date("date", required=True)
-    end = fields.date("end")
+    date = fields.date("date", required=True, approximate=True)
+    ongoing = fields.data.get("end") == "ongoing"
+    end = None if ongoing else fields.date("end", approximate=True)
     if date and end and end.is_before(date):
         fields.error("end", f"'end' ({end}) is before 'date' ({date}): swap them or fix one")
         end = None
@@ -351,6 +352,7 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
         summary=fields.by_language("summary", "markdown"),
         sources=fields.refs("sources"),
         short=validate_short(fields),
+        ongoing=ongoing,
     )
 
 

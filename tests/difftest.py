@@ -187,7 +187,8 @@ def texts_in(value: dict[str, Any], languages: list[str]) -> Any:
     texts = list(value.values())
     if len(languages) < 2:
         return texts[0]
-    return {languages[0]: value.get(languages[0], texts[0])} | {tag: value[tag] for tag in languages[1:] if tag in value}
+    others = {tag: value[tag] for tag in languages[1:] if tag in value}
+    return {languages[0]: value.get(languages[0], texts[0])} | others
 
 
 def card_names(card: dict[str, Any], body: str) -> set[str]:
@@ -414,8 +415,23 @@ def date_gen(rng: random.Random, content: Content, record: dict[str, Any]) -> st
 
 
 def end_date(rng: random.Random, content: Content, record: dict[str, Any]) -> str:
-    year = int(str(record["date"])[:4])
-    return date(rng, year + 1, year + 3)  # a later year: never before `date`, whatever the precisions
+    if rng.random() < 0.15:
+        return "ongoing"
+    return about(rng, date(rng, year_of(record["date"]) + 1, year_of(record["date"]) + 3))  # never before `date`
+
+
+def event_date(rng: random.Random, content: Content, record: dict[str, Any]) -> str:
+    """An event's date, now and then approximate (`~2003`, `~2003-05`)."""
+    return about(rng, date(rng))
+
+
+def about(rng: random.Random, when: str) -> str:
+    """when, or now and then (not to the day) `~when`."""
+    return f"~{when}" if when.count("-") < 2 and rng.random() < 0.2 else when
+
+
+def year_of(when: Any) -> int:
+    return int(str(when).removeprefix("~")[:4])
 
 
 def choice(*values: Any) -> Gen:
@@ -599,7 +615,7 @@ VALUES: dict[str, dict[str, Gen]] = {
     "event": {
         "title": by_language(prose),
         "short": optional(by_language(lambda rng, content, record: words(rng, 1, 2).capitalize())),
-        "date": date_gen,
+        "date": event_date,
         "end": optional(end_date),
         "place": optional(by_language(prose)),
         "actors": some("actor"),
@@ -645,13 +661,12 @@ def edit_field(rng: random.Random, content: Content, kind: str, record: dict[str
         record.pop(name, None)
     else:
         record[name] = value
-    if kind == "event" and "end" in record and int(str(record["end"])[:4]) <= int(str(record["date"])[:4]):
+    end = record.get("end", "ongoing")
+    if kind == "event" and end != "ongoing" and year_of(end) <= year_of(record["date"]):
         del record["end"]  # `end` before `date` is an error: a new date past it takes it out
     if kind == "site" and "languages" in record and "language" in record:  # the default language comes first
         record["languages"] = [record["language"], *[t for t in record["languages"] if t != record["language"]]]
-    if kind in ("role", "membership") and "from" in record and "to" in record and int(str(record["to"])[:4]) <= int(
-        str(record["from"])[:4]
-    ):
+    if kind in ("role", "membership") and "to" in record and year_of(record["to"]) <= year_of(record.get("from", 0)):
         del record["to"]  # `to` before `from` is an error
     if kind == "quote" and "original" in record and "lang" not in record:
         record["lang"] = rng.choice(["en", "fa"])  # an original without its language is an error

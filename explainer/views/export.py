@@ -101,6 +101,8 @@ class Exporter:
             "short": event.short,
             "date": event.date.iso,
             "end": _date(event.end),
+            "approximate": event.date.approximate or bool(event.end and event.end.approximate),
+            "ongoing": event.ongoing,
             "place": event.place,
             "actors": self.ids(r.id for r in event.actors),
             "issues": self.ids(self.site.relations.event_issues.get(event.id, ())),
@@ -217,7 +219,7 @@ def previews(site: Site, url: Callable[[Any], str], plain: Callable[[str], str])
         kind = actor.role or words.gettext(PREVIEW_KINDS[actor.kind])
         found[url(actor)] = {"kind": kind, "name": actor.name, "summary": cut(summary)}
     for event in site.events:
-        when = words.range(event.date, event.end)
+        when = words.range(event.date, event.end, event.ongoing)
         summary = plain(event.summary.source) if event.summary else ""
         kind = words.gettext("Event · %(date)s") % {"date": when}
         found[url(event)] = {"kind": kind, "name": event.title, "summary": cut(summary)}
