@@ -9,6 +9,7 @@ from .reads import watch
 
 ACTOR_KINDS = ("person", "country", "organization", "group")
 PARTY_KINDS = ("person", "organization")
+STANCES = ("for", "against", "mixed", "unclear")  # a position's stance on its card's question or proposal
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,7 @@ class Catalogue:
 class Position:
     actor: Ref
     text: Text
+    stance: str | None = None  # one of STANCES, when written `{text, stance}`
 
 
 @dataclass(frozen=True, slots=True)

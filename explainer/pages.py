@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -11,7 +12,7 @@ from . import reads
 from .dates import PartialDate
 from .i18n import N_, Words
 from .link import Site
-from .model import Actor, Entity, Event, Issue, Role, Text
+from .model import STANCES, Actor, Entity, Event, Issue, Role, Text
 from .roles import membership_in, roles_at
 from .views.changes import LATEST, all_updates, issue_updates
 from .views.matrix import markdown_plain, matrix
@@ -148,7 +149,8 @@ class Planner:
     def issue_context(self, issue: Issue, index: int) -> dict[str, Any]:
         before, after = neighbours(self.site.issues, index)
         get = self.site.entities.get
-        positions = [(get(p.actor.id), p.text) for p in issue.positions if p.actor.id in self.site.entities]
+        positions = [(get(p.actor.id), p.text, p.stance) for p in issue.positions if p.actor.id in self.site.entities]
+        counts = Counter(p.stance for p in issue.positions if p.stance and p.actor.id in self.site.entities)
         quotes = [(q, get(q.by.id), get(q.source.id) if q.source else None, speaker_roles(get(q.by.id), q.date))
                   for q in issue.quotes]  # fmt: skip
         figures = [(f, get(f.source.id) if f.source else None) for f in issue.figures]
@@ -156,6 +158,7 @@ class Planner:
         context = {
             "issue": issue,
             "positions": positions,
+            "stance_counts": [(stance, counts[stance]) for stance in STANCES if counts[stance]],
             "quotes": quotes,
             "figures": figures,
             "actors": self.objects(self.rel.issue_actors.get(issue.id, ())),
@@ -179,8 +182,8 @@ class Planner:
     def actor_context(self, actor: Actor) -> dict[str, Any]:
         issues = []
         for issue in self.objects(self.rel.actor_issues.get(actor.id, ())):
-            stance = next((p.text for p in issue.positions if p.actor.id == actor.id), None)
-            issues.append((issue, stance))
+            held = next((p for p in issue.positions if p.actor.id == actor.id), None)
+            issues.append((issue, held.text if held else None, held.stance if held else None))
         entities = self.site.entities
         quotes = [
             (issue, issue.quotes[n], roles_at(actor, issue.quotes[n].date))

@@ -13,6 +13,7 @@ from .languages import locale_of, tag_problem
 from .load import Document
 from .model import (
     ACTOR_KINDS,
+    STANCES,
     Actor,
     Catalogue,
     Change,
@@ -47,6 +48,7 @@ SOURCE_FIELDS = ("title", "publisher", "url", "date")
 QUOTE_FIELDS = ("by", "text", "date", "source", "context", "original", "lang")
 FIGURE_FIELDS = ("value", "label", "source")
 CHANGE_FIELDS = ("date", "text")
+POSITION_FIELDS = ("text", "stance")
 
 
 @dataclass(slots=True)
@@ -241,6 +243,12 @@ def validate_issue(doc: Document, diags: Diagnostics, smart_quotes: bool = True)
     positions = []
     for actor_id, stance in fields.mapping("positions").items():
         line = fields.line("positions", actor_id)
+        if isinstance(stance, dict):
+            own = fields.sub(stance, "positions", actor_id, what=f"the position of '{actor_id}'")
+            position = validate_position(own, actor_id)
+            if position is not None:
+                positions.append(position)
+            continue
         if not isinstance(stance, str | int | float) or isinstance(stance, bool) or not str(stance).strip():
             diags.error(doc.path, line, f"the position of '{actor_id}' must be text, not {describe(stance)}")
             continue
@@ -276,6 +284,20 @@ def validate_issue(doc: Document, diags: Diagnostics, smart_quotes: bool = True)
         published=fields.date("published"),
     )
     return issue if title and summary else None
+
+
+def validate_position(fields: Fields, actor_id: str) -> Position | None:
+    """A position written `{text, stance}`: Markdown text and one of STANCES."""
+    fields.check_known(POSITION_FIELDS)
+    text = fields.markdown("text", required=True)
+    stance = fields.text("stance")
+    if stance is not None and stance not in STANCES:
+        choices = ", ".join(STANCES)
+        fields.error("stance", f"unknown stance '{stance}' (one of {choices}){did_you_mean(stance, STANCES)}")
+        return None
+    if text is None:
+        return None
+    return Position(Ref(actor_id, fields.doc.path, fields.line()), text, stance)
 
 
 def validate_short(fields: Fields) -> str | None:

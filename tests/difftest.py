@@ -46,7 +46,7 @@ import yaml
 from explainer import parties, roles, translated, validate
 from explainer.diagnostics import Diagnostics
 from explainer.load import document_of
-from explainer.model import ACTOR_KINDS, PARTY_KINDS
+from explainer.model import ACTOR_KINDS, PARTY_KINDS, STANCES
 from explainer.refs import REF_RE
 from explainer.translations import FACT_TEXT_FIELDS
 
@@ -66,6 +66,7 @@ REQUIRED = {
     "publisher": ("name",),
     "translation": ("title", "summary"),
     "role": ("title",),
+    "position": ("text",),
     "membership": ("id",),
 }
 MINIMUM = {"issue": 3, "actor": 4, "event": 3, "source": 1}  # records kept of each kind: removals stop there
@@ -200,7 +201,7 @@ def card_names(card: dict[str, Any], body: str) -> set[str]:
         named.update(map(str, listed if isinstance(listed, list) else [listed]))
     stances = card.get("positions") or {}
     named.update(map(str, stances))
-    texts = [body, *map(str, stances.values())]
+    texts = [body, *map(position_text, stances.values())]
     for name in ("quotes", "figures"):
         items = card.get(name) or []
         for item in items if isinstance(items, list) else [items]:
@@ -463,20 +464,54 @@ def publisher(rng: random.Random, content: Content, record: dict[str, Any]) -> A
     return changed
 
 
+def position_text(position: Any) -> str:
+    """A position's text: the value, or a `{text, stance}` mapping's text."""
+    return str(position.get("text", "")) if isinstance(position, dict) else str(position)
+
+
+def with_text(position: Any, change: Callable[[str], str]) -> Any:
+    """position with its text made change(text), in the form it is written."""
+    return position | {"text": change(position_text(position))} if isinstance(position, dict) else change(str(position))
+
+
+def stance_of(rng: random.Random, content: Content) -> Any:
+    """A position: Markdown text, or now and then `{text, stance}`."""
+    text = markdown(rng, content)
+    return {"text": text, "stance": rng.choice(STANCES)} if rng.random() < 0.35 else text
+
+
+def position_edit(name: str) -> Edit:
+    """A field of one position written `{text, stance}` (a plain one made so first)."""
+
+    def apply(rng: random.Random, content: Content) -> str:
+        issue_id = rng.choice(content.ids("issue"))
+        front = content.issues[issue_id][0]
+        stances = front.setdefault("positions", {})
+        if not stances:
+            stances[rng.choice(content.ids("actor"))] = markdown(rng, content)
+        actor = rng.choice(list(stances))
+        item = stances[actor] if isinstance(stances[actor], dict) else {"text": stances[actor]}
+        edit_field(rng, content, "position", item, name)
+        stances[actor] = item
+        return f"position of {actor} on {issue_id}.{name} = {item.get(name, '(removed)')!r}"
+
+    return apply
+
+
 def positions(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
     """Positions: one added, one removed, one's text edited, or a new mapping."""
     current = dict(record.get("positions") or {})
     op = rng.choice(["add", "remove", "edit", "edit", "new"])
     absent = [a for a in content.ids("actor") if a not in current]
     if (op == "add" and absent) or not current:
-        current[rng.choice(absent)] = markdown(rng, content)
+        current[rng.choice(absent)] = stance_of(rng, content)
     elif op == "remove":
         del current[rng.choice(list(current))]
     elif op == "edit":
-        current[rng.choice(list(current))] = markdown(rng, content)
+        current[rng.choice(list(current))] = stance_of(rng, content)
     else:
         actors = rng.sample(content.ids("actor"), rng.randint(0, 3))
-        current = {actor: markdown(rng, content) for actor in actors}
+        current = {actor: stance_of(rng, content) for actor in actors}
     return current or REMOVE
 
 
@@ -610,6 +645,7 @@ VALUES: dict[str, dict[str, Gen]] = {
         "summary": optional(by_language(markdown)),
         "links": links,
     },
+    "position": {"text": markdown, "stance": optional(choice(*STANCES))},
     "role": {"title": by_language(prose), "from": optional(date_gen), "to": optional(date_gen)},
     "membership": {"id": one("actor"), "from": optional(date_gen), "to": optional(date_gen)},
     "event": {
@@ -745,7 +781,7 @@ def rewrite_id(content: Content, kind: str, old: str, new: str | None) -> None:
                 front[name_] = ids(front[name_])
         if "positions" in front:
             front["positions"] = {
-                (new if actor == old and kind == "actor" else actor): text(str(stance))
+                (new if actor == old and kind == "actor" else actor): with_text(stance, text)
                 for actor, stance in front["positions"].items()
                 if not (actor == old and kind == "actor" and new is None)
             }
@@ -1175,6 +1211,8 @@ def edit_kinds() -> dict[str, Edit]:
             kinds[f"{kind}.{name}"] = sub_edit(kind, name) if sub else field_edit(kind, name)
             if kind in ("role", "membership"):
                 kinds[f"{kind}.{name}"] = actor_item_edit(kind, name)
+            if kind == "position":
+                kinds[f"{kind}.{name}"] = position_edit(name)
             if kind == "translation":
                 kinds[f"{kind}.{name}"] = translation_edit(name)
     kinds |= {"translation.body": translation_edit("body"), "translation+": add_translation}

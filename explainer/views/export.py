@@ -49,7 +49,7 @@ class Exporter:
             "actors": self.ids(self.site.relations.issue_actors.get(issue.id, ())),
             "events": self.ids(self.site.relations.issue_events.get(issue.id, ())),
             "positions": [
-                {"actor": p.actor.id, "text": p.text.source}
+                {"actor": p.actor.id, "text": p.text.source, "stance": p.stance}
                 for p in issue.positions
                 if p.actor.id in self.site.entities
             ],
