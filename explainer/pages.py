@@ -17,7 +17,7 @@ from .roles import membership_in, roles_at
 from .views.changes import LATEST, all_updates, issue_updates
 from .views.matrix import markdown_plain, matrix
 from .views.relmap import KIND_LABELS as RELATION_LABELS
-from .views.relmap import Graph
+from .views.relmap import SIDES, Graph
 from .views.timeline import chart
 
 KIND_GROUPS = (
@@ -284,10 +284,14 @@ class Planner:
         return PageSpec("positions/", "positions.html", "positions", title, description, context,
                         config.updated)  # fmt: skip
 
-    def actors_map(self) -> PageSpec:
-        context = {"relmap": self.graph.whole(), "relation_labels": RELATION_LABELS}
+    def actors_map(self, every: bool = False) -> PageSpec:
+        """actors/map/: memberships and shared sides (every relation when there are none); every: actors/map/all/,
+        shared issues and events too, a view the reader asks for by a link (no script needed)."""
+        sides = None if every else self.graph.whole(SIDES)
+        context = {"relmap": sides or self.graph.whole(), "relation_labels": RELATION_LABELS, "every": every}
         description = self.about(N_("How the actors in %(site)s are related: memberships, issues, events."))
-        return PageSpec("actors/map/", "map.html", "map", self.words.gettext("Relationship map"), description, context,
+        url = "actors/map/all/" if every else "actors/map/"
+        return PageSpec(url, "map.html", "map", self.words.gettext("Relationship map"), description, context,
                         self.site.config.updated)  # fmt: skip
 
     def search_page(self) -> PageSpec:
@@ -318,6 +322,7 @@ def page_makers(planner: Planner, lazy: bool) -> list[Callable[[], PageSpec]]:
         planner.positions_page,
         planner.actors_index,
         planner.actors_map,
+        functools.partial(planner.actors_map, True),
         *(functools.partial(planner.actor_page, actor, lazy) for actor in site.actors),
         planner.events_index,
         *(functools.partial(planner.event_page, event, n, lazy) for n, event in enumerate(site.events)),
