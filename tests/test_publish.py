@@ -507,7 +507,7 @@ def plant(example_site: Path, text: str) -> None:
 def test_check_passes_on_the_example(example_site: Path) -> None:
     result = run_build(example_site, "check")
     assert result.returncode == 0, result.stderr
-    assert re.search(r"check: 43 pages, \d+ internal links, 0 problems", result.stdout)
+    assert re.search(r"check: 44 pages, \d+ internal links, 0 problems", result.stdout)
     assert not (example_site / "output").exists()  # check builds into a temporary folder
 
 
