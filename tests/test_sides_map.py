@@ -19,7 +19,8 @@ Box = tuple[float, float, float, float]
 
 
 def segments(svg: Tag) -> list[Segment]:
-    return [(float(li["x1"]), float(li["y1"]), float(li["x2"]), float(li["y2"])) for li in svg.select("g.rm-lines line")]
+    lines = svg.select("g.rm-lines line")
+    return [(float(li["x1"]), float(li["y1"]), float(li["x2"]), float(li["y2"])) for li in lines]
 
 
 def crossings(lines: list[Segment]) -> int:
@@ -30,9 +31,10 @@ def crossings(lines: list[Segment]) -> int:
 
     count = 0
     for (x1, y1, x2, y2), (x3, y3, x4, y4) in itertools.combinations(lines, 2):
-        if side(x3, y3, x4, y4, x1, y1) * side(x3, y3, x4, y4, x2, y2) < 0 and side(
-            x1, y1, x2, y2, x3, y3
-        ) * side(x1, y1, x2, y2, x4, y4) < 0:
+        if (
+            side(x3, y3, x4, y4, x1, y1) * side(x3, y3, x4, y4, x2, y2) < 0
+            and side(x1, y1, x2, y2, x3, y3) * side(x1, y1, x2, y2, x4, y4) < 0
+        ):
             count += 1
     return count
 

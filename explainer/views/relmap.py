@@ -103,7 +103,8 @@ class Graph:
         for issue in issues:
             self.add_all(dict.fromkeys(p.actor.id for p in issue.positions), "issue", issue.id)
             for stance in ("for", "against"):  # the same stance on the card's question: the same side
-                self.add_all(dict.fromkeys(p.actor.id for p in issue.positions if p.stance == stance), "agree", issue.id)
+                side = dict.fromkeys(p.actor.id for p in issue.positions if p.stance == stance)
+                self.add_all(side, "agree", issue.id)
         for event in events:
             self.add_all(dict.fromkeys(r.id for r in event.actors), "event", event.id)
 
@@ -153,8 +154,9 @@ class Graph:
 
     def whole(self, kinds: Sequence[str] = KINDS) -> Drawing | None:
         """The most connected actors and every relation of kinds between them, camps side by side (camps())."""
-        linked = {a: {b for b in near if kinds_of(self.pairs[self.key(a, b)], kinds)} for a, near in self.neighbours.items()}
-        linked = {a: near for a, near in linked.items() if near}  # fmt: skip
+        linked = {a: {b for b in near if kinds_of(self.pairs[self.key(a, b)], kinds)}
+                  for a, near in self.neighbours.items()}  # fmt: skip
+        linked = {a: near for a, near in linked.items() if near}
         connected = sorted(linked, key=lambda i: (-len(linked[i]), self.rank[i]))
         if not connected:
             return None
