@@ -16,7 +16,8 @@ from .validate import Records
 
 
 def likely_mistakes(site: Site, records: Records, diags: Diagnostics) -> None:
-    """Warn of cards citing no sources, events naming no actors, stray positions, undated quotes, unnamed actors."""
+    """Warn of cards citing no sources, events naming no actors, stray positions, undated quotes, unnamed actors,
+    sources nothing relies on."""
     for issue in site.issues:
         if not issue.draft:
             issue_advice(site, issue, diags)
@@ -24,6 +25,7 @@ def likely_mistakes(site: Site, records: Records, diags: Diagnostics) -> None:
         if not event.actors:
             diags.warning(event.path, event.line, f"event '{event.id}' names no actors: add 'actors: [id, ...]'")
     drafts = [issue for issue in records.issues if issue.id in site.drafts]
+    unused_sources(site, {ref_id for issue in drafts for ref_id in source_ids(issue)}, diags)
     named = {ref_id for issue in drafts for ref_id in actor_ids(issue)}
     relations = site.relations
     for actor in site.actors:
@@ -70,7 +72,33 @@ def source_date(site: Site, ref: Ref | None) -> PartialDate | None:
 
 
 def cites_sources(issue: Issue) -> bool:
-    return bool(issue.sources) or any(q.source for q in issue.quotes) or any(f.source for f in issue.figures)
+    return (
+        bool(issue.sources)
+        or any(q.source for q in issue.quotes)
+        or any(f.source for f in issue.figures)
+        or any(text.cites for text in texts_of(issue))
+    )
+
+
+def unused_sources(site: Site, in_drafts: set[str], diags: Diagnostics) -> None:
+    """Warn of each source that no card or event relies on (a draft's counts)."""
+    for source in site.sources:
+        if source.id not in in_drafts and not site.relations.source_users.get(source.id):
+            diags.warning(
+                source.path,
+                source.line,
+                f"source '{source.id}' is not cited anywhere: cite it at a claim with [[@{source.id}]], list it in a "
+                "card's or event's 'sources', or remove it",
+            )
+
+
+def source_ids(issue: Issue) -> Iterator[str]:
+    """Every source id a card relies on: its list, its quotes' and figures' sources and its citations."""
+    yield from (ref.id for ref in issue.sources)
+    yield from (q.source.id for q in issue.quotes if q.source)
+    yield from (f.source.id for f in issue.figures if f.source)
+    for text in texts_of(issue):
+        yield from (cite.source.id for cite in text.cites)
 
 
 def actor_ids(issue: Issue) -> Iterator[str]:

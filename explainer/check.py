@@ -6,7 +6,7 @@ nothing, an asset that is missing, a page without a title or description,
 `[[` or `]]` left in a page's text (a `[[link]]` that was not made a link,
 named with the content file it was written in).
 External links are fetched only on request, a few at a time, each with a
-short timeout.
+short timeout, with every source's address and snapshot (sourcecheck.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import tempfile
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -30,10 +30,11 @@ from .assets import CSS_REF_RE, css_target
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base
 from .load import listed_files, load_document, load_listed
-from .model import Entity
+from .model import Entity, Source
 from .pages import entity_url
 from .pipeline import BuildOptions, BuildResult, build
 from .render import base_path
+from .sourcecheck import addresses, declared_sources, snapshot_list, source_problems
 from .translations import outdated_lines, untranslated_lines
 from .validate import validate, validate_site
 
@@ -343,18 +344,26 @@ def fetch_status(url: str, timeout: float) -> str | None:
 
 
 def check_external(
-    checker: OutputChecker, timeout: float, workers: int, fetch: Callable[[str, float], str | None] = fetch_status
+    checker: OutputChecker,
+    timeout: float,
+    workers: int,
+    fetch: Callable[[str, float], str | None] = fetch_status,
+    sources: Sequence[Source] = (),
 ) -> None:
-    """Fetch every external link, a few at a time, and report those that fail."""
-    urls = sorted(checker.external)
+    """Fetch every external link and every source's address and snapshot, a few at a time, and report those that
+    fail: a source's at its line in the content, saying whether it keeps an archived copy (sourcecheck.py)."""
+    urls = sorted(set(checker.external) | addresses(sources))
     checker.report.external = len(urls)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(lambda url: fetch(url, timeout), urls))
-    for url, failure in zip(urls, results, strict=True):
-        if failure:
+    failures = {url: failure for url, failure in zip(urls, results, strict=True) if failure}
+    said = {s.url for s in sources if s.url in failures}  # said of the source, at its line
+    for url, failure in failures.items():
+        if url in checker.external and url not in said:
             pages = sorted(set(checker.external[url]))
             also = f" (also linked from {len(pages) - 1} more pages)" if len(pages) > 1 else ""
             checker.problem(pages[0], None, f"external link {url}: {failure}{also}")
+    checker.report.problems.extend(source_problems(list(sources), failures))
 
 
 def configured_base_url(options: BuildOptions) -> str:
@@ -367,9 +376,14 @@ def configured_base_url(options: BuildOptions) -> str:
 
 
 def run_check(
-    options: BuildOptions, external: bool = False, timeout: float = FETCH_TIMEOUT, workers: int = FETCH_WORKERS
+    options: BuildOptions,
+    external: bool = False,
+    timeout: float = FETCH_TIMEOUT,
+    workers: int = FETCH_WORKERS,
+    snapshots: Path | None = None,
 ) -> tuple[BuildResult, CheckReport | None]:
-    """Build into a temporary folder and check it; no report when the build failed."""
+    """Build into a temporary folder and check it; no report when the build failed. snapshots: a file to write
+    the addresses of the sources without an archived copy to."""
     with tempfile.TemporaryDirectory(prefix="explainer-check-") as folder:
         options = dataclasses.replace(options, output=Path(folder) / "site")
         result = build(options)
@@ -378,6 +392,12 @@ def run_check(
         checker = OutputChecker(options.output, configured_base_url(options), options.content)
         report = checker.check()
         report.translations = translation_status(options.content)
+        sources = declared_sources(options.content) if external or snapshots else []
         if external:
-            check_external(checker, timeout, workers)
+            check_external(checker, timeout, workers, sources=sources)
+        if snapshots:
+            try:
+                snapshots.write_text(snapshot_list(sources), encoding="utf-8")
+            except OSError as error:
+                report.problems.append(f"{snapshots}: error: cannot write the snapshot list: {error.strerror or error}")
         return result, report

@@ -236,13 +236,21 @@ def make_check_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeout", type=float, default=check.FETCH_TIMEOUT, metavar="S", help="seconds per external link (10)"
     )
+    parser.add_argument(
+        "--snapshot-list",
+        type=Path,
+        metavar="FILE",
+        help="write the address of every source without an 'archived' copy to FILE, one a line",
+    )
     return parser
 
 
 def run_check(argv: list[str]) -> int:
     args = make_check_parser().parse_args(argv)
     options = dataclasses.replace(build_options(args), cache_dir=None)  # a temporary output: nothing to reuse
-    result, report = check.run_check(options, external=args.external, timeout=args.timeout)
+    result, report = check.run_check(
+        options, external=args.external, timeout=args.timeout, snapshots=args.snapshot_list
+    )
     print_diagnostics(result.diagnostics.sorted(), args)
     if report is None:
         print(f"check: {failure_count(result).replace(' error', ' content error')}", file=sys.stderr)

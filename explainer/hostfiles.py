@@ -11,6 +11,7 @@ from .pages import PageSpec, entity_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
 
 
 def absolute_base(base_url: str) -> str | None:
@@ -45,8 +46,12 @@ def _link(indent: str, href: str, rel: str, kind: str) -> str:
     return f'{indent}<link href="{escape(href)}" rel="{escape(rel)}" type="{escape(kind)}" />'
 
 
-def sitemap(pages: list[PageSpec], base: str) -> bytes:
-    """sitemaps.org urlset of every page, lastmod from the content's dates."""
+def sitemap(pages: list[PageSpec], base: str, languages: tuple[str, ...] = ()) -> bytes:
+    """sitemaps.org urlset of every page, lastmod from the content's dates. With several languages (the
+    default first, at the root; the others under /<lang>/), every language's page, each listing all of them
+    (and the default as x-default) in `xhtml:link` alternates."""
+    if len(languages) > 1:
+        return multilingual_sitemap(pages, base, languages)
     lines = [_DECLARATION, f'<urlset xmlns="{SITEMAP}">']
     for page in pages:
         if page.kind == "404":
@@ -58,6 +63,27 @@ def sitemap(pages: list[PageSpec], base: str) -> bytes:
         lines.append("  </url>")
     if len(lines) == 2:
         return f'{_DECLARATION}\n<urlset xmlns="{SITEMAP}" />\n'.encode()
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")
+
+
+def multilingual_sitemap(pages: list[PageSpec], base: str, languages: tuple[str, ...]) -> bytes:
+    escape = ET._escape_attrib  # type: ignore[attr-defined]
+    prefixes = [(tag, "" if n == 0 else f"{tag}/") for n, tag in enumerate(languages)]
+    lines = [_DECLARATION, f'<urlset xmlns="{SITEMAP}" xmlns:xhtml="{XHTML}">']
+    for page in pages:
+        if page.kind == "404":
+            continue
+        alternates = [(tag, base + prefix + page.url) for tag, prefix in prefixes]
+        alternates.append(("x-default", alternates[0][1]))
+        for _tag, url in alternates[:-1]:
+            lines.append("  <url>")
+            lines.append(_leaf("    ", "loc", url))
+            if page.updated:
+                lines.append(_leaf("    ", "lastmod", day(page.updated)))
+            lines += [f'    <xhtml:link rel="alternate" hreflang="{escape(other)}" href="{escape(href)}" />'
+                      for other, href in alternates]  # fmt: skip
+            lines.append("  </url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
 
@@ -107,6 +133,6 @@ def host_files(site: Site, pages: list[PageSpec], base_url: str) -> dict[str, by
     base = absolute_base(base_url)
     files = {"robots.txt": robots(base)}
     if base:
-        files["sitemap.xml"] = sitemap(pages, base)
+        files["sitemap.xml"] = sitemap(pages, base, site.config.languages)
         files["feed.xml"] = atom_feed(site, base)
     return files

@@ -13,6 +13,7 @@ from babel import Locale, UnknownLocaleError
 from babel.localedata import locale_identifiers
 
 from .diagnostics import did_you_mean
+from .model import SiteConfig
 
 # BCP 47's shape (RFC 5646, the parts CLDR uses): language, script, region, variants
 TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|\d{3}))?(-(?:[A-Za-z0-9]{5,8}|\d[A-Za-z0-9]{3}))*")
@@ -47,3 +48,18 @@ def tag_problem(tag: str) -> str | None:
     if locale_of(tag) is None:
         return f"unknown language '{tag}'{did_you_mean(tag, known_tags())}"
     return None
+
+
+def display_name(tag: str, in_tag: str) -> str:
+    """A language's name as a reader of in_tag writes it (`español`, `inglés`), from CLDR; the tag if unknown."""
+    found, reader = locale_of(tag), locale_of(in_tag)
+    name = found.get_display_name(reader or "en") if found is not None else None
+    return name or tag
+
+
+def language_prefix(config: SiteConfig, language: str | None = None) -> str:
+    """Where a language's site sits under the site's root: `` for the default language (the first of
+    `languages:`, or the only one), `es/` for another. language: the config's own by default."""
+    language = config.language if language is None else language
+    default = config.languages[0] if config.languages else config.language
+    return "" if language == default else f"{language}/"

@@ -254,7 +254,8 @@ def _issue_links(links: _Links, issues: Iterable[Issue], resolver: _Resolver, en
             links.issue_events[issue.id].add(event_id)
             links.event_issues[event_id].add(issue.id)
         cited = [*issue.sources, *(q.source for q in issue.quotes if q.source),
-                 *(f.source for f in issue.figures if f.source)]  # fmt: skip
+                 *(f.source for f in issue.figures if f.source),
+                 *(c.source for text in texts_of(issue) for c in text.cites if c.source.id)]  # fmt: skip
         for source_id in resolver.all(cited, "sources"):
             links.source_users[source_id].add(issue.id)
 

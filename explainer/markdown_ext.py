@@ -15,6 +15,7 @@ from markdown.util import AtomicString
 from markupsafe import Markup
 
 from . import reads
+from .citations import MARK_RE, anchor
 from .diagnostics import Diagnostics
 from .fastinline import speed_up
 from .model import Text
@@ -65,6 +66,24 @@ class RefInlineProcessor(InlineProcessor):
         if not label:  # a name inserted into the author's sentence may be in another script: isolate it
             element.set("dir", "auto")
         return element, m.start(0), m.end(0)
+
+
+class CiteInlineProcessor(InlineProcessor):
+    """Turns a citation's numbered mark (citations.py) into its marker: `[3]`, or `[3, annex I]`, a link to the
+    source's entry on its card's page, with an id the entry links back to."""
+
+    def __init__(self, url: Callable[[str], str] | None, md: markdown.Markdown):
+        super().__init__(MARK_RE.pattern, md)
+        self.url = url
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # type: ignore[override]
+        number, occurrence, card, source = m.group(1), m.group(2), m.group(3), m.group(4)
+        fragment = f"#source-{source}"
+        marker = etree.Element("sup", {"class": "cite-ref", "data-pagefind-ignore": ""})  # no words to search for
+        link = etree.SubElement(marker, "a", {"href": self.url(f"issues/{card}/{fragment}") if self.url else fragment,
+                                              "id": anchor(card, int(number), int(occurrence))})  # fmt: skip
+        link.text = AtomicString(f"[{number}, {m.group(5)}]" if m.group(5) else f"[{number}]")
+        return marker, m.start(0), m.end(0)
 
 
 class Findings:
@@ -202,15 +221,17 @@ class SafetyExtension(Extension):
 
 
 class RefExtension(Extension):
-    def __init__(self, resolve: Resolve):
+    def __init__(self, resolve: Resolve, url: Callable[[str], str] | None = None):
         super().__init__()
         self.resolve = resolve
+        self.url = url
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Above backslash escapes (180), which would turn the `\|` of `[[id\|label]]` (a table cell keeps it
         # for the inline stage) into a placeholder inside the id; so also above reference links (170), so
         # `[[x]]` is never read as `[x]`. Below code spans (190): `[[x]]` in backticks stays text.
         md.inlinePatterns.register(RefInlineProcessor(self.resolve, md), "explainer-ref", 185)
+        md.inlinePatterns.register(CiteInlineProcessor(self.url, md), "explainer-cite", 186)
 
 
 def ref_ids(text: Text | str, source: str) -> list[str]:
@@ -224,7 +245,12 @@ class MarkdownRenderer:
     """Renders Markdown texts to HTML; the same text renders once per build."""
 
     def __init__(
-        self, resolve: Resolve, smart_quotes: bool, allow_html: bool = False, diags: Diagnostics | None = None
+        self,
+        resolve: Resolve,
+        smart_quotes: bool,
+        allow_html: bool = False,
+        diags: Diagnostics | None = None,
+        url: Callable[[str], str] | None = None,  # a path from the site root → its link (citations' markers)
     ):
         self.findings = Findings()
         self.diags = diags
@@ -235,7 +261,7 @@ class MarkdownRenderer:
             "fenced_code",
             "sane_lists",
             "toc",
-            RefExtension(resolve),
+            RefExtension(resolve, url),
         ]
         if smart_quotes:
             extensions.append("smarty")

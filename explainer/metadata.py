@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .dates import PartialDate
-from .model import Actor, Event, Issue, Party, SiteConfig
+from .model import Actor, Event, Issue, Party, SiteConfig, Source
 from .pages import PageSpec
 
 # A country is a party here (it attends talks, belongs to alliances), which schema.org's Country, a Place,
@@ -34,6 +34,15 @@ def party_node(party: Party) -> dict[str, Any]:
         node["url"] = party.url
     if party.logo:
         node["logo"] = party.logo
+    return node
+
+
+def source_node(source: Source) -> dict[str, Any]:
+    node: dict[str, Any] = {"@type": "CreativeWork", "name": source.title}
+    if source.url:
+        node["url"] = source.url
+    if source.date:
+        node["datePublished"] = source.date.iso
     return node
 
 
@@ -64,11 +73,18 @@ def article(page: PageSpec, config: SiteConfig, absolute: Callable[[str], str]) 
     }
     first = published(issue, config)
     # the newest of what the card and the page say, so that it is never before the publication
-    dates = [date for date in (first, page.updated, *(change.date for change in issue.changes)) if date]
+    notes = (*issue.changes, *issue.corrections)
+    dates = [date for date in (first, page.updated, *(note.date for note in notes)) if date]
     if first:
         data["datePublished"] = first.iso
     if dates:
         data["dateModified"] = max(dates).iso
+    if page.context.get("sources"):  # what the card relies on: cited at its claims first, then the rest listed
+        data["citation"] = [source_node(source) for source in page.context["sources"]]
+    if issue.corrections:  # schema.org's `correction`: what was put right, and when
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": c.date.iso} for c in issue.corrections
+        ]
     return data
 
 

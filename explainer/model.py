@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .dates import PartialDate
@@ -10,6 +11,8 @@ from .reads import watch
 ACTOR_KINDS = ("person", "country", "organization", "group")
 PARTY_KINDS = ("person", "organization")
 STANCES = ("for", "against", "mixed", "unclear")  # a position's stance on its card's question or proposal
+_WAYBACK_STAMP = re.compile(r"/web/(\d{4})(\d{2})(\d{2})\d*(?:[a-z]{2}_)?/")
+SOURCE_KINDS = ("document", "article", "statement", "interview", "dataset", "video")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,13 +25,23 @@ class Ref:
 
 
 @dataclass(frozen=True, slots=True)
+class Cite:
+    """A citation at a claim, `[[@source-id, locator]]`: the source's id (with where it was written) and the
+    locator, if any (a page, a section, a timestamp)."""
+
+    source: Ref
+    locator: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Text:
-    """Markdown text with where it starts and the [[refs]] it contains."""
+    """Markdown text with where it starts, the [[refs]] and the [[@citations]] it contains."""
 
     source: str
     path: str
     line: int
     refs: tuple[Ref, ...] = ()
+    cites: tuple[Cite, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +134,10 @@ class Issue:
     draft: bool = False
     changes: tuple[Change, ...] = ()  # as written; views sort them
     published: PartialDate | None = None
+    corrections: tuple[Change, ...] = ()  # `corrections:` as written: what was wrong and was put right
+    # made from the texts' [[@citations]] (citations.py): each source cited at a claim, in the order of numbering,
+    # with the locator of each citation of it; pages that list a card's citations read this, not every text
+    citations: tuple[tuple[str, tuple[str | None, ...]], ...] = ()
 
     section = "issues"
 
@@ -217,12 +234,26 @@ class Source:
     publisher: str | None = None
     url: str | None = None
     date: PartialDate | None = None
+    archived: str | None = None  # a snapshot of url (the Wayback Machine's): the link's fallback
+    accessed: PartialDate | None = None  # when the writer read it
+    author: str | None = None
+    kind: str | None = None  # one of SOURCE_KINDS
+    quote: str | None = None  # the passage relied on, plain text
 
     section = "sources"
 
     @property
     def name(self) -> str:
         return self.title
+
+    @property
+    def version_date(self) -> str | None:
+        """When the snapshot's version was current (Robust Links' `data-versiondate`): `accessed`, else the day in
+        a Wayback Machine address (`/web/20220110093000/...`), else None."""
+        if self.accessed:
+            return self.accessed.iso
+        stamp = _WAYBACK_STAMP.search(self.archived or "")
+        return f"{stamp[1]}-{stamp[2]}-{stamp[3]}" if stamp else None
 
     @property
     def link_text(self) -> str:
@@ -235,8 +266,8 @@ Entity = Issue | Actor | Event | Source
 # Every field read is noted while a recording is open (reads.py): how build and serve know what a page read.
 # fmt: off
 watch(
-    (Ref, Text, Party, SiteConfig, Catalogue, Position, Quote, Figure, Change, Role, Membership, Issue, Actor, Event,
-     Source),
+    (Ref, Cite, Text, Party, SiteConfig, Catalogue, Position, Quote, Figure, Change, Role, Membership, Issue, Actor,
+     Event, Source),
     (Issue, Actor, Event, Source),
 )
 # fmt: on

@@ -9,15 +9,18 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from . import reads
+from .citations import cited_sources
 from .dates import PartialDate
 from .i18n import N_, Words
 from .link import Site
 from .model import STANCES, Actor, Entity, Event, Issue, Role, Text
 from .roles import membership_in, roles_at
-from .views.changes import LATEST, all_updates, issue_updates
+from .views.changes import LATEST, all_updates, issue_corrections, issue_updates
+from .views.citing import byline, page_dates
 from .views.matrix import markdown_plain, matrix
 from .views.relmap import KIND_LABELS as RELATION_LABELS
 from .views.relmap import SIDES, Graph
+from .views.sourceuse import source_uses
 from .views.timeline import chart
 
 KIND_GROUPS = (
@@ -155,6 +158,8 @@ class Planner:
                   for q in issue.quotes]  # fmt: skip
         figures = [(f, get(f.source.id) if f.source else None) for f in issue.figures]
         events: list[Event] = self.objects(self.rel.issue_events.get(issue.id, ()))
+        config = self.site.config
+        cited = {c.source: c for c in cited_sources(issue) if c.source in self.site.entities}
         context = {
             "issue": issue,
             "positions": positions,
@@ -163,11 +168,15 @@ class Planner:
             "figures": figures,
             "actors": self.objects(self.rel.issue_actors.get(issue.id, ())),
             "events": events,
-            "sources": self.objects(dict.fromkeys(s.id for s in issue.sources)),
+            # those cited at claims first, by number (an <ol>: the same numbers), then the rest as listed
+            "sources": self.objects(dict.fromkeys([*cited, *(s.id for s in issue.sources)])),
+            "citations": cited,
             "mentioned_in": self.objects(self.rel.mentions.get(issue.id, ())),
             "previous": before,
             "next": after,
             "updates": issue_updates(issue),
+            "corrections": issue_corrections(issue),
+            "cite": {"by": [party.name for party in byline(config)], "date": page_dates(issue, config)[1]},
             "chart": chart(events, self.site.words),
         }
         return context
@@ -294,6 +303,12 @@ class Planner:
         return PageSpec(url, "map.html", "map", self.words.gettext("Relationship map"), description, context,
                         self.site.config.updated)  # fmt: skip
 
+    def sources_index(self) -> PageSpec:
+        context = {"uses": source_uses(self.site)}
+        description = self.about(N_("Every source of %(site)s, and every card, quote, figure and event relying on it."))
+        return PageSpec("sources/", "sources.html", "sources", self.words.gettext("Sources"), description, context,
+                        self.site.config.updated)  # fmt: skip
+
     def search_page(self) -> PageSpec:
         description = self.about(N_("Search every issue, actor and event in %(site)s."))
         return PageSpec("search/", "search.html", "search", self.words.gettext("Search"), description, {},
@@ -326,6 +341,7 @@ def page_makers(planner: Planner, lazy: bool) -> list[Callable[[], PageSpec]]:
         *(functools.partial(planner.actor_page, actor, lazy) for actor in site.actors),
         planner.events_index,
         *(functools.partial(planner.event_page, event, n, lazy) for n, event in enumerate(site.events)),
+        planner.sources_index,
         planner.search_page,
         planner.not_found,
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -18,10 +19,12 @@ from .incremental.changes import LINK, Change, change_of, earlier_pairs
 from .incremental.viewparts import ViewParts
 from .link import Site, link
 from .load import Document
+from .multilingual import language_files
 from .pages import PageSpec, Planner, page_makers, plan
 from .parallel.gctune import fewer_collections, give_back_memory
 from .parallel.loadpool import load_content
 from .parallel.pagepool import Progress, RenderJob, first_pass, make_renderer, render_all
+from .parallel.previewpool import render_spread
 from .parallel.sidewrite import issue_feeds_aside
 from .reads import Deps, shaped, unit
 from .render import render_pages
@@ -105,6 +108,11 @@ def render_site(
         files |= cache.host_files(site, pages, base_url) | cache.view_files(site, base_url)
     else:
         files |= host_files(site, pages, base_url) | view_files(site, base_url)
+    others = language_files(records, diags, options.templates, options.base_url, assets, options.relative_urls,
+                            options.drafts)  # fmt: skip
+    if others is None:
+        return None
+    files |= others
     if options.search:
         files.update(search.search_index(files, diags, search.pagefind_executable(), options.output, options.jobs))
     files.update(static)
@@ -178,6 +186,12 @@ def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: B
     render_all(job, pages, diags)
     if diags.has_errors():
         return None
+    others = language_files(run.records, diags, options.templates, options.base_url, assets, options.relative_urls,
+                            options.drafts, functools.partial(render_spread, jobs=options.jobs))  # fmt: skip
+    if others is None:
+        return None
+    for path in sorted(others):  # before the search index, which reads every page written
+        out.add(path, others.pop(path))
     if options.search:  # the pages are all written: Pagefind indexes them on the core the views leave free
         run.search = start_index(out, options.jobs)
     try:

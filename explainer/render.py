@@ -22,13 +22,22 @@ except ImportError:  # pragma: no cover  (MarkupSafe without its C speedups)
 from . import __version__, reads
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base
-from .languages import direction
+from .languages import direction, display_name, language_prefix
 from .link import Site
 from .markdown_ext import LinkTarget, MarkdownRenderer
 from .metadata import json_ld, structured_data
 from .model import Entity
 from .pages import PageSpec, entity_url
 from .theme import template_folders
+from .translations import site_languages
+
+NO_MARKS = Markup("")
+SITE_TEXTS = ""  # among the untranslated ids (no entity's id is empty): site.yaml's title, subtitle, description
+
+
+def capitalized(name: str) -> str:
+    """A language's name as a switcher lists it: `Español`, `فارسی`."""
+    return name[:1].upper() + name[1:]
 
 
 def base_path(base_url: str) -> str:
@@ -147,11 +156,17 @@ class Renderer:
         assets: dict[str, str] | None = None,
         relative: bool = False,
         diags: Diagnostics | None = None,
+        untranslated: frozenset[str] = frozenset(),
     ):
         self.site = site
         self.templates = templates
         self.folders = template_folders(templates)  # where the loader looks, first match wins
-        self.base = base_path(base_url or site.config.base_url)
+        # The site's root; another language's site sits under /<lang>/ (languages.language_prefix), but for
+        # the static files, which every language shares at the root.
+        self.root = base_path(base_url or site.config.base_url)
+        self.language_prefix = language_prefix(site.config)
+        self.up = "../" * self.language_prefix.count("/")  # from the language's root to the site's
+        self.base = self.root + self.language_prefix
         self.assets = assets or {}  # static/style.css → static/style.3f2a1b9c.css
         self.relative = relative
         self.url_caches: dict[str, dict[str, str]] = {}  # prefix → path → url()
@@ -161,10 +176,16 @@ class Renderer:
         self.prefix = ""  # with relative URLs: from the page being rendered to the site root, `../../`
         self.markdown_caches: dict[str, dict[str, Markup]] = {}
         self.env = make_environment(templates)
-        self.markdown = MarkdownRenderer(self.resolve, site.config.smart_quotes, site.config.allow_html, diags)
+        self.markdown = MarkdownRenderer(
+            self.resolve, site.config.smart_quotes, site.config.allow_html, diags, self.url
+        )
         self.env.filters["markdown"] = self.markdown
         self.env.filters["markdown_inline"] = self.markdown.inline
-        self.absolute_base = absolute_base(base_url or site.config.base_url)
+        self.absolute_root = absolute_base(base_url or site.config.base_url)
+        self.absolute_base = self.absolute_root + self.language_prefix if self.absolute_root else None
+        self.untranslated = untranslated  # ids whose texts this language shows in the default one
+        default = site_languages(site.config)[0]
+        self.default_marks = Markup(' lang="{}" dir="{}"').format(default, direction(default))
         # the site's language comes with its Site (link): another Site, another language, the same code
         self.env.install_gettext_translations(site.words.translations, newstyle=True)  # type: ignore[attr-defined]
         self.env.globals.update(
@@ -179,6 +200,19 @@ class Renderer:
             words=site.words,  # dates, numbers and counted phrases in the site's language
             generator=f"explainer {__version__}",
         )
+        # Several languages: the switcher's and alternates' links, and the marks of an untranslated entity's texts
+        self.env.globals.update(
+            shown=self.shown,
+            shown_site=self.shown_site,
+            language_url=self.language_url,
+            untranslated_page=self.untranslated_page,
+            original_language=self.original_language,
+        )
+        self.env.filters["in_default"] = self.in_default
+        if len(site_languages(site.config)) > 1:  # a value global: part of the build cache's render key
+            tags = site_languages(site.config)
+            names = tuple((tag, capitalized(display_name(tag, tag)), direction(tag)) for tag in tags)
+            self.env.globals.update(languages=names, untranslated=tuple(sorted(untranslated)))
 
     @property
     def prefix(self) -> str:
@@ -205,11 +239,51 @@ class Renderer:
     def make_url(self, path: str) -> str:
         path, hash_mark, fragment = path.lstrip("/").partition("#")
         path = self.assets.get(path, path)
+        shared = path.startswith("static/")  # one copy at the site's root for every language
         if not self.relative:
-            return self.base + path + hash_mark + fragment
+            return (self.root if shared else self.base) + path + hash_mark + fragment
         if path == "" or path.endswith("/"):
             path += "index.html"
-        return self.prefix + path + hash_mark + fragment
+        return self.prefix + (self.up if shared else "") + path + hash_mark + fragment
+
+    def language_url(self, language: str, path: str = "", absolute: bool = False) -> str:
+        """The URL of path (relative to a language's root) in another language's site: full with absolute when
+        base_url names a host."""
+        path = path.lstrip("/")
+        target = language_prefix(self.site.config, language) + path
+        if absolute and self.absolute_root:
+            return self.absolute_root + target
+        if not self.relative:
+            return self.root + target
+        if target == "" or target.endswith("/"):
+            target += "index.html"
+        return self.prefix + self.up + target
+
+    def untranslated_page(self, page: PageSpec) -> bool:
+        """Whether page is an issue's, actor's or event's page shown in the default language."""
+        return page.kind in ("issue", "actor", "event") and page.url.split("/")[1] in self.untranslated
+
+    def shown(self, entity: Entity) -> Markup:
+        """` lang="en" dir="ltr"` for the element holding an untranslated entity's text, else nothing."""
+        return self.shown_id(entity.id)
+
+    def shown_id(self, entity_id: str) -> Markup:
+        return self.default_marks if entity_id in self.untranslated else NO_MARKS
+
+    def shown_site(self) -> Markup:
+        """The same for the site's own texts (title, subtitle, description) when they are the default's."""
+        return self.shown_id(SITE_TEXTS)
+
+    def in_default(self, text: Any, entity: Entity, tag: str = "span") -> Any:
+        """text, wrapped in a `tag` marked with the default language's lang and dir when it is an untranslated
+        entity's (else as it is: a one-language site's pages are unchanged)."""
+        if entity.id not in self.untranslated:
+            return text
+        return Markup(f"<{tag}{self.default_marks}>{escape(text)}</{tag}>")
+
+    def original_language(self) -> str:
+        """The default language's name, in this site's language: what an untranslated page is shown in."""
+        return display_name(site_languages(self.site.config)[0], self.site.config.language)
 
     def once(self, macro: Callable[..., Any], *args: Any) -> Any:
         """`{{ once(macro, args...) }}`: macro(args...) made the first time, then remembered for the build.

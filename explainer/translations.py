@@ -21,6 +21,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TypeVar
 
+from .citations import number_citations
 from .model import Actor, Event, Issue, SiteConfig, Source, Text
 from .translated import FactTexts, Translation
 from .validate import Records
@@ -148,7 +149,7 @@ def translated_issue(issue: Issue, translation: Translation) -> tuple[Issue, boo
     shown = dataclasses.replace(issue, title=translation.title, summary=translation.summary, body=body,
                                 positions=tuple(positions), quotes=tuple(quotes), figures=tuple(figures),
                                 changes=tuple(changes))  # fmt: skip
-    return shown, complete
+    return number_citations(shown), complete  # the translation's [[@citations]], and the card's kept beside them
 
 
 def untranslated_lines(records: Records) -> list[str]:

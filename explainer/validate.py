@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from babel.messages.pofile import PoFileError
 
+from .citations import number_citations, reading_order
 from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields, check_id, describe
 from .i18n import messages_of, read_catalogue
@@ -13,6 +14,7 @@ from .languages import locale_of, tag_problem
 from .load import Document
 from .model import (
     ACTOR_KINDS,
+    SOURCE_KINDS,
     STANCES,
     Actor,
     Catalogue,
@@ -26,6 +28,7 @@ from .model import (
     Ref,
     SiteConfig,
     Source,
+    Text,
 )
 from .parties import authors, publisher
 from .placeholders import placeholder_warnings
@@ -40,15 +43,16 @@ SITE_FIELDS = (
 )  # fmt: skip
 ISSUE_FIELDS = (
     "title", "summary", "order", "status", "actors", "events", "positions",
-    "quotes", "figures", "sources", "updated", "draft", "changes", "published",
+    "quotes", "figures", "sources", "updated", "draft", "changes", "published", "corrections",
 )  # fmt: skip
 ACTOR_FIELDS = ("name", "short", "kind", "role", "roles", "member_of", "aliases", "summary", "links")
 EVENT_FIELDS = ("title", "short", "date", "end", "place", "actors", "issues", "summary", "sources")
-SOURCE_FIELDS = ("title", "publisher", "url", "date")
+SOURCE_FIELDS = ("title", "publisher", "url", "date", "archived", "accessed", "author", "kind", "quote")
 QUOTE_FIELDS = ("by", "text", "date", "source", "context", "original", "lang")
 FIGURE_FIELDS = ("value", "label", "source")
 CHANGE_FIELDS = ("date", "text")
 POSITION_FIELDS = ("text", "stance")
+CORRECTION_FIELDS = ("date", "text")
 
 
 @dataclass(slots=True)
@@ -214,8 +218,9 @@ def validate_figure(fields: Fields) -> Figure | None:
     return Figure(value, label, fields.ref("source"))
 
 
-def validate_change(fields: Fields) -> Change | None:
-    fields.check_known(CHANGE_FIELDS)
+def validate_change(fields: Fields, known: tuple[str, ...] = CHANGE_FIELDS) -> Change | None:
+    """A dated note (`changes:`, `corrections:`)."""
+    fields.check_known(known)
     date = fields.date("date", required=True)
     text = fields.prose("text", required=True)
     if date is None or text is None:
@@ -263,6 +268,10 @@ def validate_issue(doc: Document, diags: Diagnostics, smart_quotes: bool = True)
     changes = [
         validate_change(fields.sub(item, "changes", i, what=f"change {i + 1}")) for i, item in fields.items("changes")
     ]
+    corrections = [
+        validate_change(fields.sub(item, "corrections", i, what=f"correction {i + 1}"), CORRECTION_FIELDS)
+        for i, item in fields.items("corrections")
+    ]
     issue = Issue(
         id=stem,
         path=doc.path,
@@ -282,8 +291,27 @@ def validate_issue(doc: Document, diags: Diagnostics, smart_quotes: bool = True)
         draft=fields.boolean("draft"),
         changes=tuple(c for c in changes if c),
         published=fields.date("published"),
+        corrections=tuple(c for c in corrections if c),
     )
-    return issue if title and summary else None
+    for text in reading_order(issue):
+        empty_citations(text, diags)
+    return number_citations(issue) if title and summary else None
+
+
+def empty_citations(text: Text, diags: Diagnostics) -> None:
+    """An error at each `[[@]]` or `[[@, locator]]`: a citation names its source."""
+    for cite in text.cites:
+        if not cite.source.id:
+            message = "empty citation: write [[@source-id]] or [[@source-id, locator]] with the source's id"
+            diags.error(cite.source.path, cite.source.line, message)
+
+
+def no_citations(text: Text | None, diags: Diagnostics, where: str) -> None:
+    """An error at each citation in a text that is not an issue card's: only a card has a numbered source list."""
+    for cite in text.cites if text else ():
+        diags.error(cite.source.path, cite.source.line,
+                    f"[[@{cite.source.id}]]: citations work only in an issue card's body, positions and quotes, "
+                    f"not in {where}: remove it, or name the source in the text")  # fmt: skip
 
 
 def validate_position(fields: Fields, actor_id: str) -> Position | None:
@@ -333,6 +361,8 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
     memberships = read_memberships(fields)
     if name is None or kind is None:
         return None
+    summary = fields.by_language("summary", "markdown")
+    no_citations(summary, fields.diags, "an actor's summary")
     return Actor(
         id=actor_id,
         path=fields.doc.path,
@@ -342,7 +372,7 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         role=fields.by_language("role", "prose") if "role" in fields.data else current,
         member_of=tuple(m.group for m in memberships),
         aliases=fields.strings("aliases"),
-        summary=fields.by_language("summary", "markdown"),
+        summary=summary,
         links=tuple(links),
         short=validate_short(fields),
         roles=roles,
@@ -361,6 +391,8 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
         end = None
     if title is None or date is None:
         return None
+    summary = fields.by_language("summary", "markdown")
+    no_citations(summary, fields.diags, "an event's summary (list the source in 'sources')")
     return Event(
         id=event_id,
         path=fields.doc.path,
@@ -371,7 +403,7 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
         place=fields.by_language("place", "prose"),
         actors=fields.refs("actors"),
         issues=fields.refs("issues"),
-        summary=fields.by_language("summary", "markdown"),
+        summary=summary,
         sources=fields.refs("sources"),
         short=validate_short(fields),
         ongoing=ongoing,
@@ -381,6 +413,10 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
 def validate_source(fields: Fields, source_id: str) -> Source | None:
     fields.check_known(SOURCE_FIELDS)
     title = fields.by_language("title", "prose", required=True)
+    kind = fields.text("kind")
+    if kind is not None and kind not in SOURCE_KINDS:
+        choices = ", ".join(SOURCE_KINDS)
+        fields.error("kind", f"unknown source kind '{kind}' (one of {choices}){did_you_mean(kind, SOURCE_KINDS)}")
     if title is None:
         return None
     return Source(
@@ -391,6 +427,11 @@ def validate_source(fields: Fields, source_id: str) -> Source | None:
         publisher=fields.by_language("publisher", "prose"),
         url=fields.text("url"),
         date=fields.date("date"),
+        archived=fields.text("archived"),
+        accessed=fields.date("accessed"),
+        author=fields.prose("author"),
+        kind=kind if kind in SOURCE_KINDS else None,
+        quote=fields.prose("quote"),
     )
 
 

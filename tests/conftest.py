@@ -10,8 +10,10 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parent.parent
@@ -81,6 +83,31 @@ def example_site(tmp_path: Path) -> Path:
     for name in ("content", "templates", "static"):
         shutil.copytree(REPO / name, tmp_path / name)
     return tmp_path
+
+
+def one_language(site: Path, config: dict[str, Any]) -> None:
+    """The example in its default language alone: translation files removed, each text by language its default's,
+    `languages` taken out."""
+    default = config.pop("languages", [config.get("language", "en")])[0]
+    for path in (site / "content" / "issues").glob("*.*.md"):
+        path.unlink()
+    for name in ("actors.yaml", "events.yaml", "sources.yaml"):
+        path = site / "content" / name
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for entry in entries.values():
+            entry.update({key: text[default] for key, text in entry.items() if isinstance(text, dict)})
+            for role in entry.get("roles") or []:  # a dated role's title, too
+                role.update({key: text[default] for key, text in role.items() if isinstance(text, dict)})
+        path.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    config.update({key: text[default] for key, text in config.items() if isinstance(text, dict)})
+
+
+def example_in_one_language(site: Path) -> None:
+    """The example (copied to site) published in its default language alone: see one_language."""
+    site_yaml = site / "content" / "site.yaml"
+    config = yaml.safe_load(site_yaml.read_text(encoding="utf-8"))
+    one_language(site, config)
+    site_yaml.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
 
 
 # A small explainer that exercises every kind of link. Tests break it on purpose;

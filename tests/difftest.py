@@ -46,8 +46,8 @@ import yaml
 from explainer import parties, roles, translated, validate
 from explainer.diagnostics import Diagnostics
 from explainer.load import document_of
-from explainer.model import ACTOR_KINDS, PARTY_KINDS, STANCES
-from explainer.refs import REF_RE
+from explainer.model import ACTOR_KINDS, PARTY_KINDS, SOURCE_KINDS, STANCES
+from explainer.refs import CITE_RE, REF_RE
 from explainer.translations import FACT_TEXT_FIELDS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,6 +62,7 @@ REQUIRED = {
     "quote": ("by", "text"),
     "figure": ("value", "label"),
     "change": ("date", "text"),
+    "correction": ("date", "text"),
     "author": ("name",),
     "publisher": ("name",),
     "translation": ("title", "summary"),
@@ -379,6 +380,21 @@ def markdown(rng: random.Random, content: Content, record: dict[str, Any] | None
     return "\n\n".join(paragraphs)
 
 
+def citation(rng: random.Random, content: Content) -> str:
+    """`[[@source-id]]` or `[[@source-id, locator]]` (a link when there is no source to cite)."""
+    sources = content.ids("source")
+    if not sources:
+        return f"[[{rng.choice(content.linkable())}]]"
+    locator = rng.choice(["", "", ", p. 3", f", {words(rng, 1, 2)}", ", annex I"])
+    return f"[[@{rng.choice(sources)}{locator}]]"
+
+
+def card_markdown(rng: random.Random, content: Content, record: dict[str, Any] | None = None) -> str:
+    """Markdown of an issue card (a position, a quote): now and then with a citation at a claim."""
+    text = markdown(rng, content)
+    return text + citation(rng, content) if rng.random() < 0.4 else text
+
+
 def date(rng: random.Random, low: int = 1990, high: int = 2023) -> str:
     year = rng.randint(low, high)
     precision = rng.randrange(3)
@@ -409,6 +425,12 @@ def one(kind: str) -> Gen:
 
 def url(rng: random.Random, content: Content, record: dict[str, Any] | None = None) -> str:
     return f"https://{rng.choice(['example.org', 'news.example.com'])}/{content.fresh('page')}"
+
+
+def snapshot(rng: random.Random, content: Content, record: dict[str, Any] | None = None) -> str:
+    """A Wayback Machine address of the record's url (or another), its time stamp or none."""
+    stamp = rng.choice(["2022011009", "20220110093000", ""])
+    return f"https://web.archive.org/web/{stamp}/{(record or {}).get('url') or url(rng, content)}"
 
 
 def date_gen(rng: random.Random, content: Content, record: dict[str, Any]) -> str:
@@ -476,7 +498,7 @@ def with_text(position: Any, change: Callable[[str], str]) -> Any:
 
 def stance_of(rng: random.Random, content: Content) -> Any:
     """A position: Markdown text, or now and then `{text, stance}`."""
-    text = markdown(rng, content)
+    text = card_markdown(rng, content)
     return {"text": text, "stance": rng.choice(STANCES)} if rng.random() < 0.35 else text
 
 
@@ -618,10 +640,11 @@ VALUES: dict[str, dict[str, Gen]] = {
         "published": optional(date_gen),
         "draft": optional(choice(True, False)),
         "changes": records_of("change"),
+        "corrections": records_of("correction"),
     },
     "quote": {
         "by": one("actor"),
-        "text": markdown,
+        "text": card_markdown,
         "date": optional(date_gen),
         "source": optional(one("source")),
         "context": optional(inline),
@@ -634,6 +657,7 @@ VALUES: dict[str, dict[str, Gen]] = {
         "source": optional(one("source")),
     },
     "change": {"date": date_gen, "text": prose},
+    "correction": {"date": date_gen, "text": prose},
     "actor": {
         "name": by_language(prose),
         "short": optional(by_language(lambda rng, content, record: rng.choice(WORDS).capitalize())),
@@ -664,6 +688,11 @@ VALUES: dict[str, dict[str, Gen]] = {
         "publisher": optional(by_language(prose)),
         "url": optional(url),
         "date": optional(date_gen),
+        "archived": optional(snapshot),
+        "accessed": optional(date_gen),
+        "author": optional(prose),
+        "kind": optional(choice(*SOURCE_KINDS)),
+        "quote": optional(prose),
     },
     "translation": {  # issues/<id>.<lang>.md; "@id" is its card's
         "title": prose,
@@ -752,6 +781,20 @@ def replace_refs(text: str, old: str, new: str | None, name: str) -> str:
     return REF_RE.sub(one, text) if "[[" in text else text
 
 
+def replace_cites(text: str, old: str, new: str | None) -> str:
+    """Each [[@old…]] in a Markdown text made [[@new…]], or (new None) taken out."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1).strip() != old:
+            return match.group(0)
+        if new is None:
+            return ""
+        whole, start = match.group(0), match.start(0)
+        return whole[: match.start(1) - start] + new + whole[match.end(1) - start :]
+
+    return CITE_RE.sub(one, text) if "[[@" in text else text
+
+
 ID_LISTS = {
     "issue": {"actors": "actor", "events": "event", "sources": "source"},
     "event": {"actors": "actor", "issues": "issue", "sources": "source"},
@@ -764,7 +807,7 @@ def rewrite_id(content: Content, kind: str, old: str, new: str | None) -> None:
     name = old.replace("-", " ")
 
     def text(value: str) -> str:
-        return replace_refs(value, old, new, name) if kind != "source" else value
+        return replace_refs(value, old, new, name) if kind != "source" else replace_cites(value, old, new)
 
     def ids(values: Any) -> Any:  # a `member_of` entry may be `{id, from, to}`
         values = values if isinstance(values, list) else [values]
@@ -919,6 +962,8 @@ def body_edit(how: str) -> Edit:
         paragraphs = body.rstrip("\n").split("\n\n") if body.strip() else []
         if how == "ref":
             new = f"{inline(rng, content, links=False)} See [[{rng.choice(content.linkable())}]]."
+        elif how == "cite":
+            new = f"{inline(rng, content, links=False)}{citation(rng, content)} {words(rng)}.{citation(rng, content)}"
         elif how == "wrapped-ref":
             new = f"{words(rng)} {wrapped_ref(rng, content)} {words(rng)}."
         else:
@@ -1207,7 +1252,7 @@ def edit_kinds() -> dict[str, Edit]:
     kinds: dict[str, Edit] = {}
     for kind, names in fields_tuples().items():
         for name in names:
-            sub = kind in ("quote", "figure", "change", "author", "publisher")
+            sub = kind in ("quote", "figure", "change", "correction", "author", "publisher")
             kinds[f"{kind}.{name}"] = sub_edit(kind, name) if sub else field_edit(kind, name)
             if kind in ("role", "membership"):
                 kinds[f"{kind}.{name}"] = actor_item_edit(kind, name)
@@ -1218,7 +1263,7 @@ def edit_kinds() -> dict[str, Edit]:
     kinds |= {"translation.body": translation_edit("body"), "translation+": add_translation}
     kinds |= {"translation-": remove_translation, "translation-rename": rename_translation}
     kinds |= {"error:translation": error_translation}
-    kinds |= {f"issue.body:{how}": body_edit(how) for how in ("text", "ref", "wrapped-ref")}
+    kinds |= {f"issue.body:{how}": body_edit(how) for how in ("text", "ref", "wrapped-ref", "cite")}
     kinds |= {"card+": add_card, "card-": remove_card, "card-rename": rename_card}
     for kind in FACTS:
         kinds |= {f"{kind}+": add_fact(kind), f"{kind}-": remove_fact(kind)}

@@ -254,7 +254,7 @@ def test_a_removed_card_disappears_from_output(tmp_path: Path) -> None:
     result = run_main(tmp_path, "--no-search")
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "output/issues/arms-control").exists()
-    assert summary(result.stdout)["removed"] == 2  # its page and its feed
+    assert summary(result.stdout)["removed"] == 5  # its page, its feed and its citation files (.json, .bib, .ris)
     for page in (tmp_path / "output").rglob("*.html"):
         assert "/issues/arms-control/" not in page.read_text(encoding="utf-8"), page
 

@@ -14,7 +14,7 @@ from babel.dates import format_date, format_interval, format_skeleton
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-from conftest import REPO, run_build, soup
+from conftest import REPO, example_in_one_language, run_build, soup
 
 from explainer.dates import parse_date
 from explainer.i18n import LOCALES, Words
@@ -144,6 +144,7 @@ def test_every_shipped_catalogue_compiles_with_msgfmt_check(language: str, tmp_p
 def site_in(example_site: Path):  # type: ignore[no-untyped-def]
     def build(language: str, files: dict[str, str] | None = None,
               *options: str) -> tuple[Path, subprocess.CompletedProcess[str]]:  # fmt: skip
+        example_in_one_language(example_site)  # `languages: [en, es]` would have to start with the language
         site_yaml = example_site / "content" / "site.yaml"
         lines = [line for line in site_yaml.read_text().splitlines() if not line.startswith("language:")]
         site_yaml.write_text("\n".join([*lines, f"language: {language}", ""]))

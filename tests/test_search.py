@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from chromium import HAVE_CHROMIUM, Page, chromium, served
-from conftest import REPO, run_build, run_main
+from conftest import REPO, example_in_one_language, run_build, run_main
 
 from explainer.views import search
 
@@ -61,6 +61,7 @@ QUERIES = (
 def site_with_search(root: Path) -> Path:
     for name in ("content", "templates", "static"):
         shutil.copytree(REPO / name, root / name)
+    example_in_one_language(root)  # one language's bundles (tests/test_multilingual.py searches several)
     with open(root / "content/actors.yaml", "a", encoding="utf-8") as actors:
         actors.write(ACTOR)
     card = root / CARD

@@ -448,7 +448,7 @@ VIEW_EDITS = [  # (file, old text, new text): saves that change what the view fi
     (CARD, "Brought up to date as Russian", "Updated as Russian"),  # a change note: the feeds
     (CARD, "changes:\n", "changes:\n  - date: 2022-01-11\n    text: A second note.\n"),  # a new change
     ("content/events.yaml", "shortly before the", "shortly before [[russia]] and the"),  # timeline, previews
-    ("content/actors.yaml", "name: Russia", "name: Russian Federation"),  # names in plain text
+    ("content/actors.yaml", "en: Russia,", "en: Russian Federation,"),  # names in plain text
     ("content/sources.yaml", "publisher: The Associated Press", "publisher: AP"),
     ("content/site.yaml", "updated: 2022-01-10", "updated: 2022-01-12"),  # every feed's fallback date
 ]
@@ -487,11 +487,12 @@ def test_cached_rebuilds_write_the_same_bytes_as_a_clean_build(example_site: Pat
     edits = [  # (file, old text, new text, whether link and plan are skipped; None: either)
         (CARD, body, "A new line linking [[ukraine]].\n\n" + body, None),  # one more link: link reads each
         (CARD, body, "A second line.\n\n" + body, True),
-        ("content/actors.yaml", "name: Russia", "name: Russian Federation", False),  # every [[russia]] changes
+        ("content/actors.yaml", "en: Russia,", "en: Russian Federation,", False),  # every [[russia]] changes
         (CARD, body, "Now linking [[patrols-and-incidents]].\n\n" + body, False),  # a new link: relations change
         (CARD, body, "A third line.\n\n" + body, True),
         *[(rel, old, new, None) for rel, old, new in VIEW_EDITS[1:] if "actors" not in rel],  # what views show
-        ("content/events.yaml", "short: Geneva talks", "short: the Geneva round", True),  # link never reads it
+        # link never reads a plain short title
+        ("content/events.yaml", "short: NATO-Russia Council", "short: the NATO-Russia Council", True),
         ("content/site.yaml", "smart_quotes: true", "smart_quotes: false", False),
         ("templates/base.html", "</head>", "<meta name=x content=y>\n</head>", True),
     ]

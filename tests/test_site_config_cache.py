@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import REPO, run_main
+from conftest import REPO, one_language, run_main
 
 from explainer.validate import SITE_FIELDS
 
@@ -84,23 +84,6 @@ def unchanged_files(stdout: str) -> int:
     found = re.search(r"(\d+) unchanged", stdout)
     assert found, stdout
     return int(found.group(1))
-
-
-def one_language(site: Path, config: dict[str, Any]) -> None:
-    """The example in its default language alone: translation files removed, each text by language its default's,
-    `languages` taken out."""
-    default = config.pop("languages")[0]
-    for path in (site / "content" / "issues").glob("*.*.md"):
-        path.unlink()
-    for name in ("actors.yaml", "events.yaml", "sources.yaml"):
-        path = site / "content" / name
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for entry in entries.values():
-            entry.update({key: text[default] for key, text in entry.items() if isinstance(text, dict)})
-            for role in entry.get("roles") or []:  # a dated role's title, too
-                role.update({key: text[default] for key, text in role.items() if isinstance(text, dict)})
-        path.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
-    config.update({key: text[default] for key, text in config.items() if isinstance(text, dict)})
 
 
 def apply(site: Path, config: dict[str, Any], field: str, value: Any) -> None:

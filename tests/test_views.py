@@ -199,7 +199,7 @@ def test_data_export_holds_the_fact_base(out: Path) -> None:
     assert [i["id"] for i in data["issues"]] == ["troops", "nato-expansion", "arms-control", "missiles"]
     nato = data["issues"][1]
     assert set(nato) == {"id", "url", "title", "summary", "status", "order", "updated", "actors", "events",
-                         "positions", "quotes", "figures", "sources", "changes", "body"}  # fmt: skip
+                         "positions", "quotes", "figures", "sources", "changes", "corrections", "body"}  # fmt: skip
     assert nato["positions"][0] == {"actor": "russia", "text": "Wants a pledge, says [[putin]].", "stance": None}
     assert nato["quotes"][0] == {"by": "putin", "text": "Give us guarantees now.", "date": "2021-12",
                                  "source": "ap", "context": None, "original": None, "lang": None}  # fmt: skip
@@ -209,8 +209,9 @@ def test_data_export_holds_the_fact_base(out: Path) -> None:
     putin = next(a for a in data["actors"] if a["id"] == "putin")
     assert putin["member_of"] == ["russia"] and putin["kind"] == "person"
     assert data["events"][1] == {**data["events"][1], "date": "2021-11", "end": "2021-12"}
-    assert data["sources"] == [{"id": "ap", "title": "Explainer", "publisher": "AP",
-                                "url": "https://apnews.com/x", "date": None}]  # fmt: skip
+    assert data["sources"] == [{"id": "ap", "title": "Explainer", "publisher": "AP", "url": "https://apnews.com/x",
+                                "date": None, "archived": None, "accessed": None, "author": None, "kind": None,
+                                "quote": None}]  # fmt: skip
     assert data["relations"]["members"] == {"russia": ["putin"]}
     text = (out / "data/explainer.json").read_text(encoding="utf-8")
     assert text == json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"

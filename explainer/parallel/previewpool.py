@@ -27,7 +27,7 @@ from markupsafe import Markup
 from ..diagnostics import Diagnostic, Diagnostics
 from ..pages import PageSpec
 from ..reads import Deps
-from ..render import Renderer, TemplateProblem
+from ..render import Renderer, TemplateProblem, render_each
 from .forks import can_fork, page_workers
 from .pagepool import runs
 
@@ -84,3 +84,13 @@ def render_forked(renderer: Renderer, pages: list[PageSpec], reads: PageReads, d
                 diags.error(*problem)
                 break  # one broken template breaks every page that uses it: say it once
     return files
+
+
+def render_spread(renderer: Renderer, pages: list[PageSpec], diags: Diagnostics, jobs: int) -> dict[str, bytes]:
+    """render.render_each(), over jobs forked workers where that is safe and pays (usable()): `build`'s pages of
+    a site's other languages (multilingual.py), which no cache keeps."""
+    if not usable(pages, jobs):
+        return render_each(renderer, pages, diags)
+    from ..incremental.pagereads import PageReads
+
+    return render_forked(renderer, pages, PageReads(renderer), diags, jobs)

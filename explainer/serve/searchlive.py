@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 from ..views.search import (
-    FOLDER,
     INSTALL,
     MANIFEST,
     STAMP,
@@ -29,6 +28,7 @@ from ..views.search import (
     bundle_files,
     bundle_size,
     index_bundle,
+    languages_of,
     manifest,
     plan_index,
 )
@@ -43,7 +43,9 @@ class LiveIndex:
         self.output = output
         self.executable = executable
         self.quiet = quiet
-        self.stamps: dict[str, str] = {}  # bundle → the stamp of what its folder holds now
+        self.stamps: dict[str, str] = {}  # bundle (its key) → the stamp of what its folder holds now
+        self.folders: dict[str, str] = {}  # bundle (its key) → its folder
+        self.prefixes: set[str] = set()  # the languages' folders holding a list of bundles
         self.pending: dict[str, bytes] | None = None
         self.condition = threading.Condition()
         self.stopped = False
@@ -92,8 +94,8 @@ class LiveIndex:
         plan = plan_index(sorted(files), source, self.executable, bundle_size(), None)
         made = 0
         for bundle in plan.bundles:
-            wanted = plan.stamps[bundle.name]
-            if self.stamps.get(bundle.name) == wanted:
+            wanted = plan.stamps[bundle.key]
+            if self.stamps.get(bundle.key) == wanted:
                 continue
             bundle_files_made = index_bundle(bundle, wanted, source.place, self.executable, self.output, NICE,
                                              lambda: self.stopped)  # fmt: skip
@@ -103,15 +105,21 @@ class LiveIndex:
                 print(f"search: warning: skipped: {bundle_files_made}", file=sys.stderr, flush=True)
                 continue
             install(self.output / bundle.folder, bundle.folder, bundle_files_made)
-            self.stamps[bundle.name] = wanted
+            self.stamps[bundle.key] = wanted
+            self.folders[bundle.key] = bundle.folder
             made += 1
-        names = {bundle.name for bundle in plan.bundles}
-        listed = [bundle for bundle in plan.bundles if bundle.name in self.stamps]
-        if listed and listed[0].primary:
-            put(self.output / MANIFEST, manifest(listed))
+        names = {bundle.key for bundle in plan.bundles}
+        for prefix, bundles in languages_of(plan.bundles).items():
+            listed = [bundle for bundle in bundles if bundle.key in self.stamps]
+            if listed and listed[0].primary:
+                put(self.output / (prefix + MANIFEST), manifest(listed))
         for name in sorted(set(self.stamps) - names):
             del self.stamps[name]
-            shutil.rmtree(self.output / FOLDER / name, ignore_errors=True)
+            shutil.rmtree(self.output / self.folders.pop(name), ignore_errors=True)
+        for prefix in sorted(self.prefixes - languages_of(plan.bundles).keys()):  # a language no longer published
+            with contextlib.suppress(OSError):
+                (self.output / (prefix + MANIFEST)).unlink()
+        self.prefixes = set(languages_of(plan.bundles))
         if made and not self.quiet:
             seconds = time.perf_counter() - started
             print(f"Search index: {made} of {len(plan.bundles)} bundles made again in {seconds:.2f} s", flush=True)

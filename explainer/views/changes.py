@@ -1,4 +1,5 @@
-"""What changed: an issue card's `changes:` as update notes and a home-page list (feeds.py: Atom)."""
+"""What changed: an issue card's `changes:` as update notes and a home-page list (feeds.py: Atom), with its
+`corrections:` beside them, each marked as a correction."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ class Update:
     issue: Issue
     change: Change
     anchor: str  # the id of the change on the issue page: change-2022-01-10, change-2022-01-10-2
+    correction: bool = False  # a correction's anchor is correction-1, -2 … in the order written, whatever its date
 
 
 def issue_updates(issue: Issue) -> list[Update]:
@@ -30,9 +32,20 @@ def issue_updates(issue: Issue) -> list[Update]:
     return sorted(found, key=lambda u: (u.change.date, order[id(u)]), reverse=True)
 
 
+def issue_corrections(issue: Issue) -> list[Update]:
+    """An issue's corrections, newest first (a tie: the order written)."""
+    found = [Update(issue, c, f"correction-{n}", correction=True) for n, c in enumerate(issue.corrections, 1)]
+    return sorted(found, key=lambda u: u.change.date, reverse=True)
+
+
+def feed_updates(issue: Issue) -> list[Update]:
+    """An issue's changes and corrections, newest first (a tie: the corrections, then the changes)."""
+    return sorted([*issue_corrections(issue), *issue_updates(issue)], key=lambda u: u.change.date, reverse=True)
+
+
 def all_updates(issues: Sequence[Issue]) -> list[Update]:
-    """Every issue's changes, newest first; a tie keeps home-page order."""
-    found = [(n, u) for n, issue in enumerate(issues) for u in issue_updates(issue)]
+    """Every issue's changes and corrections, newest first; a tie keeps home-page order."""
+    found = [(n, u) for n, issue in enumerate(issues) for u in feed_updates(issue)]
     found.sort(key=lambda pair: (-pair[1].change.date.year, -pair[1].change.date.month, -pair[1].change.date.day,
                                  pair[0]))  # fmt: skip
     return [u for _, u in found]

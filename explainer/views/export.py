@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from ..citations import as_written
 from ..dates import PartialDate
 from ..i18n import N_
 from ..link import Site
@@ -25,7 +26,7 @@ def _date(date: PartialDate | None) -> str | None:
 
 
 def _text(text: Text | None) -> str | None:
-    return text.source if text else None
+    return as_written(text.source) if text else None
 
 
 class Exporter:
@@ -49,18 +50,18 @@ class Exporter:
             "actors": self.ids(self.site.relations.issue_actors.get(issue.id, ())),
             "events": self.ids(self.site.relations.issue_events.get(issue.id, ())),
             "positions": [
-                {"actor": p.actor.id, "text": p.text.source, "stance": p.stance}
+                {"actor": p.actor.id, "text": _text(p.text), "stance": p.stance}
                 for p in issue.positions
                 if p.actor.id in self.site.entities
             ],
             "quotes": [
                 {
                     "by": q.by.id,
-                    "text": q.text.source,
+                    "text": _text(q.text),
                     "date": _date(q.date),
                     "source": q.source.id if q.source else None,
-                    "context": q.context.source if q.context else None,
-                    "original": q.original.source if q.original else None,
+                    "context": _text(q.context),
+                    "original": _text(q.original),
                     "lang": q.lang,
                 }
                 for q in issue.quotes
@@ -70,7 +71,8 @@ class Exporter:
             ],
             "sources": self.ids(s.id for s in issue.sources),
             "changes": [{"date": c.date.iso, "text": c.text} for c in issue.changes],
-            "body": issue.body.source,
+            "corrections": [{"date": c.date.iso, "text": c.text} for c in issue.corrections],
+            "body": _text(issue.body),
         }
 
     def actor(self, actor: Actor) -> dict[str, Any]:
@@ -118,6 +120,11 @@ class Exporter:
             "publisher": source.publisher,
             "url": source.url,
             "date": _date(source.date),
+            "archived": source.archived,
+            "accessed": _date(source.accessed),
+            "author": source.author,
+            "kind": source.kind,
+            "quote": source.quote,
         }
 
     def relations(self) -> dict[str, dict[str, list[str]]]:

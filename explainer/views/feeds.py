@@ -11,9 +11,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..dates import PartialDate
 from ..hostfiles import ATOM, timestamp
-from ..i18n import Words
+from ..i18n import N_, Words
 from ..model import Issue, SiteConfig
-from .changes import Update, all_updates, issue_updates
+from .changes import Update, all_updates, feed_updates
 
 
 def feed(config: SiteConfig, base: str, path: str, page: str, title: str, updates: Sequence[Update],
@@ -43,6 +43,7 @@ def feed(config: SiteConfig, base: str, path: str, page: str, title: str, update
             f'    <link href={quoteattr(url)} rel="alternate" type="text/html" />',
             f"    <updated>{timestamp(update.change.date)}</updated>",
             f"    <summary>{escape(update.change.text)}</summary>",
+            *(['    <category term="correction" />'] if update.correction else []),
             "  </entry>",
         ]
     lines.append("</feed>\n")
@@ -50,9 +51,9 @@ def feed(config: SiteConfig, base: str, path: str, page: str, title: str, update
 
 
 def updated_title(update: Update, words: Words) -> str:
-    """An entry's title: `Title (updated 10 January 2022)`."""
-    return words.gettext("%(title)s (updated %(date)s)") % {"title": update.issue.title,
-                                                            "date": words.date(update.change.date)}  # fmt: skip
+    """An entry's title: `Title (updated 10 January 2022)`, or `(corrected 10 January 2022)`."""
+    text = N_("%(title)s (corrected %(date)s)") if update.correction else N_("%(title)s (updated %(date)s)")
+    return words.gettext(text) % {"title": update.issue.title, "date": words.date(update.change.date)}
 
 
 def updates_feed(config: SiteConfig, issues: Sequence[Issue], base: str, words: Words) -> bytes:
@@ -64,7 +65,7 @@ def updates_feed(config: SiteConfig, issues: Sequence[Issue], base: str, words: 
 def issue_feed(config: SiteConfig, issue: Issue, base: str, words: Words) -> bytes:
     """/issues/<id>/feed.xml: one issue's changes."""
     path, page = issue_feed_path(issue), f"issues/{issue.id}/"
-    return feed(config, base, path, page, f"{issue.title} — {config.title}", issue_updates(issue), issue.updated,
+    return feed(config, base, path, page, f"{issue.title} — {config.title}", feed_updates(issue), issue.updated,
                 words)  # fmt: skip
 
 

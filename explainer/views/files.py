@@ -9,7 +9,7 @@ from typing import Any
 
 from ..hostfiles import absolute_base
 from ..link import SINGULAR, Site
-from . import feeds
+from . import citing, feeds
 from .export import Exporter, assemble, data_export, encoded, listing, previews
 from .feeds import updates_feed
 from .matrix import markdown_plain
@@ -62,14 +62,18 @@ def previews_file(site: Site) -> bytes:
 
 def file_makers(site: Site, base_url: str, issue_feeds: bool = True) -> dict[str, Callable[[], bytes]]:
     """How to make each view file but data/explainer.json (export_parts()), by its path: events/timeline.json,
-    data/previews.json, data/popolo.json, and (with a full base_url) the update feeds (each issue's only with
-    issue_feeds: `build` may write those from a child, `sidewrite.py`)."""
+    data/previews.json, data/sources.json, data/popolo.json, each issue's citation files, and (with a full
+    base_url) the update feeds (each issue's only with issue_feeds: `build` may write those from a child,
+    `sidewrite.py`)."""
     makers: dict[str, Callable[[], bytes]] = {
         "events/timeline.json": lambda: timeline_file(site),
         "data/previews.json": lambda: previews_file(site),
         "data/popolo.json": lambda: popolo_file(site, page_address(site)),
     }
     base = absolute_base(base_url)
+    makers["data/sources.json"] = lambda: citing.sources_file(site.sources)
+    for issue in site.issues:
+        makers.update(cite_makers(site, issue, base))
     if base:
         makers["updates.xml"] = lambda: updates_feed(site.config, site.issues, base, site.words)
         if issue_feeds:
@@ -77,6 +81,18 @@ def file_makers(site: Site, base_url: str, issue_feeds: bool = True) -> dict[str
                 made = functools.partial(feeds.issue_feed, site.config, issue, base, site.words)
                 makers[feeds.issue_feed_path(issue)] = made
     return makers
+
+
+def cite_makers(site: Site, issue: Any, base: str | None) -> dict[str, Callable[[], bytes]]:
+    """An issue page's citation files, by path: issues/<id>/cite.json (CSL-JSON), cite.bib, cite.ris."""
+    page = f"issues/{issue.id}/"
+    link = base + page if base else None
+    config = site.config
+    return {
+        page + "cite.json": lambda: citing.csl_file([citing.page_csl(issue, config, link)]),
+        page + "cite.bib": lambda: citing.page_bibtex(issue, config, link),
+        page + "cite.ris": lambda: citing.page_ris(issue, config, link),
+    }
 
 
 EXPORT = "data/explainer.json"

@@ -41,12 +41,13 @@ def shorten(text: str, limit: int = SHORT) -> str:
 def markdown_plain(source: str, name: Callable[[str], str], smart_quotes: bool) -> str:
     """Markdown source as one line of plain text, typeset as its rendered HTML is (`smart_quotes`); [[id]]
     links become what a bare link shows (or their labels)."""
+    from ..citations import unmarked
     from ..refs import REF_RE
 
     def label(match: re.Match[str]) -> str:
         return (match.group(2) or "").strip() or name(match.group(1).strip())
 
-    return typeset(" ".join(re.sub(r"[*_`#>]", "", REF_RE.sub(label, source)).split()), smart_quotes)
+    return typeset(" ".join(re.sub(r"[*_`#>]", "", REF_RE.sub(label, unmarked(source))).split()), smart_quotes)
 
 
 def matrix(issues: Sequence[Issue], actors: dict[str, Actor], name: Callable[[str], str],

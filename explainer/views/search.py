@@ -48,7 +48,7 @@ MANIFEST = f"{FOLDER}/explainer-bundles.json"
 STAMP = "explainer-index.txt"  # in each bundle's folder
 BUNDLE_PAGES = 500  # measured at 5,000 cards: ~0.3 s and 50 MB per 300 issue pages; the edit of a card redoes one
 SIZE_VARIABLE = "EXPLAINER_SEARCH_BUNDLE_PAGES"  # hidden: smaller bundles for tests
-INDEXED = re.compile(r"(issues|actors|events)/([^/]+)/index\.html")
+INDEXED = re.compile(r"((?:[^/]+/)?)(issues|actors|events)/([^/]+)/index\.html")  # language prefix, section, id
 MARK = b"data-pagefind-body"
 DATA = re.compile(r"pagefind-entry\.json|[^/]+\.pf_meta|(index|fragment|filter)/[^/]+")  # what a merged bundle needs
 FORMAT = "explainer search bundle 2"
@@ -76,11 +76,17 @@ def bundle_size() -> int:
 class Bundle:
     name: str
     pages: tuple[str, ...]  # output paths, sorted
-    primary: bool
+    primary: bool  # the first of its language's bundles
+    prefix: str = ""  # the language's site's folder (`es/`; the default language's is the root's, ``)
 
     @property
     def folder(self) -> str:
-        return f"{FOLDER}/{self.name}"
+        return f"{self.prefix}{FOLDER}/{self.name}"
+
+    @property
+    def key(self) -> str:
+        """The bundle's name among every language's: `issues-0`, `es/issues-0`."""
+        return self.prefix + self.name
 
 
 def bucket_of(page_id: str) -> int:
@@ -101,18 +107,31 @@ def split(ids: list[tuple[int, str]], size: int) -> list[list[str]]:
 
 
 def plan_bundles(paths: Iterable[str], size: int) -> list[Bundle]:
-    """The bundles of the indexed pages among paths: by section, then by the hash of the id."""
-    sections: dict[str, list[tuple[int, str]]] = {}
+    """The bundles of the indexed pages among paths: by language (a site in several has one index per
+    language, in `<lang>/pagefind/`, so each language's search page searches its own pages), by section, then
+    by the hash of the id."""
+    sections: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for path in paths:
         match = INDEXED.fullmatch(path)
         if match:
-            sections.setdefault(match[1], []).append((bucket_of(match[2]), path))
-    named: list[tuple[str, tuple[str, ...]]] = []
-    for section in sorted(sections):
-        buckets = split(sections[section], size)
+            sections.setdefault((match[1], match[2]), []).append((bucket_of(match[3]), path))
+    named: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for prefix, section in sorted(sections):
+        buckets = split(sections[prefix, section], size)
         width = len(str(len(buckets) - 1))
-        named += [(f"{section}-{n:0{width}d}", tuple(sorted(b))) for n, b in enumerate(buckets) if b]
-    return [Bundle(name, pages, n == 0) for n, (name, pages) in enumerate(sorted(named))]
+        named.setdefault(prefix, []).extend(
+            (f"{section}-{n:0{width}d}", tuple(sorted(b))) for n, b in enumerate(buckets) if b
+        )
+    return [Bundle(name, pages, n == 0, prefix) for prefix in sorted(named)
+            for n, (name, pages) in enumerate(sorted(named[prefix]))]  # fmt: skip
+
+
+def languages_of(bundles: list[Bundle]) -> dict[str, list[Bundle]]:
+    """The bundles by language prefix, each language's primary bundle first."""
+    found: dict[str, list[Bundle]] = {}
+    for bundle in bundles:
+        found.setdefault(bundle.prefix, []).append(bundle)
+    return found
 
 
 def manifest(bundles: list[Bundle]) -> bytes:
@@ -157,7 +176,8 @@ class Plan:
 def earlier_stamps(output: Path | None) -> dict[tuple[str, ...], str]:
     """The stamps of the last output's bundles, by the pages each lists."""
     found: dict[tuple[str, ...], str] = {}
-    for path in sorted((output / FOLDER).glob(f"*/{STAMP}")) if output is not None else ():
+    stamps = [*output.glob(f"{FOLDER}/*/{STAMP}"), *output.glob(f"*/{FOLDER}/*/{STAMP}")] if output else []
+    for path in sorted(stamps):
         with contextlib.suppress(OSError, UnicodeDecodeError):
             text = path.read_text(encoding="utf-8")
             found[tuple(text.splitlines()[2:])] = text
@@ -189,12 +209,12 @@ def plan_index(paths: Iterable[str], source: Source, executable: Path, size: int
     for bundle in plan.bundles:
         earlier = known.get(bundle.pages)
         if earlier and earlier.startswith(header(bundle, executable)) and not any(p in digests for p in bundle.pages):
-            plan.stamps[bundle.name] = earlier
+            plan.stamps[bundle.key] = earlier
             continue
         for path in bundle.pages:
             if path not in digests:
                 digests[path] = hashlib.sha256(source.read(path)).digest()
-        plan.stamps[bundle.name] = stamp(bundle, digests, executable)
+        plan.stamps[bundle.key] = stamp(bundle, digests, executable)
     return plan
 
 
@@ -306,27 +326,28 @@ def indexed(paths: Iterable[str], source: Source, executable: Path | None, outpu
         return index
     stale = []
     for bundle in plan.bundles:
-        kept = kept_bundle(output, bundle, plan.stamps[bundle.name])
+        kept = kept_bundle(output, bundle, plan.stamps[bundle.key])
         if kept is None:
             stale.append(bundle)
         else:
             index.kept += kept
 
     def make(bundle: Bundle) -> dict[str, bytes] | str:
-        return index_bundle(bundle, plan.stamps[bundle.name], source.place, executable, output, cancelled=cancelled)
+        return index_bundle(bundle, plan.stamps[bundle.key], source.place, executable, output, cancelled=cancelled)
 
     failed = set()
     with ThreadPoolExecutor(max_workers=max(1, min(2, jobs))) as pool:
         for bundle, made in zip(stale, pool.map(make, stale), strict=True):
             if isinstance(made, str):
                 index.warnings.append(f"skipped: {made}")
-                failed.add(bundle.name)
+                failed.add(bundle.key)
             else:
                 for path in sorted(made):
                     emit(path, made.pop(path))
-    listed = [bundle for bundle in plan.bundles if bundle.name not in failed]
-    if listed and listed[0].primary:  # the merged bundles need the primary one's scripts
-        emit(MANIFEST, manifest(listed))
+    for prefix, bundles in languages_of(plan.bundles).items():
+        listed = [bundle for bundle in bundles if bundle.key not in failed]
+        if listed and listed[0].primary:  # the merged bundles need the primary one's scripts
+            emit(prefix + MANIFEST, manifest(listed))
     return index
 
 
@@ -348,7 +369,7 @@ def index_bundle(bundle: Bundle, wanted: str, place: Callable[[str, Path], objec
     with scratch_folder(output) as temp:
         root = Path(temp) / "site"
         for path in bundle.pages:
-            target = root / path
+            target = root / path.removeprefix(bundle.prefix)  # Pagefind's URLs: from the language's root
             target.parent.mkdir(parents=True, exist_ok=True)
             place(path, target)
         made = Path(temp) / "bundle"
