@@ -105,3 +105,24 @@ def test_the_example_exports_its_people_and_organizations(example_site: Path) ->
     assert {"putin", "biden", "ryabkov"} <= {p["id"] for p in data["persons"]}
     check = validator("membership")
     assert data["memberships"] and all(check.is_valid(m) for m in data["memberships"])
+
+
+def test_each_language_has_its_own_popolo_export(example_site: Path) -> None:
+    """The example in English and Spanish: /es/data/popolo.json names the actors as the Spanish site does, links
+    their Spanish pages, and is as valid as the English one."""
+    result = run_main(example_site, "--no-search", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    english = json.loads((example_site / "output/data/popolo.json").read_text(encoding="utf-8"))
+    spanish = json.loads((example_site / "output/es/data/popolo.json").read_text(encoding="utf-8"))
+    names = {p["id"]: p["name"] for p in spanish["persons"]}
+    assert names["ryabkov"] == "Serguéi Riabkov"
+    assert {p["id"]: p["name"] for p in english["persons"]}["ryabkov"] == "Sergei Ryabkov"
+    links = [p["links"][0]["url"] for p in spanish["persons"]]
+    assert links and all(url.startswith("https://example.org/es/actors/") for url in links)
+    def by_id(data: dict[str, Any]) -> list[Any]:
+        return sorted(data["memberships"], key=lambda m: m["id"])
+
+    assert by_id(spanish) == by_id(english)  # the same facts, whatever the language (ordered by its names)
+    for key, schema in (("persons", "person"), ("organizations", "organization"), ("memberships", "membership")):
+        check = validator(schema)
+        assert all(check.is_valid(item) for item in spanish[key])
