@@ -12,11 +12,12 @@ _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 @dataclass(frozen=True, slots=True, order=True)
 class PartialDate:
-    """A year, a month of a year, or a day."""
+    """A year, a month of a year, or a day; approximate when written `~2003` (an event's `date` or `end`)."""
 
     year: int
     month: int = 0
     day: int = 0
+    approximate: bool = False
 
     @property
     def iso(self) -> str:
@@ -47,7 +48,7 @@ class PartialDate:
         return _display_until(self.year, self.month, self.day, end.year, end.month, end.day)
 
     def __str__(self) -> str:
-        return self.iso
+        return f"~{self.iso}" if self.approximate else self.iso
 
 
 # Both forms are memoised: a page shows the same few dates again and again, and a month's
@@ -103,9 +104,15 @@ def range_display(start: PartialDate, end: PartialDate | None) -> str:
     return f"{start.display_until(end)}–{end.display}"
 
 
-def parse_date(text: str) -> PartialDate:
-    """Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; raise ValueError with the reason."""
-    match = _DATE.fullmatch(text.strip())
+def parse_date(text: str, approximate: bool = False) -> PartialDate:
+    """Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (with approximate, also `~YYYY`, `~YYYY-MM`: about then); raise
+    ValueError with the reason."""
+    about = text.strip().startswith("~")
+    if about and not approximate:
+        raise ValueError(f"'{text}' is approximate: only an event's 'date' and 'end' may start with '~'")
+    if about and text.strip().count("-") == 2:
+        raise ValueError(f"'{text}' is approximate to the day: write '~YYYY' or '~YYYY-MM', or the exact day")
+    match = _DATE.fullmatch(text.strip().removeprefix("~"))
     if not match:
         padded = _padded(text)
         if padded:
@@ -120,7 +127,7 @@ def parse_date(text: str) -> PartialDate:
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
             raise ValueError(f"'{text}' is not a day: {calendar.month_name[month]} {year} has {last} days")
-    return PartialDate(year, month, day)
+    return PartialDate(year, month, day, about)
 
 
 def _padded(text: str) -> str:

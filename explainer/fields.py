@@ -131,7 +131,7 @@ class Fields:
             return False
         return value
 
-    def date(self, key: str, required: bool = False) -> PartialDate | None:
+    def date(self, key: str, required: bool = False, approximate: bool = False) -> PartialDate | None:
         value = self.raw(key, False)
         if required and (value is None or value == ""):  # `date:` as a skeleton leaves it, or left out
             where = self.line(key) if key in self.data else self.line()
@@ -145,7 +145,7 @@ class Fields:
             self.error(key, f"'{key}' must be a date (YYYY, YYYY-MM or YYYY-MM-DD), not {describe(value)}")
             return None
         try:
-            return parse_date(str(value))
+            return parse_date(str(value), approximate)
         except ValueError as error:
             self.error(key, f"bad date in '{key}': {error}")
             return None

@@ -62,7 +62,8 @@ class Words:
 
     def date(self, when: PartialDate) -> str:
         """A full date, a month or a year: `10 January 2022`, `December 2021`, `2008` in English."""
-        return date_text(self.language, when)
+        text = date_text(self.language, when)
+        return self.gettext("about %(date)s") % {"date": text} if when.approximate else text
 
     def month_short(self, year: int, month: int) -> str:
         """A month with its year, short, as the timeline's axis shows it: `Jan 2022` in English."""
@@ -72,15 +73,20 @@ class Words:
         """A year alone, as the timeline's headings show it."""
         return date_text(self.language, PartialDate(year))
 
-    def range(self, start: PartialDate, end: PartialDate | None) -> str:
-        """A range as one text: `6–9 July 2018`; one date when end is None or start."""
-        return "".join(self.range_parts(start, end))
+    def range(self, start: PartialDate, end: PartialDate | None, ongoing: bool = False) -> str:
+        """A range as one text: `6–9 July 2018`, `2014–ongoing`; one date when end is None or start."""
+        return "".join(self.range_parts(start, end, ongoing))
 
-    def range_parts(self, start: PartialDate, end: PartialDate | None) -> tuple[str, str, str]:
+    def range_parts(self, start: PartialDate, end: PartialDate | None,
+                    ongoing: bool = False) -> tuple[str, str, str]:  # fmt: skip
         """A range as the start's text, the separator and the end's text (each date in its own `<time>`); a
-        date, '' and '' when end is None or start."""
+        date, '' and '' when end is None or start; the end's text `ongoing` for an open end."""
+        if ongoing:
+            return self.date(start), "–", self.gettext("ongoing")
         if end is None or end == start:
             return self.date(start), "", ""
+        if start.approximate or end.approximate:  # each said in full, with its "about"
+            return self.date(start), "–", self.date(end)
         return range_text(self.language, start, end)
 
 

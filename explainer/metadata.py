@@ -104,8 +104,9 @@ def structured_data(page: PageSpec, config: SiteConfig, absolute: Callable[[str]
             data["alternateName"] = list(actor.aliases)
         if actor.role and actor.kind == "person":
             data["jobTitle"] = actor.role
-        if context["member_of"]:
-            data["memberOf"] = [actor_node(g) for g in context["member_of"]]
+        current = [actor_node(g) for g, m in context["member_of"] if m is None or m.end is None]  # not the past
+        if current:
+            data["memberOf"] = current
     elif page.kind == "event":
         event: Event = context["event"]
         data.update({"@type": "Event", "name": event.title, "description": page.description})

@@ -10,6 +10,7 @@ from .reads import watch
 
 ACTOR_KINDS = ("person", "country", "organization", "group")
 PARTY_KINDS = ("person", "organization")
+STANCES = ("for", "against", "mixed", "unclear")  # a position's stance on its card's question or proposal
 _WAYBACK_STAMP = re.compile(r"/web/(\d{4})(\d{2})(\d{2})\d*(?:[a-z]{2}_)?/")
 SOURCE_KINDS = ("document", "article", "statement", "interview", "dataset", "video")
 
@@ -95,6 +96,7 @@ class Image:
 class Position:
     actor: Ref
     text: Text
+    stance: str | None = None  # one of STANCES, when written `{text, stance}`
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +165,24 @@ class Issue:
 
 
 @dataclass(frozen=True, slots=True)
+class Role:
+    """One of an actor's `roles:`: its title from start to end, each a partial date or open (None)."""
+
+    title: str
+    start: PartialDate | None = None  # `from:`
+    end: PartialDate | None = None  # `to:`
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """One `member_of` entry: the group, and from when to when (`{id, from, to}`; a plain id has no dates)."""
+
+    group: Ref
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Actor:
     id: str
     path: str
@@ -176,6 +196,8 @@ class Actor:
     links: tuple[tuple[str, str], ...] = ()
     short: str | None = None  # a shorter name for link text ("NATO" for the alliance's full name)
     image: Image | None = None
+    roles: tuple[Role, ...] = ()  # the dated history, as written (explainer/roles.py reads it)
+    memberships: tuple[Membership, ...] = ()  # member_of's entries with their dates, in member_of's order
 
     section = "actors"
 
@@ -204,6 +226,7 @@ class Event:
     sources: tuple[Ref, ...] = ()
     short: str | None = None  # a shorter name for link text ("the Geneva talks" for a long headline)
     image: Image | None = None
+    ongoing: bool = False  # `end: ongoing` (end is then None)
 
     section = "events"
 
@@ -256,8 +279,10 @@ Entity = Issue | Actor | Event | Source
 
 
 # Every field read is noted while a recording is open (reads.py): how build and serve know what a page read.
+# fmt: off
 watch(
-    (Ref, Cite, Text, Party, SiteConfig, Catalogue, Image, Position, Quote, Figure, Change, Issue, Actor, Event,
-     Source),
+    (Ref, Cite, Text, Party, SiteConfig, Catalogue, Image, Position, Quote, Figure, Change, Role, Membership,
+     Issue, Actor, Event, Source),
     (Issue, Actor, Event, Source),
 )
+# fmt: on

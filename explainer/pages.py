@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -12,12 +13,13 @@ from .citations import cited_sources
 from .dates import PartialDate
 from .i18n import N_, Words
 from .link import Site
-from .model import Actor, Entity, Event, Issue, Text
+from .model import STANCES, Actor, Entity, Event, Issue, Role, Text
+from .roles import membership_in, roles_at
 from .views.changes import LATEST, all_updates, issue_corrections, issue_updates
 from .views.citing import byline, page_dates
 from .views.matrix import markdown_plain, matrix
 from .views.relmap import KIND_LABELS as RELATION_LABELS
-from .views.relmap import Graph
+from .views.relmap import SIDES, Graph
 from .views.sourceuse import source_uses
 from .views.timeline import chart
 
@@ -63,6 +65,11 @@ class PageSpec:
 def entity_url(entity: Entity) -> str:
     """The URL path of an entity's page, relative to the site root."""
     return f"{entity.section}/{entity.id}/"
+
+
+def speaker_roles(speaker: Entity | None, when: PartialDate | None) -> tuple[Role, ...]:
+    """The roles a quote's speaker held all through its date (roles.py)."""
+    return roles_at(speaker, when) if isinstance(speaker, Actor) else ()
 
 
 def neighbours(items: tuple[Any, ...], index: int) -> tuple[Any | None, Any | None]:
@@ -145,8 +152,10 @@ class Planner:
     def issue_context(self, issue: Issue, index: int) -> dict[str, Any]:
         before, after = neighbours(self.site.issues, index)
         get = self.site.entities.get
-        positions = [(get(p.actor.id), p.text) for p in issue.positions if p.actor.id in self.site.entities]
-        quotes = [(q, get(q.by.id), get(q.source.id) if q.source else None) for q in issue.quotes]
+        positions = [(get(p.actor.id), p.text, p.stance) for p in issue.positions if p.actor.id in self.site.entities]
+        counts = Counter(p.stance for p in issue.positions if p.stance and p.actor.id in self.site.entities)
+        quotes = [(q, get(q.by.id), get(q.source.id) if q.source else None, speaker_roles(get(q.by.id), q.date))
+                  for q in issue.quotes]  # fmt: skip
         figures = [(f, get(f.source.id) if f.source else None) for f in issue.figures]
         events: list[Event] = self.objects(self.rel.issue_events.get(issue.id, ()))
         config = self.site.config
@@ -154,6 +163,7 @@ class Planner:
         context = {
             "issue": issue,
             "positions": positions,
+            "stance_counts": [(stance, counts[stance]) for stance in STANCES if counts[stance]],
             "quotes": quotes,
             "figures": figures,
             "actors": self.objects(self.rel.issue_actors.get(issue.id, ())),
@@ -181,21 +191,26 @@ class Planner:
     def actor_context(self, actor: Actor) -> dict[str, Any]:
         issues = []
         for issue in self.objects(self.rel.actor_issues.get(actor.id, ())):
-            stance = next((p.text for p in issue.positions if p.actor.id == actor.id), None)
-            issues.append((issue, stance))
+            held = next((p for p in issue.positions if p.actor.id == actor.id), None)
+            issues.append((issue, held.text if held else None, held.stance if held else None))
         entities = self.site.entities
         quotes = [
-            (issue, issue.quotes[n])
+            (issue, issue.quotes[n], roles_at(actor, issue.quotes[n].date))
             for i, n in self.quotes_by.get(actor.id, [])
             if isinstance(issue := entities[i], Issue)
         ]
         mentioned = [e for e in self.objects(self.rel.mentions.get(actor.id, ())) if not isinstance(e, Issue)]
         events: list[Event] = self.objects(self.rel.actor_events.get(actor.id, ()))
+        members = [(m, membership_in(m, actor.id)) for m in self.objects(self.rel.members.get(actor.id, ()))]
         context = {
             "actor": actor,
             "kind_label": self.words.gettext(KIND_LABELS[actor.kind]),
-            "member_of": self.objects(dict.fromkeys(r.id for r in actor.member_of)),
-            "members": self.objects(self.rel.members.get(actor.id, ())),
+            "member_of": [
+                (group, membership_in(actor, group.id))
+                for group in self.objects(dict.fromkeys(r.id for r in actor.member_of))
+            ],
+            "members": [(m, span) for m, span in members if span is None or span.end is None],
+            "former_members": [(m, span) for m, span in members if span is not None and span.end is not None],
             "issues": issues,
             "events": events,
             "quotes": quotes,
@@ -214,9 +229,11 @@ class Planner:
 
     def event_context(self, event: Event, index: int) -> dict[str, Any]:
         before, after = neighbours(self.site.events, index)
+        actors = self.objects(dict.fromkeys(r.id for r in event.actors))
         context = {
             "event": event,
-            "actors": self.objects(dict.fromkeys(r.id for r in event.actors)),
+            "actors": actors,
+            "roles": {a.id: roles_at(a, event.date) for a in actors},
             "issues": self.objects(self.rel.event_issues.get(event.id, ())),
             "sources": self.objects(dict.fromkeys(s.id for s in event.sources)),
             "mentioned_in": self.objects(self.rel.mentions.get(event.id, ())),
@@ -276,10 +293,14 @@ class Planner:
         return PageSpec("positions/", "positions.html", "positions", title, description, context,
                         config.updated)  # fmt: skip
 
-    def actors_map(self) -> PageSpec:
-        context = {"relmap": self.graph.whole(), "relation_labels": RELATION_LABELS}
+    def actors_map(self, every: bool = False) -> PageSpec:
+        """actors/map/: memberships and shared sides (every relation when there are none); every: actors/map/all/,
+        shared issues and events too, a view the reader asks for by a link (no script needed)."""
+        sides = None if every else self.graph.whole(SIDES)
+        context = {"relmap": sides or self.graph.whole(), "relation_labels": RELATION_LABELS, "every": every}
         description = self.about(N_("How the actors in %(site)s are related: memberships, issues, events."))
-        return PageSpec("actors/map/", "map.html", "map", self.words.gettext("Relationship map"), description, context,
+        url = "actors/map/all/" if every else "actors/map/"
+        return PageSpec(url, "map.html", "map", self.words.gettext("Relationship map"), description, context,
                         self.site.config.updated)  # fmt: skip
 
     def sources_index(self) -> PageSpec:
@@ -316,6 +337,7 @@ def page_makers(planner: Planner, lazy: bool) -> list[Callable[[], PageSpec]]:
         planner.positions_page,
         planner.actors_index,
         planner.actors_map,
+        functools.partial(planner.actors_map, True),
         *(functools.partial(planner.actor_page, actor, lazy) for actor in site.actors),
         planner.events_index,
         *(functools.partial(planner.event_page, event, n, lazy) for n, event in enumerate(site.events)),

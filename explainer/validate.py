@@ -15,6 +15,7 @@ from .load import Document
 from .model import (
     ACTOR_KINDS,
     SOURCE_KINDS,
+    STANCES,
     Actor,
     Catalogue,
     Change,
@@ -33,6 +34,7 @@ from .model import (
 from .parties import authors, publisher
 from .placeholders import placeholder_warnings
 from .refs import make_text
+from .roles import read_memberships, read_roles
 from .translated import FactTexts, Translation, validate_translation
 from .typography import typeset
 
@@ -44,12 +46,13 @@ ISSUE_FIELDS = (
     "title", "summary", "order", "status", "actors", "events", "positions",
     "quotes", "figures", "sources", "updated", "draft", "changes", "published", "corrections", "image",
 )  # fmt: skip
-ACTOR_FIELDS = ("name", "short", "kind", "role", "member_of", "aliases", "summary", "links", "image")
+ACTOR_FIELDS = ("name", "short", "kind", "role", "roles", "member_of", "aliases", "summary", "links", "image")
 EVENT_FIELDS = ("title", "short", "date", "end", "place", "actors", "issues", "summary", "sources", "image")
 SOURCE_FIELDS = ("title", "publisher", "url", "date", "archived", "accessed", "author", "kind", "quote")
 QUOTE_FIELDS = ("by", "text", "date", "source", "context", "original", "lang")
 FIGURE_FIELDS = ("value", "label", "source")
 CHANGE_FIELDS = ("date", "text")
+POSITION_FIELDS = ("text", "stance")
 CORRECTION_FIELDS = ("date", "text")
 IMAGE_FIELDS = ("src", "alt", "caption", "credit")
 
@@ -276,6 +279,12 @@ def validate_issue(doc: Document, diags: Diagnostics, smart_quotes: bool = True)
     positions = []
     for actor_id, stance in fields.mapping("positions").items():
         line = fields.line("positions", actor_id)
+        if isinstance(stance, dict):
+            own = fields.sub(stance, "positions", actor_id, what=f"the position of '{actor_id}'")
+            position = validate_position(own, actor_id)
+            if position is not None:
+                positions.append(position)
+            continue
         if not isinstance(stance, str | int | float) or isinstance(stance, bool) or not str(stance).strip():
             diags.error(doc.path, line, f"the position of '{actor_id}' must be text, not {describe(stance)}")
             continue
@@ -337,6 +346,20 @@ def no_citations(text: Text | None, diags: Diagnostics, where: str) -> None:
                     f"not in {where}: remove it, or name the source in the text")  # fmt: skip
 
 
+def validate_position(fields: Fields, actor_id: str) -> Position | None:
+    """A position written `{text, stance}`: Markdown text and one of STANCES."""
+    fields.check_known(POSITION_FIELDS)
+    text = fields.markdown("text", required=True)
+    stance = fields.text("stance")
+    if stance is not None and stance not in STANCES:
+        choices = ", ".join(STANCES)
+        fields.error("stance", f"unknown stance '{stance}' (one of {choices}){did_you_mean(stance, STANCES)}")
+        return None
+    if text is None:
+        return None
+    return Position(Ref(actor_id, fields.doc.path, fields.line()), text, stance)
+
+
 def validate_short(fields: Fields) -> str | None:
     """The `short` name a bare [[id]] shows: plain text, never empty."""
     value = fields.data.get("short")
@@ -366,6 +389,8 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         if "[[" in str(label):
             fields.warn_plain("links", fields.line("links", label))
         links.append((typeset(label, fields.smart_quotes), url.strip()))
+    roles, current = read_roles(fields)
+    memberships = read_memberships(fields)
     if name is None or kind is None:
         return None
     summary = fields.by_language("summary", "markdown")
@@ -376,21 +401,24 @@ def validate_actor(fields: Fields, actor_id: str) -> Actor | None:
         line=fields.line(),
         name=name,
         kind=kind,
-        role=fields.by_language("role", "prose"),
-        member_of=fields.refs("member_of"),
+        role=fields.by_language("role", "prose") if "role" in fields.data else current,
+        member_of=tuple(m.group for m in memberships),
         aliases=fields.strings("aliases"),
         summary=summary,
         links=tuple(links),
         short=validate_short(fields),
         image=validate_image(fields),
+        roles=roles,
+        memberships=memberships,
     )
 
 
 def validate_event(fields: Fields, event_id: str) -> Event | None:
     fields.check_known(EVENT_FIELDS)
     title = fields.by_language("title", "prose", required=True)
-    date = fields.date("date", required=True)
-    end = fields.date("end")
+    date = fields.date("date", required=True, approximate=True)
+    ongoing = fields.data.get("end") == "ongoing"
+    end = None if ongoing else fields.date("end", approximate=True)
     if date and end and end.is_before(date):
         fields.error("end", f"'end' ({end}) is before 'date' ({date}): swap them or fix one")
         end = None
@@ -412,6 +440,7 @@ def validate_event(fields: Fields, event_id: str) -> Event | None:
         sources=fields.refs("sources"),
         short=validate_short(fields),
         image=validate_image(fields),
+        ongoing=ongoing,
     )
 
 

@@ -97,6 +97,8 @@ def one_language(site: Path, config: dict[str, Any]) -> None:
         for entry in entries.values():
             by_language = {key: text for key, text in entry.items() if isinstance(text, dict) and default in text}
             entry.update({key: text[default] for key, text in by_language.items()})  # not an `image:`
+            for role in entry.get("roles") or []:  # a dated role's title, too
+                role.update({key: text[default] for key, text in role.items() if isinstance(text, dict)})
         path.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
     config.update({key: text[default] for key, text in config.items() if isinstance(text, dict)})
 

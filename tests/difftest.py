@@ -43,10 +43,10 @@ from typing import Any
 
 import yaml
 
-from explainer import parties, translated, validate
+from explainer import parties, roles, translated, validate
 from explainer.diagnostics import Diagnostics
 from explainer.load import document_of
-from explainer.model import ACTOR_KINDS, PARTY_KINDS, SOURCE_KINDS
+from explainer.model import ACTOR_KINDS, PARTY_KINDS, SOURCE_KINDS, STANCES
 from explainer.refs import CITE_RE, REF_RE
 from explainer.translations import FACT_TEXT_FIELDS
 
@@ -67,6 +67,9 @@ REQUIRED = {
     "publisher": ("name",),
     "translation": ("title", "summary"),
     "image": ("src",),
+    "role": ("title",),
+    "position": ("text",),
+    "membership": ("id",),
 }
 MINIMUM = {"issue": 3, "actor": 4, "event": 3, "source": 1}  # records kept of each kind: removals stop there
 
@@ -102,7 +105,7 @@ WORDS = [
 def fields_tuples() -> dict[str, tuple[str, ...]]:
     """Every `*_FIELDS` tuple of validate.py and parties.py, by record kind (`SITE_FIELDS` → `site`)."""
     found = {}
-    for module in (validate, parties, translated):
+    for module in (validate, parties, translated, roles):
         for name, value in vars(module).items():
             if name.endswith("_FIELDS") and isinstance(value, tuple):
                 found[name.removesuffix("_FIELDS").lower()] = value
@@ -179,14 +182,22 @@ def in_languages(record: dict[str, Any], section: str, languages: list[str]) -> 
         value = record.get(key)
         if not isinstance(value, dict):
             continue
-        texts = list(value.values())
-        if len(languages) < 2:
-            shown[key] = texts[0]
-        else:
-            shown[key] = {languages[0]: value.get(languages[0], texts[0])} | {
-                tag: value[tag] for tag in languages[1:] if tag in value
-            }
+        shown[key] = texts_in(value, languages)
+    if section == "actors" and isinstance(record.get("roles"), list):  # a role's title, too
+        shown["roles"] = [
+            item | {"title": texts_in(item["title"], languages)} if isinstance(item.get("title"), dict) else item
+            for item in record["roles"]
+        ]
     return shown
+
+
+def texts_in(value: dict[str, Any], languages: list[str]) -> Any:
+    """A text by language as the site's languages allow (in_languages)."""
+    texts = list(value.values())
+    if len(languages) < 2:
+        return texts[0]
+    others = {tag: value[tag] for tag in languages[1:] if tag in value}
+    return {languages[0]: value.get(languages[0], texts[0])} | others
 
 
 def card_names(card: dict[str, Any], body: str) -> set[str]:
@@ -198,7 +209,7 @@ def card_names(card: dict[str, Any], body: str) -> set[str]:
         named.update(map(str, listed if isinstance(listed, list) else [listed]))
     stances = card.get("positions") or {}
     named.update(map(str, stances))
-    texts = [body, *map(str, stances.values())]
+    texts = [body, *map(position_text, stances.values())]
     for name in ("quotes", "figures"):
         items = card.get(name) or []
         for item in items if isinstance(items, list) else [items]:
@@ -439,8 +450,23 @@ def date_gen(rng: random.Random, content: Content, record: dict[str, Any]) -> st
 
 
 def end_date(rng: random.Random, content: Content, record: dict[str, Any]) -> str:
-    year = int(str(record["date"])[:4])
-    return date(rng, year + 1, year + 3)  # a later year: never before `date`, whatever the precisions
+    if rng.random() < 0.15:
+        return "ongoing"
+    return about(rng, date(rng, year_of(record["date"]) + 1, year_of(record["date"]) + 3))  # never before `date`
+
+
+def event_date(rng: random.Random, content: Content, record: dict[str, Any]) -> str:
+    """An event's date, now and then approximate (`~2003`, `~2003-05`)."""
+    return about(rng, date(rng))
+
+
+def about(rng: random.Random, when: str) -> str:
+    """when, or now and then (not to the day) `~when`."""
+    return f"~{when}" if when.count("-") < 2 and rng.random() < 0.2 else when
+
+
+def year_of(when: Any) -> int:
+    return int(str(when).removeprefix("~")[:4])
 
 
 def choice(*values: Any) -> Gen:
@@ -472,20 +498,54 @@ def publisher(rng: random.Random, content: Content, record: dict[str, Any]) -> A
     return changed
 
 
+def position_text(position: Any) -> str:
+    """A position's text: the value, or a `{text, stance}` mapping's text."""
+    return str(position.get("text", "")) if isinstance(position, dict) else str(position)
+
+
+def with_text(position: Any, change: Callable[[str], str]) -> Any:
+    """position with its text made change(text), in the form it is written."""
+    return position | {"text": change(position_text(position))} if isinstance(position, dict) else change(str(position))
+
+
+def stance_of(rng: random.Random, content: Content) -> Any:
+    """A position: Markdown text, or now and then `{text, stance}`."""
+    text = card_markdown(rng, content)
+    return {"text": text, "stance": rng.choice(STANCES)} if rng.random() < 0.35 else text
+
+
+def position_edit(name: str) -> Edit:
+    """A field of one position written `{text, stance}` (a plain one made so first)."""
+
+    def apply(rng: random.Random, content: Content) -> str:
+        issue_id = rng.choice(content.ids("issue"))
+        front = content.issues[issue_id][0]
+        stances = front.setdefault("positions", {})
+        if not stances:
+            stances[rng.choice(content.ids("actor"))] = markdown(rng, content)
+        actor = rng.choice(list(stances))
+        item = stances[actor] if isinstance(stances[actor], dict) else {"text": stances[actor]}
+        edit_field(rng, content, "position", item, name)
+        stances[actor] = item
+        return f"position of {actor} on {issue_id}.{name} = {item.get(name, '(removed)')!r}"
+
+    return apply
+
+
 def positions(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
     """Positions: one added, one removed, one's text edited, or a new mapping."""
     current = dict(record.get("positions") or {})
     op = rng.choice(["add", "remove", "edit", "edit", "new"])
     absent = [a for a in content.ids("actor") if a not in current]
     if (op == "add" and absent) or not current:
-        current[rng.choice(absent)] = card_markdown(rng, content)
+        current[rng.choice(absent)] = stance_of(rng, content)
     elif op == "remove":
         del current[rng.choice(list(current))]
     elif op == "edit":
-        current[rng.choice(list(current))] = card_markdown(rng, content)
+        current[rng.choice(list(current))] = stance_of(rng, content)
     else:
         actors = rng.sample(content.ids("actor"), rng.randint(0, 3))
-        current = {actor: card_markdown(rng, content) for actor in actors}
+        current = {actor: stance_of(rng, content) for actor in actors}
     return current or REMOVE
 
 
@@ -499,6 +559,14 @@ def links(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
 
 def aliases(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
     return [prose(rng, content) for _ in range(rng.randint(0, 3))] or REMOVE
+
+
+def memberships(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
+    """`member_of`: ids (not the actor's own), now and then one as `{id, from, to}`."""
+    ids = some("actor", 2, exclude=lambda record: {record["@id"]})(rng, content, record)
+    if ids is REMOVE:
+        return REMOVE
+    return [i if rng.random() < 0.6 else new_record(rng, content, "membership") | {"id": i} for i in ids]
 
 
 def site_languages(rng: random.Random, content: Content, record: dict[str, Any]) -> Any:
@@ -630,16 +698,20 @@ VALUES: dict[str, dict[str, Gen]] = {
         "short": optional(by_language(lambda rng, content, record: rng.choice(WORDS).capitalize())),
         "kind": choice(*ACTOR_KINDS),
         "role": optional(by_language(prose)),
-        "member_of": some("actor", 2, exclude=lambda record: {record["@id"]}),
+        "roles": records_of("role"),
+        "member_of": memberships,
         "aliases": aliases,
         "summary": optional(by_language(markdown)),
         "links": links,
         "image": optional(image_value),
     },
+    "position": {"text": markdown, "stance": optional(choice(*STANCES))},
+    "role": {"title": by_language(prose), "from": optional(date_gen), "to": optional(date_gen)},
+    "membership": {"id": one("actor"), "from": optional(date_gen), "to": optional(date_gen)},
     "event": {
         "title": by_language(prose),
         "short": optional(by_language(lambda rng, content, record: words(rng, 1, 2).capitalize())),
-        "date": date_gen,
+        "date": event_date,
         "end": optional(end_date),
         "place": optional(by_language(prose)),
         "actors": some("actor"),
@@ -697,10 +769,13 @@ def edit_field(rng: random.Random, content: Content, kind: str, record: dict[str
         record.pop(name, None)
     else:
         record[name] = value
-    if kind == "event" and "end" in record and int(str(record["end"])[:4]) <= int(str(record["date"])[:4]):
+    end = record.get("end", "ongoing")
+    if kind == "event" and end != "ongoing" and year_of(end) <= year_of(record["date"]):
         del record["end"]  # `end` before `date` is an error: a new date past it takes it out
     if kind == "site" and "languages" in record and "language" in record:  # the default language comes first
         record["languages"] = [record["language"], *[t for t in record["languages"] if t != record["language"]]]
+    if kind in ("role", "membership") and "to" in record and year_of(record["to"]) <= year_of(record.get("from", 0)):
+        del record["to"]  # `to` before `from` is an error
     if kind == "quote" and "original" in record and "lang" not in record:
         record["lang"] = rng.choice(["en", "fa"])  # an original without its language is an error
 
@@ -777,9 +852,14 @@ def rewrite_id(content: Content, kind: str, old: str, new: str | None) -> None:
     def text(value: str) -> str:
         return replace_refs(value, old, new, name) if kind != "source" else replace_cites(value, old, new)
 
-    def ids(values: Any) -> Any:
+    def ids(values: Any) -> Any:  # a `member_of` entry may be `{id, from, to}`
         values = values if isinstance(values, list) else [values]
-        return [new if v == old else v for v in values if v != old or new is not None]
+        named = [(v.get("id") if isinstance(v, dict) else v, v) for v in values]
+        return [
+            (v | {"id": new} if isinstance(v, dict) else new) if i == old else v
+            for i, v in named
+            if i != old or new is not None
+        ]
 
     for issue_id, (front, body) in list(content.issues.items()):
         for name_, target in ID_LISTS["issue"].items():
@@ -787,7 +867,7 @@ def rewrite_id(content: Content, kind: str, old: str, new: str | None) -> None:
                 front[name_] = ids(front[name_])
         if "positions" in front:
             front["positions"] = {
-                (new if actor == old and kind == "actor" else actor): text(str(stance))
+                (new if actor == old and kind == "actor" else actor): with_text(stance, text)
                 for actor, stance in front["positions"].items()
                 if not (actor == old and kind == "actor" and new is None)
             }
@@ -890,6 +970,32 @@ def sub_edit(kind: str, name: str) -> Edit:
         index = rng.randrange(len(items))
         edit_field(rng, content, kind, items[index], name)
         return f"{kind} {index} of {issue_id}.{name} = {items[index].get(name, '(removed)')!r}"
+
+    return apply
+
+
+def actor_item_edit(kind: str, name: str) -> Edit:
+    """A field of one of an actor's dated roles (`roles`) or memberships (`member_of`, a plain id made `{id: …}`)."""
+    key = "roles" if kind == "role" else "member_of"
+
+    def apply(rng: random.Random, content: Content) -> str:
+        actor_id = rng.choice(content.ids("actor"))
+        record = content.facts["actor"][actor_id]
+        record["@id"] = actor_id
+        current = record.get(key)
+        items = current if isinstance(current, list) else [current] if current else []
+        others = [i for i in content.ids("actor") if i != actor_id]
+        if not items:
+            items = [new_record(rng, content, kind) | ({"id": rng.choice(others)} if kind == "membership" else {})]
+        index = rng.randrange(len(items))
+        item = items[index] if isinstance(items[index], dict) else {"id": items[index]}
+        edit_field(rng, content, kind, item, name)
+        if kind == "membership" and item["id"] == actor_id:  # no actor is a member of itself
+            item["id"] = rng.choice(others)
+        items[index] = item
+        record[key] = items
+        del record["@id"]
+        return f"actor {actor_id} {kind} {index}.{name} = {item.get(name, '(removed)')!r}"
 
     return apply
 
@@ -1280,6 +1386,10 @@ def edit_kinds() -> dict[str, Edit]:
         for name in names:
             sub = kind in ("quote", "figure", "change", "correction", "author", "publisher", "image")
             kinds[f"{kind}.{name}"] = sub_edit(kind, name) if sub else field_edit(kind, name)
+            if kind in ("role", "membership"):
+                kinds[f"{kind}.{name}"] = actor_item_edit(kind, name)
+            if kind == "position":
+                kinds[f"{kind}.{name}"] = position_edit(name)
             if kind == "translation":
                 kinds[f"{kind}.{name}"] = translation_edit(name)
     kinds |= {"translation.body": translation_edit("body"), "translation+": add_translation}

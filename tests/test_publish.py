@@ -509,7 +509,7 @@ def plant(example_site: Path, text: str) -> None:
 def test_check_passes_on_the_example(example_site: Path) -> None:
     result = run_build(example_site, "check")
     assert result.returncode == 0, result.stderr
-    assert re.search(r"check: 88 pages, \d+ internal links, 0 problems", result.stdout)  # English and Spanish
+    assert re.search(r"check: 90 pages, \d+ internal links, 0 problems", result.stdout)  # English and Spanish
     assert not (example_site / "output").exists()  # check builds into a temporary folder
 
 

@@ -433,6 +433,7 @@ def test_an_added_card_gets_a_page_and_links_and_a_deleted_one_loses_them(exampl
 VIEW_FILES = (  # the files that are not pages: feeds and JSON exports
     "data/explainer.json",
     "data/previews.json",
+    "data/popolo.json",
     "events/timeline.json",
     "updates.xml",
     "issues/nato-expansion/feed.xml",

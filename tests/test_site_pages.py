@@ -66,6 +66,7 @@ def test_every_page_exists_at_its_url_with_its_title(out: Path) -> None:
         "events/talks/index.html",
         "positions/index.html",
         "actors/map/index.html",
+        "actors/map/all/index.html",
         "sources/index.html",
         "search/index.html",
     }

@@ -117,7 +117,9 @@ def test_timelinejs_export(out: Path) -> None:
 
 
 def test_relationship_map_links_every_node(out: Path) -> None:
-    page = soup(out / "actors/map/index.html")
+    sides = soup(out / "actors/map/index.html").find("svg", class_="relmap-svg")  # memberships and shared stances
+    assert {" ".join(line["class"]) for line in sides.find_all("line")} == {"rm-member"}
+    page = soup(out / "actors/map/all/index.html")  # every relation, when the reader asks for it
     svg = page.find("svg", class_="relmap-svg")
     assert svg is not None and svg["viewbox"].startswith("0 0 ")
     nodes = {a["href"]: a.get_text(strip=True) for a in svg.find_all("a")}  # the link text is the name
@@ -198,7 +200,7 @@ def test_data_export_holds_the_fact_base(out: Path) -> None:
     nato = data["issues"][1]
     assert set(nato) == {"id", "url", "title", "summary", "status", "order", "updated", "actors", "events",
                          "positions", "quotes", "figures", "sources", "changes", "corrections", "body"}  # fmt: skip
-    assert nato["positions"][0] == {"actor": "russia", "text": "Wants a pledge, says [[putin]]."}
+    assert nato["positions"][0] == {"actor": "russia", "text": "Wants a pledge, says [[putin]].", "stance": None}
     assert nato["quotes"][0] == {"by": "putin", "text": "Give us guarantees now.", "date": "2021-12",
                                  "source": "ap", "context": None, "original": None, "lang": None}  # fmt: skip
     assert nato["changes"] == [{"date": "2022-01-10", "text": "Talks opened in Geneva."},

@@ -50,7 +50,7 @@ class Exporter:
             "actors": self.ids(self.site.relations.issue_actors.get(issue.id, ())),
             "events": self.ids(self.site.relations.issue_events.get(issue.id, ())),
             "positions": [
-                {"actor": p.actor.id, "text": _text(p.text)}
+                {"actor": p.actor.id, "text": _text(p.text), "stance": p.stance}
                 for p in issue.positions
                 if p.actor.id in self.site.entities
             ],
@@ -84,6 +84,12 @@ class Exporter:
             "kind": actor.kind,
             "role": actor.role,
             "member_of": self.ids(r.id for r in actor.member_of),
+            "roles": [{"title": r.title, "from": _date(r.start), "to": _date(r.end)} for r in actor.roles],
+            "memberships": [
+                {"id": m.group.id, "from": _date(m.start), "to": _date(m.end)}
+                for m in actor.memberships
+                if m.group.id in self.site.entities
+            ],
             "aliases": list(actor.aliases),
             "summary": _text(actor.summary),
             "links": [{"label": label, "url": href} for label, href in actor.links],
@@ -97,6 +103,8 @@ class Exporter:
             "short": event.short,
             "date": event.date.iso,
             "end": _date(event.end),
+            "approximate": event.date.approximate or bool(event.end and event.end.approximate),
+            "ongoing": event.ongoing,
             "place": event.place,
             "actors": self.ids(r.id for r in event.actors),
             "issues": self.ids(self.site.relations.event_issues.get(event.id, ())),
@@ -218,7 +226,7 @@ def previews(site: Site, url: Callable[[Any], str], plain: Callable[[str], str])
         kind = actor.role or words.gettext(PREVIEW_KINDS[actor.kind])
         found[url(actor)] = {"kind": kind, "name": actor.name, "summary": cut(summary)}
     for event in site.events:
-        when = words.range(event.date, event.end)
+        when = words.range(event.date, event.end, event.ongoing)
         summary = plain(event.summary.source) if event.summary else ""
         kind = words.gettext("Event · %(date)s") % {"date": when}
         found[url(event)] = {"kind": kind, "name": event.title, "summary": cut(summary)}

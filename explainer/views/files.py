@@ -13,6 +13,7 @@ from . import citing, feeds
 from .export import Exporter, assemble, data_export, encoded, listing, previews
 from .feeds import updates_feed
 from .matrix import markdown_plain
+from .popolo import popolo_file
 from .timeline import timelinejs
 
 
@@ -47,6 +48,12 @@ def timeline_file(site: Site) -> bytes:
     return timelinejs(config.title, config.description, site.events, summary, group, site.words)
 
 
+def page_address(site: Site) -> Callable[[Any], str]:
+    """An entity's page as a full address when base_url is one, else its path from the site's root."""
+    base = absolute_base(site.config.base_url)
+    return lambda entity: f"{base}{url(entity)}" if base else url(entity)
+
+
 def previews_file(site: Site) -> bytes:
     """data/previews.json: what hover cards show."""
     name = namer(site)
@@ -55,12 +62,13 @@ def previews_file(site: Site) -> bytes:
 
 def file_makers(site: Site, base_url: str, issue_feeds: bool = True) -> dict[str, Callable[[], bytes]]:
     """How to make each view file but data/explainer.json (export_parts()), by its path: events/timeline.json,
-    data/previews.json, data/sources.json, each issue's citation files, and (with a full base_url) the update
-    feeds (each issue's only with issue_feeds: `build`
-    may write those from a child, `sidewrite.py`)."""
+    data/previews.json, data/sources.json, data/popolo.json, each issue's citation files, and (with a full
+    base_url) the update feeds (each issue's only with issue_feeds: `build` may write those from a child,
+    `sidewrite.py`)."""
     makers: dict[str, Callable[[], bytes]] = {
         "events/timeline.json": lambda: timeline_file(site),
         "data/previews.json": lambda: previews_file(site),
+        "data/popolo.json": lambda: popolo_file(site, page_address(site)),
     }
     base = absolute_base(base_url)
     makers["data/sources.json"] = lambda: citing.sources_file(site.sources)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..model import Actor, Issue, Text
+from ..model import Actor, Issue, Position, Text
 from ..typography import typeset
 
 SHORT = 80  # characters of a stance shown in its cell; the rest opens on request
@@ -19,6 +19,7 @@ class Cell:
     text: Text | None  # the whole stance, Markdown; None: no stated position
     short: str  # plain text, cut at a word near SHORT, with "…"; "" when the stance fits
     plain: str = ""  # the whole stance as plain text, for a tooltip
+    stance: str | None = None  # for, against, mixed, unclear (model.STANCES), when written
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,18 +54,18 @@ def matrix(issues: Sequence[Issue], actors: dict[str, Actor], name: Callable[[st
            smart_quotes: bool) -> Matrix:  # fmt: skip
     """The matrix of the first MAX_ISSUES issues; rows by positions held (most first), then name."""
     shown = tuple(issues[:MAX_ISSUES])
-    stances: dict[str, dict[str, Text]] = {}
+    stances: dict[str, dict[str, Position]] = {}
     for issue in shown:
         for position in issue.positions:
             if position.actor.id in actors:
-                stances.setdefault(position.actor.id, {}).setdefault(issue.id, position.text)
+                stances.setdefault(position.actor.id, {}).setdefault(issue.id, position)
     ranked = sorted(stances, key=lambda a: (-len(stances[a]), actors[a].name.casefold(), a))
     rows = []
     for actor_id in ranked[:MAX_ACTORS]:
         cells = []
         for issue in shown:
-            text = stances[actor_id].get(issue.id)
-            plain = markdown_plain(text.source, name, smart_quotes) if text else ""
-            cells.append(Cell(text, shorten(plain), plain))
+            held = stances[actor_id].get(issue.id)
+            plain = markdown_plain(held.text.source, name, smart_quotes) if held else ""
+            cells.append(Cell(held.text if held else None, shorten(plain), plain, held.stance if held else None))
         rows.append((actors[actor_id], len(stances[actor_id]), tuple(cells)))
     return Matrix(shown, tuple(rows), len(issues), len(ranked))

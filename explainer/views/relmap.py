@@ -17,15 +17,17 @@ from dataclasses import dataclass, replace
 from ..i18n import N_
 from ..model import Actor, Entity, Event, Issue
 
-KINDS = ("member", "issue", "event")
-KIND_LABELS = {"member": N_("member of"), "issue": N_("positions on the same issue"),
+KINDS = ("member", "agree", "issue", "event")
+SIDES = ("member", "agree")  # what the site map draws by default: who belongs with whom, who sides with whom
+KIND_LABELS = {"member": N_("member of"), "agree": N_("on the same side of an issue"),
+               "issue": N_("positions on the same issue"),
                "event": N_("took part in the same event")}  # fmt: skip  # translated where shown (macros.relmap)
 ACTOR_ORDER = {"country": 0, "organization": 1, "person": 2, "group": 3}
 MAX_NODES = 40  # the whole-site map draws the most connected actors
 FONT = 20  # label size in viewBox units: about 12.5 px when the map is 390 px wide
 STEP = 46  # vertical distance between two nodes on one arc
 RX = 100  # horizontal radius of the ellipse
-LABEL = 165  # room for a label beside its node
+LABEL = 185  # room for a label beside its node ("The White House" at FONT)
 PAD = 30
 MAX_CHARS = 15
 
@@ -100,6 +102,9 @@ class Graph:
                     self.add(actor.id, ref.id, "member", actor.id)
         for issue in issues:
             self.add_all(dict.fromkeys(p.actor.id for p in issue.positions), "issue", issue.id)
+            for stance in ("for", "against"):  # the same stance on the card's question: the same side
+                side = dict.fromkeys(p.actor.id for p in issue.positions if p.stance == stance)
+                self.add_all(side, "agree", issue.id)
         for event in events:
             self.add_all(dict.fromkeys(r.id for r in event.actors), "event", event.id)
 
@@ -147,17 +152,51 @@ class Graph:
         relations = [r for other in others for r in self.relations(actor_id, other)]
         return draw(self.actors[actor_id], [self.actors[i] for i in others], relations, len(others))
 
-    def whole(self) -> Drawing | None:
-        """The most connected actors, every relation between them."""
-        connected = sorted(self.neighbours, key=lambda i: (-len(self.neighbours[i]), self.rank[i]))
+    def whole(self, kinds: Sequence[str] = KINDS) -> Drawing | None:
+        """The most connected actors and every relation of kinds between them, camps side by side (camps())."""
+        linked = {a: {b for b in near if kinds_of(self.pairs[self.key(a, b)], kinds)}
+                  for a, near in self.neighbours.items()}  # fmt: skip
+        linked = {a: near for a, near in linked.items() if near}
+        connected = sorted(linked, key=lambda i: (-len(linked[i]), self.rank[i]))
         if not connected:
             return None
-        shown = self.layout_order(connected[:MAX_NODES])
+        shown = self.camps(connected[:MAX_NODES], linked)
         relations = [
-            r for n, a in enumerate(shown) for b in shown[n + 1 :] if b in self.neighbours[a]
-            for r in self.relations(a, b)
+            r for n, a in enumerate(shown) for b in shown[n + 1 :] if b in linked[a]
+            for r in self.relations(a, b) if r.kind in kinds
         ]  # fmt: skip
         return draw(None, [self.actors[i] for i in shown], relations, len(connected))
+
+    def camps(self, ids: Sequence[str], linked: Mapping[str, set[str]]) -> list[str]:
+        """ids in an order that keeps related actors next to each other on the ring: each group of actors
+        joined by relations (largest first) in turn, walked breadth first from its most connected actor, the
+        neighbours of each in layout order. Fixed by the content alone."""
+        chosen = set(ids)
+        order: list[str] = []
+        seen: set[str] = set()
+        starts = sorted(ids, key=lambda i: (-len(linked[i] & chosen), self.rank[i]))
+        groups: list[list[str]] = []
+        for start in starts:
+            if start in seen:
+                continue
+            group, queue = [], [start]
+            seen.add(start)
+            while queue:
+                current = queue.pop(0)
+                group.append(current)
+                for near in self.layout_order(linked[current] & chosen):
+                    if near not in seen:
+                        seen.add(near)
+                        queue.append(near)
+            groups.append(group)
+        for group in sorted(groups, key=lambda g: (-len(g), self.rank[g[0]])):
+            order += group
+        return order
+
+
+def kinds_of(pair: Mapping[str, list[str]], kinds: Sequence[str]) -> bool:
+    """Whether a pair's relations include one of kinds."""
+    return any(pair.get(kind) for kind in kinds)
 
 
 def wrap(text: str) -> list[str]:

@@ -54,6 +54,8 @@ class Bar:
     left: float  # percent of the axis
     width: float
     precision: str  # day, month, year, or span (an event with an end)
+    approximate: bool = False  # its date or end is `~2003`: drawn faded
+    ongoing: bool = False  # `end: ongoing`: drawn to the axis's end, open there
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,14 +156,17 @@ def chart(events: Sequence[Event], words: Words) -> Chart | None:
     if not events:
         return None
     spans = [span(e) for e in events]
+    last = max(stop for _start, stop in spans)
+    spans = [(start, last if e.ongoing else stop) for e, (start, stop) in zip(events, spans, strict=True)]
     parts = segments(spans)
     bars = []
     for event, (start, stop) in zip(events, spans, strict=True):
         left = place(start, parts)
         width = max(place(stop, parts) - left, MIN_BAR)
         left = min(left, 100 - width)
-        precision = "span" if event.end and event.end != event.date else event.date.precision
-        bars.append(Bar(event, round(left, 2), round(width, 2), precision))
+        precision = "span" if event.ongoing or (event.end and event.end != event.date) else event.date.precision
+        approximate = event.date.approximate or bool(event.end and event.end.approximate)
+        bars.append(Bar(event, round(left, 2), round(width, 2), precision, approximate, event.ongoing))
     breaks = tuple(round((a.left + a.width + b.left) / 2, 2) for a, b in itertools.pairwise(parts))
     return Chart(tuple(bars), tuple(ticks(parts, words)), breaks)
 
@@ -190,7 +195,7 @@ def timelinejs(
         item: dict[str, object] = {
             "unique_id": event.id,
             "start_date": timeline_date(event.date),
-            "display_date": words.range(event.date, event.end),
+            "display_date": words.range(event.date, event.end, event.ongoing),
             "text": {"headline": html.escape(event.title), "text": html.escape(summary(event))},
             "group": group(event),
         }

@@ -1,0 +1,150 @@
+"""The relationship map by sides: /actors/map/ draws memberships and shared stances with each camp's actors next
+to each other on the ring; /actors/map/all/ adds shared issues and events when the reader asks for them. The
+crossings are counted from the SVG's geometry."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from conftest import run_main, soup
+
+FONT = 20  # explainer/views/relmap.py
+BEFORE = 456  # crossings on the example's map when every relation was drawn in kind-and-name order (issue 21)
+
+Segment = tuple[float, float, float, float]
+Box = tuple[float, float, float, float]
+
+
+def segments(svg: Tag) -> list[Segment]:
+    lines = svg.select("g.rm-lines line")
+    return [(float(li["x1"]), float(li["y1"]), float(li["x2"]), float(li["y2"])) for li in lines]
+
+
+def crossings(lines: list[Segment]) -> int:
+    """Pairs of lines that cross (a shared end or a touch is no crossing)."""
+
+    def side(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> float:
+        return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+
+    count = 0
+    for (x1, y1, x2, y2), (x3, y3, x4, y4) in itertools.combinations(lines, 2):
+        if (
+            side(x3, y3, x4, y4, x1, y1) * side(x3, y3, x4, y4, x2, y2) < 0
+            and side(x1, y1, x2, y2, x3, y3) * side(x1, y1, x2, y2, x4, y4) < 0
+        ):
+            count += 1
+    return count
+
+
+def label_box(text: Tag) -> Box:
+    """About where a label's glyphs fall: 0.6 em a character, from its anchor; one line of 1.1 em per tspan."""
+    spans = text.find_all("tspan")
+    width = 0.6 * FONT * max(len(s.get_text()) for s in spans)
+    x, y = float(text["x"]), float(text["y"])
+    left = {"end": x - width, "start": x, "middle": x - width / 2}[text["text-anchor"]]
+    return (left, y - 0.8 * FONT, left + width, y + 0.25 * FONT + 1.1 * FONT * (len(spans) - 1))
+
+
+def overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def built_example(example_site: Path) -> Path:
+    result = run_main(example_site, "--no-search", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    return example_site / "output"
+
+
+def test_the_default_map_draws_sides_with_a_third_of_the_crossings_or_fewer(example_site: Path) -> None:
+    out = built_example(example_site)
+    page = soup(out / "actors/map/index.html")
+    svg = page.select_one("svg.relmap-svg")
+    lines = segments(svg)
+    kinds = {line["class"][0] for line in svg.select("g.rm-lines line")}
+    assert kinds == {"rm-member", "rm-agree"}  # no shared-issue or shared-event lines unless asked for
+    assert crossings(lines) <= BEFORE // 3, crossings(lines)
+    everything = soup(out / "actors/map/all/index.html").select_one("svg.relmap-svg")
+    assert {"rm-issue", "rm-event"} <= {line["class"][0] for line in everything.select("g.rm-lines line")}
+    assert page.select_one(".rm-views a")["href"] == "/actors/map/all/"  # a link: no script needed
+    assert soup(out / "actors/map/all/index.html").select_one(".rm-views a")["href"] == "/actors/map/"
+
+
+def test_each_camp_sits_together(example_site: Path) -> None:
+    svg = soup(built_example(example_site) / "actors/map/index.html").select_one("svg.relmap-svg")
+    x = {a["href"].split("/")[-2]: float(a.circle["cx"]) for a in svg.select("a.rm-node")}
+    middle = float(svg["viewbox"].split()[2]) / 2
+    russian = {"russia", "putin", "ryabkov"}  # 'for' a halt to NATO's growth on the NATO card
+    western = {"united-states", "nato", "western-allies"}  # 'against' it
+    assert len({x[i] < middle for i in russian}) == 1 and len({x[i] < middle for i in western}) == 1
+    assert (x["russia"] < middle) != (x["nato"] < middle)
+
+
+def assert_labels_clear(svg: Tag) -> None:
+    """No label overlaps another label or node, or leaves the drawing; every node is a link."""
+    nodes = svg.select("a.rm-node")
+    assert nodes and all(a.get("href") for a in nodes)
+    boxes = [label_box(a.find("text")) for a in nodes]
+    circles = [(float(a.circle["cx"]), float(a.circle["cy"]), float(a.circle["r"])) for a in nodes]
+    width = float(svg["viewbox"].split()[2])
+    for n, box in enumerate(boxes):
+        assert box[0] >= 0 and box[2] <= width, (nodes[n]["href"], box, width)  # inside the drawing
+        for m, other in enumerate(boxes):
+            assert m == n or not overlap(box, other), (nodes[n]["href"], nodes[m]["href"])
+        for m, (cx, cy, r) in enumerate(circles):
+            assert m == n or not overlap(box, (cx - r, cy - r, cx + r, cy + r)), (nodes[n]["href"], nodes[m]["href"])
+
+
+@pytest.mark.parametrize("page", ["actors/map/index.html", "actors/map/all/index.html"])
+def test_no_label_overlaps_another_label_or_node(example_site: Path, page: str) -> None:
+    html = BeautifulSoup((built_example(example_site) / page).read_text(encoding="utf-8"), "html.parser")
+    assert_labels_clear(html.select_one("svg.relmap-svg"))
+
+
+def corpus(root: Path, actors: int = 200, issues: int = 20, events: int = 30) -> None:
+    """A generated explainer of actors in 8 alliances, half of them for each card's proposal and half against,
+    with positions and events that cut across the camps: the hairball the default map must not draw."""
+    rng = random.Random(21)
+    groups = [f"alliance-{n}" for n in range(8)]
+    members = [f"actor-{n:03d}" for n in range(actors - len(groups))]
+    camp = {m: n % len(groups) for n, m in enumerate(members)}
+    lines = [f"{g}:\n  name: Alliance {n}\n  kind: organization\n" for n, g in enumerate(groups)]
+    for m in members:
+        lines.append(f"{m}:\n  name: Actor {m[-3:]}\n  kind: {rng.choice(['person', 'country'])}\n"
+                     f"  member_of: [{groups[camp[m]]}]\n")  # fmt: skip
+    files = {
+        "content/site.yaml": "title: Generated\ndescription: A generated explainer.\nbase_url: https://example.org/\n",
+        "content/actors.yaml": "".join(lines),
+        "content/sources.yaml": "wire:\n  title: A wire story\n",
+    }
+    for n in range(issues):
+        chosen = rng.sample(members, 12)
+        stances = "".join(
+            f"  {m}: {{text: Position {n}., stance: {'for' if camp[m] % 2 == 0 else 'against'}}}\n" for m in chosen
+        )
+        files[f"content/issues/issue-{n:02d}.md"] = (
+            f"---\ntitle: Issue {n}\nsummary: S.\npositions:\n{stances}---\nB.\n"
+        )
+    events_yaml = "".join(
+        f"event-{n:02d}:\n  title: Event {n}\n  date: 2021-{n % 12 + 1:02d}\n"
+        f"  actors: [{', '.join(rng.sample(members, 4))}]\n"
+        for n in range(events)
+    )
+    files["content/events.yaml"] = events_yaml
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+
+
+def test_on_a_generated_200_actor_corpus_the_sides_map_has_a_third_of_the_crossings(tmp_path: Path) -> None:
+    corpus(tmp_path)
+    result = run_main(tmp_path, "--no-search", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    sides = segments(soup(tmp_path / "output/actors/map/index.html").select_one("svg.relmap-svg"))
+    everything = segments(soup(tmp_path / "output/actors/map/all/index.html").select_one("svg.relmap-svg"))
+    assert crossings(sides) <= crossings(everything) // 3, (crossings(sides), crossings(everything))
+    for page in ("actors/map/index.html", "actors/map/all/index.html"):
+        assert_labels_clear(soup(tmp_path / "output" / page).select_one("svg.relmap-svg"))
