@@ -23,7 +23,7 @@ from explainer.parallel import pagepool
 from explainer.reads import CURRENT, Watched
 
 DEFAULT_SEEDS = (1, 2, 3)
-DEFAULT_STEPS = 25
+DEFAULT_STEPS = 28
 
 
 def seeds() -> list[int]:
