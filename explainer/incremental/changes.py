@@ -42,10 +42,12 @@ class Change:
         return deps is None or not self.fields.isdisjoint(deps.fields) or not self.shared.isdisjoint(deps.shared)
 
 
-def record_pairs(before: Records, after: Records) -> list[tuple[Any, Any]] | None:
+def record_pairs(before: Records, after: Records,
+                 same: list[tuple[Any, Any]] | None = None) -> list[tuple[Any, Any]] | None:  # fmt: skip
     """(earlier record, record) for each record that is not equal to its earlier version, the two matched by
     position, id and file; None when records were added, removed, renamed or moved, or any other value of
-    Records (the site config, the ids declared with errors ...) differs."""
+    Records (the site config, the ids declared with errors ...) differs. same, if given, gets the pairs of
+    records read again that are equal to their earlier version but new objects."""
     pairs: list[tuple[Any, Any]] = []
     for field in dataclasses.fields(Records):
         old, new = getattr(before, field.name), getattr(after, field.name)
@@ -62,6 +64,8 @@ def record_pairs(before: Records, after: Records) -> list[tuple[Any, Any]] | Non
                 return None
             if a != b:
                 pairs.append((a, b))
+            elif same is not None:
+                same.append((a, b))
     return pairs
 
 

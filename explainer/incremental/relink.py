@@ -98,11 +98,14 @@ class Relinker:
         """The last site with the changed records swapped in, and the change; None: link in full."""
         if self.records is None or self.site is None or drafts != self.drafts:
             return None
-        pairs = record_pairs(self.records, records)
+        same: list[tuple[Any, Any]] = []
+        pairs = record_pairs(self.records, records, same)
         change = change_of(pairs, self.shapes) if pairs is not None else None
         if pairs is None or change is None:
             return None
-        replace = {id(a): b for a, b in pairs}
+        # Equal records read again (the rest of a file one record of which changed) are swapped in too: the site
+        # must hold the very objects of `records`, or a later change to one of them would find nothing to replace.
+        replace = {id(a): b for a, b in (*pairs, *same)}
         everything = {id(r) for f in dataclasses.fields(Records) if isinstance(v := getattr(records, f.name), list)
                       for r in v}  # fmt: skip
         try:
