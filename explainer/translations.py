@@ -18,6 +18,7 @@ written once is the same in every language, so counts as translated).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -87,6 +88,9 @@ def records_in(records: Records, language: str) -> Localized:
 
 
 Record = TypeVar("Record", Actor, Event, Source, SiteConfig)
+K = TypeVar("K")
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 def localized_facts(entities: list[Record], texts: dict[tuple[str, str], FactTexts], language: str,
@@ -118,38 +122,37 @@ def translated_issue(issue: Issue, translation: Translation) -> tuple[Issue, boo
     """The card with its translation's texts, and whether the translation gives every text the card has."""
     complete = translation.body is not None or not issue.body.source.strip()
     stances = {actor.id: text for actor, text in translation.positions}
-    positions = []
-    for position in issue.positions:
-        text = stances.get(position.actor.id)
-        complete = complete and text is not None
-        positions.append(dataclasses.replace(position, text=text) if text else position)
-    quoted = {q.index: q for q in translation.quotes}
-    quotes = []
-    for index, quote in enumerate(issue.quotes):
-        said = quoted.get(index)
-        complete = complete and said is not None and (said.context is not None or quote.context is None)
-        if said is not None:
-            quote = dataclasses.replace(quote, text=said.text, context=said.context or quote.context)
-        quotes.append(quote)
-    labels = {f.index: f for f in translation.figures}
-    figures = []
-    for index, figure in enumerate(issue.figures):
-        label = labels.get(index)
-        complete = complete and label is not None
-        if label is not None:
-            figure = dataclasses.replace(figure, label=label.label, value=label.value or figure.value)
-        figures.append(figure)
-    notes = {c.index: c for c in translation.changes}
-    changes = []
-    for index, change in enumerate(issue.changes):
-        note = notes.get(index)
-        complete = complete and note is not None
-        changes.append(dataclasses.replace(change, text=note.text) if note else change)
+    positions, given = _overlay([(p.actor.id, p) for p in issue.positions], stances,
+                                lambda position, text: dataclasses.replace(position, text=text))
+    complete = complete and given
+    quotes, given = _overlay(list(enumerate(issue.quotes)), {q.index: q for q in translation.quotes},
+                             lambda quote, said: dataclasses.replace(quote, text=said.text,
+                                                                     context=said.context or quote.context),
+                             lambda quote, said: said.context is not None or quote.context is None)
+    complete = complete and given
+    figures, given = _overlay(list(enumerate(issue.figures)), {f.index: f for f in translation.figures},
+                              lambda figure, label: dataclasses.replace(figure, label=label.label,
+                                                                        value=label.value or figure.value))
+    complete = complete and given
+    changes, given = _overlay(list(enumerate(issue.changes)), {c.index: c for c in translation.changes},
+                              lambda change, note: dataclasses.replace(change, text=note.text))
+    complete = complete and given
     body: Text = translation.body or issue.body
     shown = dataclasses.replace(issue, title=translation.title, summary=translation.summary, body=body,
-                                positions=tuple(positions), quotes=tuple(quotes), figures=tuple(figures),
-                                changes=tuple(changes))  # fmt: skip
+                                positions=positions, quotes=quotes, figures=figures, changes=changes)  # fmt: skip
     return number_citations(shown), complete  # the translation's [[@citations]], and the card's kept beside them
+
+
+def _overlay(items: list[tuple[K, T]], given: dict[K, U], apply: Callable[[T, U], T],
+             covers: Callable[[T, U], bool] = lambda item, text: True) -> tuple[tuple[T, ...], bool]:
+    """Each item with its translated text applied where the translation gives one, and whether it gives all."""
+    complete = True
+    out = []
+    for key, item in items:
+        text = given.get(key)
+        complete = complete and text is not None and covers(item, text)
+        out.append(apply(item, text) if text else item)
+    return tuple(out), complete
 
 
 def untranslated_lines(records: Records) -> list[str]:
