@@ -124,7 +124,11 @@ class Planner:
     @property
     def graph(self) -> Graph:
         site = self.site
-        return self.table("graph", lambda: Graph(site.actors, site.issues, site.events, site.entities))  # type: ignore[no-any-return]
+
+        def made() -> Graph:
+            return Graph(site.actors, site.issues, site.events, site.entities, site.config.map_agreement)
+
+        return self.table("graph", made)  # type: ignore[no-any-return]
 
     def name(self, entity_id: str) -> str:
         """What a bare [[link]] to an id shows in plain text."""

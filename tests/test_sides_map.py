@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from conftest import run_main, soup
+from conftest import run_main, soup, write_tree
 
 FONT = 20  # explainer/views/relmap.py
 BEFORE = 456  # crossings on the example's map when every relation was drawn in kind-and-name order (issue 21)
@@ -77,8 +77,8 @@ def test_each_camp_sits_together(example_site: Path) -> None:
     svg = soup(built_example(example_site) / "actors/map/index.html").select_one("svg.relmap-svg")
     x = {a["href"].split("/")[-2]: float(a.circle["cx"]) for a in svg.select("a.rm-node")}
     middle = float(svg["viewbox"].split()[2]) / 2
-    russian = {"russia", "putin", "ryabkov"}  # 'for' a halt to NATO's growth on the NATO card
-    western = {"united-states", "nato", "western-allies"}  # 'against' it
+    russian = {"russia", "putin", "ryabkov"}  # 'for' a halt to NATO's growth and a ban on weapons; members
+    western = {"united-states", "nato", "biden"}  # 'against' the halt and 'for' an arms deal; members
     assert len({x[i] < middle for i in russian}) == 1 and len({x[i] < middle for i in western}) == 1
     assert (x["russia"] < middle) != (x["nato"] < middle)
 
@@ -148,3 +148,70 @@ def test_on_a_generated_200_actor_corpus_the_sides_map_has_a_third_of_the_crossi
     assert crossings(sides) <= crossings(everything) // 3, (crossings(sides), crossings(everything))
     for page in ("actors/map/index.html", "actors/map/all/index.html"):
         assert_labels_clear(soup(tmp_path / "output" / page).select_one("svg.relmap-svg"))
+
+
+def agreeing_site(root: Path, agreement: str = "") -> None:
+    """Four actors, no memberships: a and b take the same stance on two cards, c and d on one only."""
+    cards = {
+        "one": "a: {text: Yes., stance: for}\n  b: {text: Yes too., stance: for}\n"
+               "  c: {text: No., stance: against}\n  d: {text: No too., stance: against}\n",
+        "two": "a: {text: No., stance: against}\n  b: {text: No too., stance: against}\n"
+               "  c: {text: Yes., stance: for}\n  d: {text: Unsure., stance: unclear}\n",
+    }  # fmt: skip
+    files = {
+        "content/site.yaml": f"title: T\ndescription: D.\nbase_url: https://example.org/\n{agreement}",
+        "content/actors.yaml": "".join(f"{i}:\n  name: Actor {i.upper()}\n  kind: country\n" for i in "abcd"),
+        "content/sources.yaml": "wire:\n  title: A wire story\n",
+    }
+    for name, positions in cards.items():
+        files[f"content/issues/{name}.md"] = f"---\ntitle: Card {name}\nsummary: S.\npositions:\n  {positions}---\nB.\n"
+    write_tree(root, files)
+
+
+def agree_pairs(out: Path) -> set[tuple[str, ...]]:
+    """The pairs the sides map's list says take the same side."""
+    page = soup(out / "actors/map/index.html")
+    found = set()
+    for item in page.select(".rm-text li"):
+        if "same side" in item.get_text():
+            found.add(tuple(sorted(a["href"].split("/")[-2] for a in item.select("a")[:2])))
+    return found
+
+
+def test_agreement_on_one_card_is_no_side_by_default_two_cards_are(tmp_path: Path) -> None:
+    agreeing_site(tmp_path)
+    result = run_main(tmp_path, "--no-search", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert agree_pairs(tmp_path / "output") == {("a", "b")}
+    svg = soup(tmp_path / "output/actors/map/index.html").select_one("svg.relmap-svg")
+    drawn = {a["href"].split("/")[-2] for a in svg.select("a.rm-node")}
+    assert drawn == {"a", "b"} and len(svg.select("line.rm-agree")) == 1
+    around_c = soup(tmp_path / "output/actors/c/index.html").select(".rm-text li")
+    assert not any("same side" in li.get_text() for li in around_c)  # its own map: no side with d either
+
+
+def test_map_agreement_sets_how_many_cards_make_a_side(tmp_path: Path) -> None:
+    agreeing_site(tmp_path, "map_agreement: 1\n")
+    result = run_main(tmp_path, "--no-search", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert agree_pairs(tmp_path / "output") == {("a", "b"), ("c", "d")}
+    agreeing_site(tmp_path, "map_agreement: 3\n")
+    result = run_main(tmp_path, "--no-search", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert agree_pairs(tmp_path / "output") == set()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", "content/site.yaml:4: error: 'map_agreement' must be 1 or more (the issues on which two actors take the same "
+              "stance to be drawn on one side), not 0"),
+        ("two", "content/site.yaml:4: error: 'map_agreement' must be a whole number, not text"),
+    ],
+)  # fmt: skip
+def test_a_bad_map_agreement_is_an_error_at_its_line(tmp_path: Path, value: str, message: str) -> None:
+    agreeing_site(tmp_path, f"map_agreement: {value}\n")
+    result = run_main(tmp_path, "--no-search", "--no-cache")
+    assert result.returncode == 1
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "output").exists()

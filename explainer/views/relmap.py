@@ -23,6 +23,7 @@ KIND_LABELS = {"member": N_("member of"), "agree": N_("on the same side of an is
                "issue": N_("positions on the same issue"),
                "event": N_("took part in the same event")}  # fmt: skip  # translated where shown (macros.relmap)
 ACTOR_ORDER = {"country": 0, "organization": 1, "person": 2, "group": 3}
+AGREEMENT = 2  # site.yaml's `map_agreement` when not written: the same stance on this many issues is a side
 MAX_NODES = 40  # the whole-site map draws the most connected actors
 FONT = 20  # label size in viewBox units: about 12.5 px when the map is 390 px wide
 STEP = 46  # vertical distance between two nodes on one arc
@@ -90,7 +91,8 @@ class Graph:
     """Every relation between actors, indexed by pair."""
 
     def __init__(self, actors: Sequence[Actor], issues: Sequence[Issue], events: Sequence[Event],
-                 entities: Mapping[str, Entity]):  # fmt: skip
+                 entities: Mapping[str, Entity], agreement: int = AGREEMENT):  # fmt: skip
+        """agreement: on how many issues two actors must have taken the same stance to be on one side."""
         self.actors = {a.id: a for a in actors}
         self.rank = {a.id: n for n, a in enumerate(actors)}
         self.entities = entities
@@ -100,11 +102,19 @@ class Graph:
             for ref in actor.member_of:
                 if ref.id in self.actors and ref.id != actor.id:
                     self.add(actor.id, ref.id, "member", actor.id)
+        agreed: dict[Pair, list[str]] = {}  # the issues on which a pair took the same stance
         for issue in issues:
             self.add_all(dict.fromkeys(p.actor.id for p in issue.positions), "issue", issue.id)
             for stance in ("for", "against"):  # the same stance on the card's question: the same side
-                side = dict.fromkeys(p.actor.id for p in issue.positions if p.stance == stance)
-                self.add_all(side, "agree", issue.id)
+                side = [i for i in dict.fromkeys(p.actor.id for p in issue.positions if p.stance == stance)
+                        if i in self.actors]  # fmt: skip
+                for n, a in enumerate(side):
+                    for b in side[n + 1 :]:
+                        agreed.setdefault(self.key(a, b), []).append(issue.id)
+        for (a, b), on in agreed.items():
+            if len(set(on)) >= agreement:  # once is no alliance: agreeing on several issues is
+                for issue_id in on:
+                    self.add(a, b, "agree", issue_id)
         for event in events:
             self.add_all(dict.fromkeys(r.id for r in event.actors), "event", event.id)
 
