@@ -76,13 +76,16 @@ def test_the_default_map_draws_sides_with_a_third_of_the_crossings_or_fewer(exam
 
 
 def test_each_camp_sits_together(example_site: Path) -> None:
+    """Each camp in a band of its own, its hub at the top in the middle and its other actors below on both sides."""
     svg = soup(built_example(example_site) / "actors/map/index.html").select_one("svg.relmap-svg")
-    x = {a["href"].split("/")[-2]: float(a.circle["cx"]) for a in svg.select("a.rm-node")}
+    at = {a["href"].split("/")[-2]: (float(a.circle["cx"]), float(a.circle["cy"])) for a in svg.select("a.rm-node")}
     middle = float(svg["viewbox"].split()[2]) / 2
-    russian = {"russia", "putin", "ryabkov"}  # 'for' a halt to NATO's growth and a ban on weapons; members
+    russian = {"russia", "putin", "ryabkov", "kremlin"}  # 'for' a halt to NATO's growth and a ban on weapons; members
     western = {"united-states", "nato", "biden"}  # 'against' the halt and 'for' an arms deal; members
-    assert len({x[i] < middle for i in russian}) == 1 and len({x[i] < middle for i in western}) == 1
-    assert (x["russia"] < middle) != (x["nato"] < middle)
+    assert max(at[i][1] for i in russian) < min(at[i][1] for i in western)  # one band above the other
+    for hub, camp in (("russia", russian), ("united-states", western)):
+        assert at[hub][0] == middle and all(at[hub][1] < at[i][1] for i in camp - {hub})
+        assert {at[i][0] < middle for i in camp - {hub}} == {True, False}  # members on both sides
 
 
 def assert_labels_clear(svg: Tag) -> None:
