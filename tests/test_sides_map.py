@@ -103,6 +103,23 @@ def assert_labels_clear(svg: Tag) -> None:
             assert m == n or not overlap(box, (cx - r, cy - r, cx + r, cy + r)), (nodes[n]["href"], nodes[m]["href"])
 
 
+def assert_lines_pass_clear(svg: Tag) -> None:
+    """No line runs through an actor it does not join: each passes every other node's circle at more than its
+    radius (a line inside a camp crowded into one column would run through the actors between its ends)."""
+    circles = [(float(a.circle["cx"]), float(a.circle["cy"]), float(a.circle["r"])) for a in svg.select("a.rm-node")]
+    for x1, y1, x2, y2 in segments(svg):
+        for cx, cy, r in circles:
+            if math.hypot(cx - x1, cy - y1) <= r + 6 or math.hypot(cx - x2, cy - y2) <= r + 6:
+                continue  # one of its ends (two kinds between one pair are drawn 5 units apart)
+            dx, dy = x2 - x1, y2 - y1
+            t = max(0.0, min(1.0, ((cx - x1) * dx + (cy - y1) * dy) / (dx * dx + dy * dy)))
+            assert math.hypot(x1 + t * dx - cx, y1 + t * dy - cy) > r, ((x1, y1, x2, y2), (cx, cy))
+
+
+def test_on_the_sides_map_no_line_runs_through_another_actor(example_site: Path) -> None:
+    assert_lines_pass_clear(soup(built_example(example_site) / "actors/map/index.html").select_one("svg.relmap-svg"))
+
+
 @pytest.mark.parametrize("page", ["actors/map/index.html", "actors/map/all/index.html"])
 def test_no_label_overlaps_another_label_or_node(example_site: Path, page: str) -> None:
     html = BeautifulSoup((built_example(example_site) / page).read_text(encoding="utf-8"), "html.parser")
