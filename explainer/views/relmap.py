@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ..i18n import N_
-from ..model import Actor, Entity, Event, Issue
+from ..model import Actor, Entity, Event, Issue, Membership
 
 KINDS = ("member", "agree", "issue", "event")
 SIDES = ("member", "agree")  # what the site map draws by default: who belongs with whom, who sides with whom
@@ -93,16 +93,18 @@ class Graph:
     """Every relation between actors, indexed by pair."""
 
     def __init__(self, actors: Sequence[Actor], issues: Sequence[Issue], events: Sequence[Event],
-                 entities: Mapping[str, Entity], agreement: int = AGREEMENT):  # fmt: skip
-        """agreement: on how many issues two actors must have taken the same stance to be on one side."""
+                 entities: Mapping[str, Entity], agreement: int = AGREEMENT, year: int | None = None):  # fmt: skip
+        """agreement: on how many issues two actors must have taken the same stance to be on one side; year: only
+        the memberships in force at some time in that year (None: every one)."""
         self.actors = {a.id: a for a in actors}
         self.rank = {a.id: n for n, a in enumerate(actors)}
         self.entities = entities
         self.pairs: dict[Pair, dict[str, list[str]]] = {}
         self.neighbours: dict[str, set[str]] = {}
         for actor in actors:
-            for ref in actor.member_of:
-                if ref.id in self.actors and ref.id != actor.id:
+            for membership in actor.memberships:
+                ref = membership.group
+                if ref.id in self.actors and ref.id != actor.id and (year is None or in_force(membership, year)):
                     self.add(actor.id, ref.id, "member", actor.id)
         agreed: dict[Pair, list[str]] = {}  # the issues on which a pair took the same stance
         for issue in issues:
@@ -228,6 +230,28 @@ class Graph:
                         queue.append(near)
             groups.append(group)
         return sorted(groups, key=lambda g: (-len(g), self.rank[g[0]]))
+
+
+def in_force(membership: Membership, year: int) -> bool:
+    """Whether a membership held at some time in year (an undated one always does)."""
+    start, end = membership.start, membership.end
+    return (start is None or start.year <= year) and (end is None or end.year >= year)
+
+
+def map_years(actors: Sequence[Actor]) -> tuple[int, ...]:
+    """The years in which the memberships in force change (one begins, or the year after one ends), each only
+    when the memberships of that year differ from the year before's: the map's views by year."""
+    known = {a.id for a in actors}
+    dated = [(a.id, m) for a in actors for m in a.memberships
+             if m.group.id in known and m.group.id != a.id and (m.start or m.end)]  # fmt: skip
+    if not dated:
+        return ()
+    years = sorted({m.start.year for _, m in dated if m.start} | {m.end.year + 1 for _, m in dated if m.end})
+
+    def held(year: int) -> set[tuple[str, str]]:
+        return {(a, m.group.id) for a, m in dated if in_force(m, year)}
+
+    return tuple(y for y in years if held(y) != held(y - 1))
 
 
 def kinds_of(pair: Mapping[str, list[str]], kinds: Sequence[str]) -> bool:
