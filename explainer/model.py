@@ -69,6 +69,7 @@ class SiteConfig:
     allow_html: bool = False
     bylines: tuple[Party, ...] = ()  # the authors, each a person or an organization
     publisher: Party | None = None
+    map_agreement: int = 2  # the map's "same side": actors that took the same stance on at least this many issues
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from .views.changes import LATEST, all_updates, issue_corrections, issue_updates
 from .views.citing import byline, page_dates
 from .views.matrix import markdown_plain, matrix
 from .views.relmap import KIND_LABELS as RELATION_LABELS
-from .views.relmap import SIDES, Graph
+from .views.relmap import SIDES, Graph, map_years
 from .views.sourceuse import source_uses
 from .views.timeline import chart
 
@@ -124,7 +124,11 @@ class Planner:
     @property
     def graph(self) -> Graph:
         site = self.site
-        return self.table("graph", lambda: Graph(site.actors, site.issues, site.events, site.entities))  # type: ignore[no-any-return]
+
+        def made() -> Graph:
+            return Graph(site.actors, site.issues, site.events, site.entities, site.config.map_agreement)
+
+        return self.table("graph", made)  # type: ignore[no-any-return]
 
     def name(self, entity_id: str) -> str:
         """What a bare [[link]] to an id shows in plain text."""
@@ -293,15 +297,37 @@ class Planner:
         return PageSpec("positions/", "positions.html", "positions", title, description, context,
                         config.updated)  # fmt: skip
 
+    @property
+    def map_years(self) -> tuple[int, ...]:
+        return self.table("map-years", lambda: map_years(self.site.actors))  # type: ignore[no-any-return]
+
     def actors_map(self, every: bool = False) -> PageSpec:
         """actors/map/: memberships and shared sides (every relation when there are none); every: actors/map/all/,
         shared issues and events too, a view the reader asks for by a link (no script needed)."""
         sides = None if every else self.graph.whole(SIDES)
-        context = {"relmap": sides or self.graph.whole(), "relation_labels": RELATION_LABELS, "every": every}
+        context = {"relmap": sides or self.graph.whole(), "relation_labels": RELATION_LABELS, "every": every,
+                   "years": () if every else self.map_years, "year": None}  # fmt: skip
         description = self.about(N_("How the actors in %(site)s are related: memberships, issues, events."))
         url = "actors/map/all/" if every else "actors/map/"
         return PageSpec(url, "map.html", "map", self.words.gettext("Relationship map"), description, context,
                         self.site.config.updated)  # fmt: skip
+
+    def actors_map_year(self, year: int) -> PageSpec:
+        """actors/map/<year>/: the sides map with the memberships in force in that year (stances carry no date:
+        the shared sides are the same in every year's view)."""
+        site = self.site
+
+        def made() -> Graph:
+            return Graph(site.actors, site.issues, site.events, site.entities, site.config.map_agreement, year)
+
+        graph: Graph = self.table(f"graph-{year}", made)
+        context = {"relmap": graph.whole(SIDES), "relation_labels": RELATION_LABELS, "every": False,
+                   "years": self.map_years, "year": year}  # fmt: skip
+        description = self.words.gettext("Memberships in force in %(year)s and shared sides in %(site)s.") % {
+            "year": year, "site": site.config.title}  # fmt: skip
+        title = self.words.gettext("Relationship map as of %(year)s") % {"year": year}
+        return PageSpec(f"actors/map/{year}/", "map.html", "map", title, description, context,
+                        site.config.updated)  # fmt: skip
 
     def sources_index(self) -> PageSpec:
         context = {"uses": source_uses(self.site)}
@@ -338,6 +364,7 @@ def page_makers(planner: Planner, lazy: bool) -> list[Callable[[], PageSpec]]:
         planner.actors_index,
         planner.actors_map,
         functools.partial(planner.actors_map, True),
+        *(functools.partial(planner.actors_map_year, year) for year in planner.map_years),
         *(functools.partial(planner.actor_page, actor, lazy) for actor in site.actors),
         planner.events_index,
         *(functools.partial(planner.event_page, event, n, lazy) for n, event in enumerate(site.events)),

@@ -40,7 +40,7 @@ from .typography import typeset
 
 SITE_FIELDS = (
     "title", "description", "subtitle", "language", "languages", "base_url", "updated", "authors", "publisher",
-    "smart_quotes", "allow_html",
+    "smart_quotes", "allow_html", "map_agreement",
 )  # fmt: skip
 ISSUE_FIELDS = (
     "title", "summary", "order", "status", "actors", "events", "positions",
@@ -136,10 +136,24 @@ def validate_site(doc: Document, diags: Diagnostics, texts: list[FactTexts] | No
         allow_html=fields.boolean("allow_html"),
         bylines=bylines,
         publisher=publisher(fields),
+        map_agreement=map_agreement(fields),
     )
     if texts is not None and fields.mapped:
         texts.append(FactTexts(doc.path, "site", "site", tuple(fields.mapped), tuple(fields.by_lang)))
     return config if title and description else None
+
+
+def map_agreement(fields: Fields) -> int:
+    """`map_agreement`: on how many issues two actors must take the same stance for the map to draw them on one
+    side; 2 when not written, or after an error (reported at its line)."""
+    value = fields.integer("map_agreement")
+    if value is None:
+        return 2
+    if value < 1:
+        fields.error("map_agreement", f"'map_agreement' must be 1 or more (the issues on which two actors take "
+                                      f"the same stance to be drawn on one side), not {value}")  # fmt: skip
+        return 2
+    return value
 
 
 def site_language(fields: Fields, languages: tuple[str, ...]) -> str:

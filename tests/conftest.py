@@ -66,12 +66,13 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def generated_site(root: Path, cards: int) -> Path:
-    """A generated explainer of cards issue cards (bench/make_corpus.py) with the default theme, in root."""
+def generated_site(root: Path, cards: int, actors: int | None = None) -> Path:
+    """A generated explainer of cards issue cards (bench/make_corpus.py; cards // 4 actors unless actors says)
+    with the default theme, in root."""
     sys.path.insert(0, str(REPO / "bench"))
     from make_corpus import make_corpus
 
-    make_corpus(cards, root / "content")
+    make_corpus(cards, root / "content", actors)
     for name in ("templates", "static"):
         shutil.copytree(REPO / name, root / name)
     return root

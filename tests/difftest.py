@@ -656,6 +656,7 @@ VALUES: dict[str, dict[str, Gen]] = {
         "publisher": optional(publisher),
         "smart_quotes": optional(choice(True, False)),
         "allow_html": optional(choice(True, False)),
+        "map_agreement": optional(choice(1, 2, 3)),
     },
     "author": {"name": prose, "kind": optional(choice(*PARTY_KINDS)), "url": optional(url)},
     "publisher": {"name": prose, "url": optional(url), "logo": optional(url)},

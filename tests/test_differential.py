@@ -23,7 +23,7 @@ from explainer.parallel import pagepool
 from explainer.reads import CURRENT, Watched
 
 DEFAULT_SEEDS = (1, 2, 3)
-DEFAULT_STEPS = 28
+DEFAULT_STEPS = 32  # every kind of edit is applied over the default seeds (test below)
 
 
 def seeds() -> list[int]:

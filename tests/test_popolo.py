@@ -1,6 +1,6 @@
 """data/popolo.json: people, organizations and memberships with dates in the Popolo format, valid against the
-Popolo JSON schemas for person, organization and membership (tests/data/popolo/, written from the Popolo
-specification: no registry package ships them)."""
+Popolo project's own JSON schemas for person, organization and membership (vendored unchanged in tests/data/popolo/
+with every schema they refer to; see its README), their references resolved from those files, never fetched."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from conftest import REPO, run_main, write_site
-from jsonschema import Draft7Validator
+from jsonschema import Draft3Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT3
 
 SCHEMAS = REPO / "tests" / "data" / "popolo"
 
@@ -42,10 +44,45 @@ ACTORS = """
     """
 
 
-def validator(name: str) -> Draft7Validator:
-    schema = json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
-    Draft7Validator.check_schema(schema)
-    return Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+def schemas() -> dict[str, dict[str, Any]]:
+    """Every vendored schema by file name; each is a draft-03 schema whose `id` is its popoloproject.com address."""
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(SCHEMAS.glob("*.json"))}
+
+
+def registry() -> Registry:
+    """The schemas under their own `id`s, so `$ref`s to http://www.popoloproject.com/schemas/... resolve here."""
+    found = schemas()
+    return Registry().with_resources((s["id"], Resource.from_contents(s, default_specification=DRAFT3))
+                                     for s in found.values())  # fmt: skip
+
+
+def validator(name: str) -> Draft3Validator:
+    schema = schemas()[name]
+    Draft3Validator.check_schema(schema)
+    return Draft3Validator(schema, registry=registry(), format_checker=Draft3Validator.FORMAT_CHECKER)
+
+
+def test_the_vendored_schemas_are_the_popolo_projects_and_every_reference_resolves() -> None:
+    found = schemas()
+    assert {"person", "organization", "membership"} <= set(found)
+    resolver = registry().resolver()
+    for name, schema in found.items():
+        assert schema["$schema"] == "http://json-schema.org/draft-03/schema#", name
+        assert schema["id"] == f"http://www.popoloproject.com/schemas/{name}.json#", name
+        refs = [v["$ref"] for v in walk(schema) if "$ref" in v]
+        for ref in refs:
+            assert resolver.lookup(ref).contents["id"] == ref  # vendored, not fetched
+    assert Draft3Validator.FORMAT_CHECKER.conforms("https://example.org/", "uri")
+    assert not Draft3Validator.FORMAT_CHECKER.conforms("not a url", "uri")  # the uri format is checked
+
+
+def walk(value: Any) -> list[dict[str, Any]]:
+    """Every object inside value, value first."""
+    if isinstance(value, dict):
+        return [value, *(o for v in value.values() for o in walk(v))]
+    if isinstance(value, list):
+        return [o for v in value for o in walk(v)]
+    return []
 
 
 def popolo(tmp_path: Path) -> dict[str, Any]:
@@ -88,10 +125,14 @@ def test_people_organizations_and_dated_memberships(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("schema", "item"),
     [
-        ("person", {"id": "x"}),  # no name
+        ("person", {"id": "x", "name": 7}),
+        ("person", {"name": "Putin", "other_names": [{"note": "no name"}]}),  # other_name.json: name required
+        ("person", {"name": "Putin", "links": [{"note": "Website"}]}),  # link.json: url required
+        ("person", {"name": "Putin", "links": [{"url": "not a url"}]}),  # link.json: a uri
         ("organization", {"name": "NATO", "founding_date": "1949-4-4"}),
+        ("organization", {"name": "NATO", "area": {"parent": {"id": 5}}}),  # area.json, through a reference
         ("membership", {"person_id": "putin", "organization_id": "nato", "start_date": "May 2000"}),
-        ("membership", {"member": {"@type": "Country", "id": "russia"}}),
+        ("membership", {"member": "russia"}),
     ],
 )
 def test_the_schemas_reject_what_popolo_does_not_allow(schema: str, item: dict[str, Any]) -> None:
@@ -126,3 +167,23 @@ def test_each_language_has_its_own_popolo_export(example_site: Path) -> None:
     for key, schema in (("persons", "person"), ("organizations", "organization"), ("memberships", "membership")):
         check = validator(schema)
         assert all(check.is_valid(item) for item in spanish[key])
+
+
+def test_without_a_full_base_url_or_with_relative_links_the_export_stays_valid(tmp_path: Path) -> None:
+    """A Popolo link's url is a URI: a page's path from the site's root (no full base_url) and an actor's link
+    written without its scheme are left out of the export rather than written where the schema forbids them."""
+    write_site(tmp_path, {
+        "content/site.yaml": "title: T\ndescription: D.\n",
+        "content/actors.yaml": ACTORS.replace('{Website: "https://en.kremlin.ru/"}',
+                                              '{Website: "en.kremlin.ru", Mail: "mailto:press@kremlin.ru"}'),
+    })  # fmt: skip
+    result = run_main(tmp_path, "--no-search", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "output/data/popolo.json").read_text(encoding="utf-8"))
+    organizations = {o["id"]: o for o in data["organizations"]}
+    assert organizations["kremlin"]["links"] == [{"url": "mailto:press@kremlin.ru", "note": "Mail"}]
+    assert "links" not in organizations["nato"]
+    for key, schema in (("persons", "person"), ("organizations", "organization"), ("memberships", "membership")):
+        check = validator(schema)
+        for item in data[key]:
+            assert not [error.message for error in check.iter_errors(item)], (key, item)

@@ -67,6 +67,9 @@ STEPS: list[tuple[str, Any]] = [
     ("allow_html", True),
     ("allow_html", False),
     ("allow_html", REMOVE),
+    ("map_agreement", 1),  # the example's single shared stances become sides on the map
+    ("map_agreement", REMOVE),
+    ("map_agreement", 3),
 ]
 
 

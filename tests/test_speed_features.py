@@ -27,7 +27,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def corpus_site(tmp_path: Path) -> Path:
-    """A generated explainer big enough (40 cards, 79 pages) for the worker pool, with the default theme."""
+    """A generated explainer big enough (40 cards, 89 pages) for the worker pool, with the default theme."""
     return generated_site(tmp_path, 40)
 
 
@@ -113,7 +113,7 @@ def test_a_template_edit_is_rendered_by_the_workers_into_the_folder_in_place(cor
     before, folder = inodes(output), output.stat().st_ino
     base = corpus_site / "templates" / "base.html"
     base.write_text(base.read_text().replace("<head>", "<head>\n<!-- edited -->", 1))
-    built = tree(build(corpus_site, "cached", "--jobs", "2"))  # 79 pages: enough for the pool, few enough
+    built = tree(build(corpus_site, "cached", "--jobs", "2"))  # 89 pages: enough for the pool, few enough
     assert output.stat().st_ino == folder  # updated in place
     after = inodes(output)
     assert sorted(after) == sorted(before)  # no journal, no staged file left
@@ -476,7 +476,7 @@ def test_serves_first_build_over_forked_workers_is_the_one_process_build(
         built = render_site(options, diags, cache)
         assert built is not None
         results.append((built[0], diags.items))
-    assert forked == [79]  # the first build of `many` went through the workers, every page
+    assert forked == [89]  # the first build of `many` went through the workers, every page
     assert results[0] == results[1] and any("raw HTML" in d.message for d in results[0][1])
     assert {p: e.deps for p, e in one.pages.items()} == {p: e.deps for p, e in many.pages.items()}
     assert set(one.markdown) == set(many.markdown)
@@ -605,7 +605,7 @@ def test_page_keys_made_by_forked_workers_are_the_main_processs(corpus_site: Pat
     assert all(page.later is not None for page in lazy if page.kind in ("issue", "actor", "event"))
     one = pagepool.page_keys(full, pagepool.PageKeys(renderer, b"common"), 1)
     forked = pagepool.page_keys(lazy, pagepool.PageKeys(renderer, b"common"), 2)
-    assert len(forked) == len(full) == 79 and None not in forked
+    assert len(forked) == len(full) == 89 and None not in forked
     assert forked == one
     assert len(set(forked)) == len(forked)  # a key per page
     other = pagepool.page_keys(full, pagepool.PageKeys(renderer, b"other templates"), 2)
@@ -623,8 +623,8 @@ def test_a_first_builds_keys_keep_every_page_on_the_next_build(
     from explainer.parallel import pagepool
 
     monkeypatch.setattr(pagepool, "KEYS_FORKED_MAX", forked_max)
-    where = pagepool.keys_where(2, 79)
-    assert where == ("beside" if forked_max > 79 else "first")
+    where = pagepool.keys_where(2, 89)
+    assert where == ("beside" if forked_max > 89 else "first")
     reference = clean(corpus_site)
     assert tree(build(corpus_site, "cached", "--jobs", "2")) == reference
     rendered: list[int] = []

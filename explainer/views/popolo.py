@@ -7,14 +7,25 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..link import Site
 from ..model import Actor
 
 
 def links(actor: Actor, url: str) -> list[dict[str, str]]:
-    """The actor's page on the site first, then its own links."""
-    return [{"url": url, "note": "explainer page"}, *({"url": href, "note": label} for label, href in actor.links)]
+    """The actor's page on the site first, then its own links: each only when it is a full address (a Popolo
+    link's `url` is a URI, so a page's path on a site without a full base_url, or a relative link, is left out)."""
+    found = [{"url": url, "note": "explainer page"}, *({"url": href, "note": label} for label, href in actor.links)]
+    return [link for link in found if absolute(link["url"])]
+
+
+def absolute(url: str) -> bool:
+    """Whether url is a URI: its scheme named (`https://...`, `mailto:...`; not `/actors/x/` or `www.x.org`), a
+    web address's host too, and no spaces."""
+    parts = urlsplit(url)
+    web = parts.scheme in ("http", "https")
+    return bool(parts.scheme) and (bool(parts.netloc) or not web) and not any(c.isspace() for c in url)
 
 
 def person(actor: Actor, url: str) -> dict[str, Any]:
@@ -23,7 +34,8 @@ def person(actor: Actor, url: str) -> dict[str, Any]:
         found["other_names"] = [{"name": alias} for alias in actor.aliases]
     if actor.role:
         found["summary"] = actor.role
-    found["links"] = links(actor, url)
+    if found_links := links(actor, url):
+        found["links"] = found_links
     return found
 
 
@@ -33,7 +45,8 @@ def organization(actor: Actor, url: str) -> dict[str, Any]:
         found["other_names"] = [{"name": alias} for alias in actor.aliases]
     if actor.role:
         found["description"] = actor.role
-    found["links"] = links(actor, url)
+    if found_links := links(actor, url):
+        found["links"] = found_links
     return found
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ..i18n import N_
-from ..model import Actor, Entity, Event, Issue
+from ..model import Actor, Entity, Event, Issue, Membership
 
 KINDS = ("member", "agree", "issue", "event")
 SIDES = ("member", "agree")  # what the site map draws by default: who belongs with whom, who sides with whom
@@ -23,12 +23,15 @@ KIND_LABELS = {"member": N_("member of"), "agree": N_("on the same side of an is
                "issue": N_("positions on the same issue"),
                "event": N_("took part in the same event")}  # fmt: skip  # translated where shown (macros.relmap)
 ACTOR_ORDER = {"country": 0, "organization": 1, "person": 2, "group": 3}
+AGREEMENT = 2  # site.yaml's `map_agreement` when not written: the same stance on this many issues is a side
 MAX_NODES = 40  # the whole-site map draws the most connected actors
 FONT = 20  # label size in viewBox units: about 12.5 px when the map is 390 px wide
 STEP = 46  # vertical distance between two nodes on one arc
 RX = 100  # horizontal radius of the ellipse
 LABEL = 185  # room for a label beside its node ("The White House" at FONT)
 PAD = 30
+CAMP_RX = 96  # the sides map: a camp's columns this far either side of its hub
+BOW = 24  # and bowed outward by up to this much in their middle rows
 MAX_CHARS = 15
 
 Pair = tuple[str, str]
@@ -90,21 +93,32 @@ class Graph:
     """Every relation between actors, indexed by pair."""
 
     def __init__(self, actors: Sequence[Actor], issues: Sequence[Issue], events: Sequence[Event],
-                 entities: Mapping[str, Entity]):  # fmt: skip
+                 entities: Mapping[str, Entity], agreement: int = AGREEMENT, year: int | None = None):  # fmt: skip
+        """agreement: on how many issues two actors must have taken the same stance to be on one side; year: only
+        the memberships in force at some time in that year (None: every one)."""
         self.actors = {a.id: a for a in actors}
         self.rank = {a.id: n for n, a in enumerate(actors)}
         self.entities = entities
         self.pairs: dict[Pair, dict[str, list[str]]] = {}
         self.neighbours: dict[str, set[str]] = {}
         for actor in actors:
-            for ref in actor.member_of:
-                if ref.id in self.actors and ref.id != actor.id:
+            for membership in actor.memberships:
+                ref = membership.group
+                if ref.id in self.actors and ref.id != actor.id and (year is None or in_force(membership, year)):
                     self.add(actor.id, ref.id, "member", actor.id)
+        agreed: dict[Pair, list[str]] = {}  # the issues on which a pair took the same stance
         for issue in issues:
             self.add_all(dict.fromkeys(p.actor.id for p in issue.positions), "issue", issue.id)
             for stance in ("for", "against"):  # the same stance on the card's question: the same side
-                side = dict.fromkeys(p.actor.id for p in issue.positions if p.stance == stance)
-                self.add_all(side, "agree", issue.id)
+                side = [i for i in dict.fromkeys(p.actor.id for p in issue.positions if p.stance == stance)
+                        if i in self.actors]  # fmt: skip
+                for n, a in enumerate(side):
+                    for b in side[n + 1 :]:
+                        agreed.setdefault(self.key(a, b), []).append(issue.id)
+        for (a, b), on in agreed.items():
+            if len(set(on)) >= agreement:  # once is no alliance: agreeing on several issues is
+                for issue_id in on:
+                    self.add(a, b, "agree", issue_id)
         for event in events:
             self.add_all(dict.fromkeys(r.id for r in event.actors), "event", event.id)
 
@@ -160,19 +174,45 @@ class Graph:
         connected = sorted(linked, key=lambda i: (-len(linked[i]), self.rank[i]))
         if not connected:
             return None
-        shown = self.camps(connected[:MAX_NODES], linked)
+        groups = self.camps(connected[:MAX_NODES], linked)
+        shown = [i for group in groups for i in group]
         relations = [
             r for n, a in enumerate(shown) for b in shown[n + 1 :] if b in linked[a]
             for r in self.relations(a, b) if r.kind in kinds
         ]  # fmt: skip
+        if tuple(kinds) == SIDES:  # the camps apart, each around its hub
+            clusters = self.clusters(connected[:MAX_NODES], linked)
+            camps = [[self.actors[i] for i in group] for group in clusters if len(group) > 1]
+            loose = [self.actors[group[0]] for group in clusters if len(group) == 1]
+            return draw_camps(camps, loose, relations, len(connected))
         return draw(None, [self.actors[i] for i in shown], relations, len(connected))
 
-    def camps(self, ids: Sequence[str], linked: Mapping[str, set[str]]) -> list[str]:
-        """ids in an order that keeps related actors next to each other on the ring: each group of actors
-        joined by relations (largest first) in turn, walked breadth first from its most connected actor, the
-        neighbours of each in layout order. Fixed by the content alone."""
+    def clusters(self, ids: Sequence[str], linked: Mapping[str, set[str]]) -> list[list[str]]:
+        """ids as camps around hubs: the most connected actor is a hub, and so is each next most connected one
+        related to no hub yet; every other actor joins the hub it is tied to, a membership before a shared side,
+        else the more connected hub. Each camp is its hub, then its members in layout order; the largest camp
+        first. Fixed by the content alone."""
         chosen = set(ids)
-        order: list[str] = []
+        degree = {i: len(linked[i] & chosen) for i in ids}
+        hubs: list[str] = []
+        for i in sorted(ids, key=lambda i: (-degree[i], self.rank[i])):
+            if not linked[i] & set(hubs):
+                hubs.append(i)
+        members: dict[str, list[str]] = {h: [] for h in hubs}
+        for i in ids:
+            if i in members:
+                continue
+            near = [h for h in hubs if h in linked[i]]
+            tie = {h: "member" in self.pairs[self.key(i, h)] for h in near}
+            members[min(near, key=lambda h: (not tie[h], hubs.index(h)))].append(i)
+        camps = [[h, *self.layout_order(members[h])] for h in hubs]
+        return sorted(camps, key=lambda c: (-len(c), hubs.index(c[0])))
+
+    def camps(self, ids: Sequence[str], linked: Mapping[str, set[str]]) -> list[list[str]]:
+        """ids in groups that keep related actors together: each group of actors joined by relations (largest
+        first), walked breadth first from its most connected actor (its hub, first), the neighbours of each in
+        layout order. Fixed by the content alone."""
+        chosen = set(ids)
         seen: set[str] = set()
         starts = sorted(ids, key=lambda i: (-len(linked[i] & chosen), self.rank[i]))
         groups: list[list[str]] = []
@@ -189,9 +229,29 @@ class Graph:
                         seen.add(near)
                         queue.append(near)
             groups.append(group)
-        for group in sorted(groups, key=lambda g: (-len(g), self.rank[g[0]])):
-            order += group
-        return order
+        return sorted(groups, key=lambda g: (-len(g), self.rank[g[0]]))
+
+
+def in_force(membership: Membership, year: int) -> bool:
+    """Whether a membership held at some time in year (an undated one always does)."""
+    start, end = membership.start, membership.end
+    return (start is None or start.year <= year) and (end is None or end.year >= year)
+
+
+def map_years(actors: Sequence[Actor]) -> tuple[int, ...]:
+    """The years in which the memberships in force change (one begins, or the year after one ends), each only
+    when the memberships of that year differ from the year before's: the map's views by year."""
+    known = {a.id for a in actors}
+    dated = [(a.id, m) for a in actors for m in a.memberships
+             if m.group.id in known and m.group.id != a.id and (m.start or m.end)]  # fmt: skip
+    if not dated:
+        return ()
+    years = sorted({m.start.year for _, m in dated if m.start} | {m.end.year + 1 for _, m in dated if m.end})
+
+    def held(year: int) -> set[tuple[str, str]]:
+        return {(a, m.group.id) for a, m in dated if in_force(m, year)}
+
+    return tuple(y for y in years if held(y) != held(y - 1))
 
 
 def kinds_of(pair: Mapping[str, list[str]], kinds: Sequence[str]) -> bool:
@@ -243,6 +303,52 @@ def draw(centre: Actor | None, ring: Sequence[Actor], relations: Sequence[Relati
             nodes.append(Node(actor, r1(x), r1(y), label, anchor, r1(x + side * 12), r1(ly)))
     if centre is not None:
         nodes.append(Node(centre, r1(cx), r1(cy), label_of(centre), "middle", r1(cx), r1(cy + 34), True))
+    return Drawing(int(width), int(height), tuple(nodes), lines_of(nodes, relations), tuple(relations),
+                   kinds_of_relations(relations), total)  # fmt: skip
+
+
+def draw_camps(groups: Sequence[Sequence[Actor]], loose: Sequence[Actor], relations: Sequence[Relation],
+               total: int) -> Drawing:  # fmt: skip
+    """Each camp in a band of its own, one below the other with an empty row between: its hub (the first actor
+    of the group) at the top in the middle, its name above it, and the others below, down a column on each
+    side bowed outward, names outside. The hub's lines fan out downward to both sides, clear of every name; a
+    line between two actors of one column runs inside the bow, clear of the actors between them. The loose
+    actors (hubs of no one, tied to actors of other camps) go last, in the two columns without a hub, so no
+    line from above runs down the middle through the hubs' names."""
+    width = 2 * (CAMP_RX + BOW + 14 + LABEL)
+    cx = width / 2
+    nodes: list[Node] = []
+    y = bottom = float(PAD)
+    bands: list[tuple[Actor | None, list[Actor]]] = [(group[0], list(group[1:])) for group in groups]
+    if loose:
+        bands.append((None, list(loose)))
+    for hub, others in bands:
+        top = y + FONT
+        if hub is not None:
+            label = label_of(hub)
+            ly = y + FONT * 0.8
+            hy = ly + FONT * 1.1 * (len(label) - 1) + 20
+            nodes.append(Node(hub, r1(cx), r1(hy), label, "middle", r1(cx), r1(ly)))
+            top = hy + STEP
+        left, right = others[: (len(others) + 1) // 2], others[(len(others) + 1) // 2 :]
+        rows = max(len(left), 1)
+        for side, column in ((-1, left), (1, right)):
+            for row, actor in enumerate(column):
+                ny = top + row * STEP
+                bow = BOW * math.sin(math.pi * (row + 0.5) / rows) if rows > 1 else 0.0
+                x = cx + side * (CAMP_RX + bow)
+                own = label_of(actor)
+                nly = ny + FONT * (0.35 if len(own) == 1 else -0.2)
+                nodes.append(Node(actor, r1(x), r1(ny), own, "end" if side < 0 else "start", r1(x + side * 12),
+                                  r1(nly)))  # fmt: skip
+        bottom = top + (rows - 1) * STEP + FONT * 1.4
+        y = bottom + STEP  # an empty row between two camps
+    return Drawing(int(width), round(bottom + PAD), tuple(nodes), lines_of(nodes, relations),
+                   tuple(relations), kinds_of_relations(relations), total)  # fmt: skip
+
+
+def lines_of(nodes: Sequence[Node], relations: Sequence[Relation]) -> tuple[Line, ...]:
+    """A line per relation between two drawn actors; two kinds between one pair side by side, 5 units apart."""
     where = {n.actor.id: n for n in nodes}
     lines: list[Line] = []
     by_pair: dict[Pair, list[Relation]] = {}
@@ -253,8 +359,11 @@ def draw(centre: Actor | None, ring: Sequence[Actor], relations: Sequence[Relati
         kinds = list(dict.fromkeys(r.kind for r in found))
         for n, kind in enumerate(kinds):
             lines.append(offset_line(kind, where[a], where[b], (n - (len(kinds) - 1) / 2) * 5))
-    kinds_drawn = tuple(k for k in KINDS if any(r.kind == k for r in relations))
-    return Drawing(int(width), int(height), tuple(nodes), tuple(lines), tuple(relations), kinds_drawn, total)
+    return tuple(lines)
+
+
+def kinds_of_relations(relations: Sequence[Relation]) -> tuple[str, ...]:
+    return tuple(k for k in KINDS if any(r.kind == k for r in relations))
 
 
 def offset_line(kind: str, a: Node, b: Node, offset: float) -> Line:
