@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -256,6 +257,24 @@ def test_find_refs_skips_code_but_keeps_counting_lines() -> None:
 def test_find_refs_table_cell_pipe_and_empty() -> None:
     refs = find_refs("| [[putin\\|Putin]] | [[]] |", "x.md", 3)
     assert [(r.id, r.line) for r in refs] == [("putin", 3), ("", 3)]
+
+
+
+def test_ref_and_cite_patterns_skip_escaped_brackets_only() -> None:
+    """The patterns test for the escaping backslash after the `[[` (refs.py, for speed): the same matches as a
+    test before it, at the start of a text, after a backslash, among runs of brackets and beside citations."""
+    from explainer.refs import _ID_PART, _LABEL_PART, CITE_RE, REF_RE
+
+    ref_before = re.compile(rf"(?<!\\)\[\[(?!@)({_ID_PART})(?:\\?\|({_LABEL_PART}))?\]\]")
+    cite_before = re.compile(rf"(?<!\\)\[\[@([^\[\]|,\\\n]*)(?:,({_LABEL_PART}))?\]\]")
+    texts = ["[[a]]", "\\[[a]]", "\\[[[a]]", "x\\\\[[a]]", "[[[a]]]", "\\[[a]] [[b|c]] \\[[@s]] [[@t, p. 3]]",
+             "[[@s]]", "a\\[[@s, 1]]", "[[a\\|b]] \\[[c\\|d]]", "[[\n]] [[a\nb]]", "\\\\[[\\[[a]]"]
+    for text in texts:
+        for new, old in ((REF_RE, ref_before), (CITE_RE, cite_before)):
+            assert [(m.span(), m.groups()) for m in new.finditer(text)] == [
+                (m.span(), m.groups()) for m in old.finditer(text)
+            ], text
+    assert [m.group(1) for m in REF_RE.finditer("\\[[no]] [[yes]]")] == ["yes"]
 
 
 # --- ids ---
