@@ -3,13 +3,13 @@
 
 One corpus (`make_corpus.py`) is shared. Each checkout first builds it into its own output with its own cache
 (untimed; `--seed`: a cache folder of an earlier build of the same corpus whose images, the share cards, are
-copied in first, as drawing 5,000 of them takes minutes); then each round edits one card's body (`run.edit_card`, a new heading text each round) and builds it
-with each checkout's cache, the order alternating (A B, B A, ...). With `--clean N`, N rounds of clean
-`--no-cache` builds follow, alternating too, and the last clean outputs of A and B are compared file by file
-(they must be byte-identical). Search is on (the default build) unless `--no-search`. Prints each run with the
-machine's load, then the medians and B/A. Quicker than `ab.py` (no serve, no summary edit); DIR is e.g.
-`git archive main | tar -x -C DIR`; B is this checkout unless `--this` (a snapshot, so this one can be edited
-while the benchmark runs).
+copied in first, as drawing 5,000 of them takes minutes); then each round edits one card's body
+(`run.edit_card`, a new heading text each round) and builds it with each checkout's cache, the order
+alternating (A B, B A, ...). With `--clean N`, N rounds of clean `--no-cache` builds follow, alternating
+too, and the last clean outputs of A and B are compared file by file (they must be byte-identical).
+Search is on (the default build) unless `--no-search`. Prints each run with the machine's load, then the
+medians and B/A. Quicker than `ab.py` (no serve, no summary edit). DIR is e.g. `git archive main | tar -x
+-C DIR`; B is this checkout unless `--this` names a snapshot (so this one can be edited while it runs).
 """
 
 from __future__ import annotations
@@ -80,12 +80,12 @@ def main() -> None:
             build(side, work / f"out-{side}", "--cache-dir", str(work / f"cache-{side}"))
         for round_ in range(args.rounds):
             edit_card(corpus, round_)
-            for side in ("AB" if round_ % 2 == 0 else "BA"):
+            for side in "AB" if round_ % 2 == 0 else "BA":
                 seconds = build(side, work / f"out-{side}", "--cache-dir", str(work / f"cache-{side}"))
                 note("one card's body edited, cache", side, seconds)
         edit_card(corpus, None)
         for round_ in range(args.clean):
-            for side in ("AB" if round_ % 2 == 0 else "BA"):
+            for side in "AB" if round_ % 2 == 0 else "BA":
                 output = work / f"clean-{side}"
                 shutil.rmtree(output, ignore_errors=True)
                 note("clean --no-cache", side, build(side, output, "--no-cache"))

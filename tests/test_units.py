@@ -259,7 +259,6 @@ def test_find_refs_table_cell_pipe_and_empty() -> None:
     assert [(r.id, r.line) for r in refs] == [("putin", 3), ("", 3)]
 
 
-
 def test_ref_and_cite_patterns_skip_escaped_brackets_only() -> None:
     """The patterns test for the escaping backslash after the `[[` (refs.py, for speed): the same matches as a
     test before it, at the start of a text, after a backslash, among runs of brackets and beside citations."""
@@ -267,8 +266,19 @@ def test_ref_and_cite_patterns_skip_escaped_brackets_only() -> None:
 
     ref_before = re.compile(rf"(?<!\\)\[\[(?!@)({_ID_PART})(?:\\?\|({_LABEL_PART}))?\]\]")
     cite_before = re.compile(rf"(?<!\\)\[\[@([^\[\]|,\\\n]*)(?:,({_LABEL_PART}))?\]\]")
-    texts = ["[[a]]", "\\[[a]]", "\\[[[a]]", "x\\\\[[a]]", "[[[a]]]", "\\[[a]] [[b|c]] \\[[@s]] [[@t, p. 3]]",
-             "[[@s]]", "a\\[[@s, 1]]", "[[a\\|b]] \\[[c\\|d]]", "[[\n]] [[a\nb]]", "\\\\[[\\[[a]]"]
+    texts = [
+        "[[a]]",
+        "\\[[a]]",
+        "\\[[[a]]",
+        "x\\\\[[a]]",
+        "[[[a]]]",
+        "\\[[a]] [[b|c]] \\[[@s]] [[@t, p. 3]]",
+        "[[@s]]",
+        "a\\[[@s, 1]]",
+        "[[a\\|b]] \\[[c\\|d]]",
+        "[[\n]] [[a\nb]]",
+        "\\\\[[\\[[a]]",
+    ]
     for text in texts:
         for new, old in ((REF_RE, ref_before), (CITE_RE, cite_before)):
             assert [(m.span(), m.groups()) for m in new.finditer(text)] == [
