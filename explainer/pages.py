@@ -270,7 +270,13 @@ class Planner:
         return PageSpec("actors/", "actors.html", "actors", words.gettext("Who’s who"), description, context,
                         self.site.config.updated)  # fmt: skip
 
-    def events_index(self) -> PageSpec:
+    def events_index(self, lazy: bool = False) -> PageSpec:
+        context, later = self.context(lazy, self.events_context)
+        description = self.about(N_("Every event in %(site)s, in order."))
+        return PageSpec("events/", "events.html", "events", self.words.gettext("Timeline"), description, context,
+                        self.site.config.updated, later=later)  # fmt: skip
+
+    def events_context(self) -> dict[str, Any]:
         years: dict[int, list[Event]] = {}
         for event in self.site.events:
             years.setdefault(event.date.year, []).append(event)
@@ -284,9 +290,7 @@ class Planner:
                 for e in self.site.events
             },
         }
-        description = self.about(N_("Every event in %(site)s, in order."))
-        return PageSpec("events/", "events.html", "events", self.words.gettext("Timeline"), description, context,
-                        self.site.config.updated)  # fmt: skip
+        return context
 
     def positions_page(self) -> PageSpec:
         actors = {a.id: a for a in self.site.actors}
@@ -301,39 +305,49 @@ class Planner:
     def map_years(self) -> tuple[int, ...]:
         return self.table("map-years", lambda: map_years(self.site.actors))  # type: ignore[no-any-return]
 
-    def actors_map(self, every: bool = False) -> PageSpec:
+    def actors_map(self, every: bool = False, lazy: bool = False) -> PageSpec:
         """actors/map/: memberships and shared sides (every relation when there are none); every: actors/map/all/,
         shared issues and events too, a view the reader asks for by a link (no script needed)."""
-        sides = None if every else self.graph.whole(SIDES)
-        context = {"relmap": sides or self.graph.whole(), "relation_labels": RELATION_LABELS, "every": every,
-                   "years": () if every else self.map_years, "year": None}  # fmt: skip
+        context, later = self.context(lazy, self.map_context, every)
         description = self.about(N_("How the actors in %(site)s are related: memberships, issues, events."))
         url = "actors/map/all/" if every else "actors/map/"
         return PageSpec(url, "map.html", "map", self.words.gettext("Relationship map"), description, context,
-                        self.site.config.updated)  # fmt: skip
+                        self.site.config.updated, later=later)  # fmt: skip
 
-    def actors_map_year(self, year: int) -> PageSpec:
+    def map_context(self, every: bool) -> dict[str, Any]:
+        sides = None if every else self.graph.whole(SIDES)
+        return {"relmap": sides or self.graph.whole(), "relation_labels": RELATION_LABELS, "every": every,
+                "years": () if every else self.map_years, "year": None}  # fmt: skip
+
+    def actors_map_year(self, year: int, lazy: bool = False) -> PageSpec:
         """actors/map/<year>/: the sides map with the memberships in force in that year (stances carry no date:
         the shared sides are the same in every year's view)."""
+        site = self.site
+        context, later = self.context(lazy, self.map_year_context, year)
+        description = self.words.gettext("Memberships in force in %(year)s and shared sides in %(site)s.") % {
+            "year": year, "site": site.config.title}  # fmt: skip
+        title = self.words.gettext("Relationship map as of %(year)s") % {"year": year}
+        return PageSpec(f"actors/map/{year}/", "map.html", "map", title, description, context,
+                        site.config.updated, later=later)  # fmt: skip
+
+    def map_year_context(self, year: int) -> dict[str, Any]:
         site = self.site
 
         def made() -> Graph:
             return Graph(site.actors, site.issues, site.events, site.entities, site.config.map_agreement, year)
 
         graph: Graph = self.table(f"graph-{year}", made)
-        context = {"relmap": graph.whole(SIDES), "relation_labels": RELATION_LABELS, "every": False,
-                   "years": self.map_years, "year": year}  # fmt: skip
-        description = self.words.gettext("Memberships in force in %(year)s and shared sides in %(site)s.") % {
-            "year": year, "site": site.config.title}  # fmt: skip
-        title = self.words.gettext("Relationship map as of %(year)s") % {"year": year}
-        return PageSpec(f"actors/map/{year}/", "map.html", "map", title, description, context,
-                        site.config.updated)  # fmt: skip
+        return {"relmap": graph.whole(SIDES), "relation_labels": RELATION_LABELS, "every": False,
+                "years": self.map_years, "year": year}  # fmt: skip
 
-    def sources_index(self) -> PageSpec:
-        context = {"uses": source_uses(self.site)}
+    def sources_index(self, lazy: bool = False) -> PageSpec:
+        context, later = self.context(lazy, self.sources_context)
         description = self.about(N_("Every source of %(site)s, and every card, quote, figure and event relying on it."))
         return PageSpec("sources/", "sources.html", "sources", self.words.gettext("Sources"), description, context,
-                        self.site.config.updated)  # fmt: skip
+                        self.site.config.updated, later=later)  # fmt: skip
+
+    def sources_context(self) -> dict[str, Any]:
+        return {"uses": source_uses(self.site)}
 
     def search_page(self) -> PageSpec:
         description = self.about(N_("Search every issue, actor and event in %(site)s."))
@@ -362,19 +376,21 @@ def page_makers(planner: Planner, lazy: bool) -> list[Callable[[], PageSpec]]:
         *(functools.partial(planner.issue_page, issue, n, lazy) for n, issue in enumerate(site.issues)),
         planner.positions_page,
         planner.actors_index,
-        planner.actors_map,
-        functools.partial(planner.actors_map, True),
-        *(functools.partial(planner.actors_map_year, year) for year in planner.map_years),
+        functools.partial(planner.actors_map, False, lazy),
+        functools.partial(planner.actors_map, True, lazy),
+        *(functools.partial(planner.actors_map_year, year, lazy) for year in planner.map_years),
         *(functools.partial(planner.actor_page, actor, lazy) for actor in site.actors),
-        planner.events_index,
+        functools.partial(planner.events_index, lazy),
         *(functools.partial(planner.event_page, event, n, lazy) for n, event in enumerate(site.events)),
-        planner.sources_index,
+        functools.partial(planner.sources_index, lazy),
         planner.search_page,
         planner.not_found,
     ]
 
 
 def plan(site: Site, lazy: bool = False) -> list[PageSpec]:
-    """Every page of the site, in a stable order. lazy: the issue, actor and event pages' contexts are left to
-    PageSpec.complete(), for the page workers to make (`build`, when every page renders)."""
+    """Every page of the site, in a stable order. lazy: the issue, actor and event pages' contexts, and those of
+    the timeline, the two maps and the sources page (the list pages that cost most to plan), are left to
+    PageSpec.complete(), for the process that renders the page to make (`build`: a page worker, or none when
+    the page does not render again)."""
     return [make() for make in page_makers(Planner(site), lazy)]
