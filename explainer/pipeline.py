@@ -126,16 +126,19 @@ def render_site(
     else:
         files |= host_files(site, pages, base_url) | view_files(site, base_url)
     kept = cache.variants if cache else None
+    shares = shares_of(base_url, kept, options.jobs)
     others = language_files(records, diags, options.templates, options.base_url, assets, options.relative_urls,
-                            options.drafts, media=site.media, shares=shares_of(base_url, kept, options.jobs))  # fmt: skip
+                            options.drafts, media=site.media, shares=shares)  # fmt: skip
     if others is None:
         return None
     files |= others
     if options.search:
         files.update(search.search_index(files, diags, search.pagefind_executable(), options.output, options.jobs))
     files.update(static)
-    made = itertools.chain(picture_files(site, run.used, kept, jobs=options.jobs),
-                           share_files(site, pages, base_url, kept, jobs=options.jobs))
+    made = itertools.chain(
+        picture_files(site, run.used, kept, jobs=options.jobs),
+        share_files(site, pages, base_url, kept, jobs=options.jobs),
+    )
     files.update((path, data) for path, data in made if data is not None)
     return files, Counter(page.kind for page in pages)
 
