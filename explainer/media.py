@@ -19,7 +19,7 @@ from PIL import UnidentifiedImageError
 from .diagnostics import Diagnostics, did_you_mean
 from .link import texts_of
 from .load import is_ignored
-from .mediafiles import MEDIA, Media, MediaFile, normalise
+from .mediafiles import IMAGE_RE, MEDIA, Media, MediaFile, normalise
 from .model import Actor, Event, Issue, Text
 from .refs import _blank_code
 from .validate import Records
@@ -27,8 +27,6 @@ from .validate import Records
 # Files kept beside the images that are not images: their licence, a note.
 NOT_IMAGES = re.compile(r"^(?:LICEN[CS]E|COPYING|README|CREDITS)(?:\.\w+)?$|\.(?:txt|md)$", re.IGNORECASE)
 FORMATS = ("JPEG", "PNG", "GIF", "WEBP")  # what the variants are made from (pictures.py)
-# `![alt](src "title")`, with `<src>` or a single-quoted title; code is blanked before it is looked for.
-IMAGE_RE = re.compile(r"!\[((?:[^\]\\\n]|\\.)*)\]\(\s*<?([^\s<>()]+)>?(?:\s+(?:\"([^\"]*)\"|'([^']*)'))?\s*\)")
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#)")
 
 

@@ -18,7 +18,7 @@ from .assets import fingerprint
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base, host_files
 from .incremental.buildcache import BuildStore, files_key, site_data_key
-from .incremental.changes import LINK, Change, change_of, earlier_pairs
+from .incremental.changes import LINK, Change, change_of, earlier_pairs, with_images
 from .incremental.imagecache import DiskVariants
 from .incremental.viewparts import ViewParts
 from .link import Site, link
@@ -187,6 +187,9 @@ def load_and_link(options: BuildOptions, diags: Diagnostics, cache: BuildCache |
             site = link(records, diags, include_drafts=options.drafts)
     media = read_media(options.content, diags, cache.media if cache else None)
     run.used = check_images(records, media, diags)
+    if store:  # a changed image: only the pages that show it (they read its name) render again
+        store.media = media.stamps()
+        run.change = with_images(run.change, store.last_media, store.media)
     if site is None or diags.has_errors():
         return None
     run.records, run.site = records, dataclasses.replace(site, media=media)
