@@ -18,8 +18,8 @@ from . import reads
 from .citations import MARK_RE, anchor
 from .diagnostics import Diagnostics
 from .fastinline import speed_up
-from .model import Text
 from .mediafiles import shown_in
+from .model import Text
 from .pictures import Pictures, split_credit
 from .refs import REF_PATTERN, REF_RE, _blank_code
 

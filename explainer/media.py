@@ -22,6 +22,7 @@ from .load import is_ignored
 from .mediafiles import IMAGE_RE, MEDIA, Media, MediaFile, normalise
 from .model import Actor, Event, Issue, Text
 from .refs import _blank_code
+from .translated import Translation
 from .validate import Records
 
 # Files kept beside the images that are not images: their licence, a note.
@@ -128,17 +129,39 @@ def check_images(records: Records, media: Media, diags: Diagnostics) -> set[str]
         image = entity.image
         if image is not None:
             check_name(image.src, image.path, image.line, media, names, used, diags)
-        for text in texts_of(entity):
-            for written in written_images(text):
-                if is_external(written.src):
-                    continue
-                if not written.alt:
-                    diags.warning(text.path, written.line, NO_ALT_MARKDOWN)
-                check_name(written.src, text.path, written.line, media, names, used, diags)
+    for text in all_texts(records):
+        for written in written_images(text):
+            if is_external(written.src):
+                continue
+            if not written.alt:
+                diags.warning(text.path, written.line, NO_ALT_MARKDOWN)
+            check_name(written.src, text.path, written.line, media, names, used, diags)
     for file in media.files:
         if file.name not in used:
             diags.warning(file.path, None, UNUSED)
     return used
+
+
+def all_texts(records: Records) -> Iterator[Text]:
+    """Every Markdown text of the content: the cards', actors' and events', and their other languages'
+    (a card's translation file, a fact's text written by language)."""
+    entities: list[Issue | Actor | Event] = [*records.issues, *records.actors, *records.events]
+    for entity in entities:
+        yield from texts_of(entity)
+    for translation in records.translations:
+        yield from translation_texts(translation)
+    for facts in records.texts:
+        yield from (text for _language, _field, text in facts.texts if isinstance(text, Text))
+
+
+def translation_texts(translation: Translation) -> Iterator[Text]:
+    if translation.body is not None:
+        yield translation.body
+    yield from (text for _actor, text in translation.positions)
+    for quote in translation.quotes:
+        yield quote.text
+        if quote.context is not None:
+            yield quote.context
 
 
 UNUSED = "image not used by any card, actor or event: show it somewhere, or delete it"

@@ -7,12 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import edit
+from conftest import edit, soup
 from test_change_model import Spy
 from test_pictures import ISSUE, drawing, pictured_site
 from test_speed_features import build, clean, tree
 
 from explainer import mediafiles
+from explainer.media import NO_ALT_MARKDOWN as NO_ALT
 
 CHART = "content/media/charts/bars.png"  # shown in the body of nato-expansion only
 PHOTO = "content/media/photo.jpg"  # nato-expansion's image: (its page, and its thumbnail on the home page)
@@ -94,3 +95,59 @@ def test_serve_renders_again_only_the_pages_that_show_a_replaced_image(tmp_path:
     fresh = render_site(options, Diagnostics())
     assert cached is not None and fresh is not None and cached[0] == fresh[0]
     assert cache.rendered == 2  # the card's page and the home page
+
+
+def translated_site(root: Path) -> Path:
+    """pictured_site in English and Spanish, the card's Spanish body showing images of its own."""
+    site = pictured_site(root)
+    (site / "content/site.yaml").write_text((site / "content/site.yaml").read_text() + "languages: [en, es]\n")
+    drawing(site / "content/media/maps/solo-es.png", (800, 500))
+    (site / "content/issues/nato-expansion.es.md").write_text(
+        "---\ntitle: ¿Crecerá la OTAN?\nsummary: Quizá.\n---\nLa puerta sigue abierta.\n\n"
+        '![Un mapa de la OTAN](media/maps/solo-es.png "Los miembros. Mapa: El proyecto")\n\n'
+        "![](media/maps/solo-es.png)\n\n![Un gráfico](media/maps/solo-ez.png)\n",
+        encoding="utf-8",
+    )
+    return site
+
+
+def test_an_image_only_a_translation_shows_is_checked_made_and_shown(tmp_path: Path) -> None:
+    from conftest import run_main
+
+    site = translated_site(tmp_path)
+    result = run_main(site, "--no-search")
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if ": error: " in line or ": warning: " in line]
+    assert lines == [
+        "content/issues/nato-expansion.es.md:9: warning: " + NO_ALT,
+        "content/issues/nato-expansion.es.md:11: error: image 'media/maps/solo-ez.png' not found"
+        " — did you mean 'media/maps/solo-es.png'?",
+    ]  # and solo-es.png, which only the translation shows, is not "not used"
+    edit(site, "content/issues/nato-expansion.es.md", "![Un gráfico](media/maps/solo-ez.png)\n", "")
+    result = run_main(site, "--no-search")
+    assert result.returncode == 0, result.stderr
+    page = soup(site / "output/es/issues/nato-expansion/index.html")
+    img = page.find("img", alt="Un mapa de la OTAN")
+    figure = img.find_parent("figure")
+    assert (img["width"], img["height"]) == ("800", "500")
+    assert figure.figcaption.get_text(" ", strip=True) == "Los miembros. Mapa: El proyecto"
+    for src in [img["src"], *(part.split()[0] for part in img["srcset"].split(", "))]:
+        assert (site / "output" / src.lstrip("/")).is_file()
+    assert len(list((site / "output/media/maps").glob("solo-es.*.webp"))) == 2  # 480 and 800
+
+
+def test_an_image_in_a_facts_text_in_another_language_is_checked(tmp_path: Path) -> None:
+    from conftest import run_main
+
+    site = translated_site(tmp_path)
+    edit(site, "content/issues/nato-expansion.es.md", "![Un gráfico](media/maps/solo-ez.png)\n", "")
+    edit(site, "content/actors.yaml", "name: Russia\n",
+         "name: Russia\n  summary:\n    en: A country.\n    es: Un país. ![](media/maps/solo-ez.png)\n")  # fmt: skip
+    result = run_main(site, "--no-search")
+    lines = [line for line in result.stderr.splitlines() if ": error: " in line or ": warning: " in line]
+    assert sorted(lines) == [
+        "content/actors.yaml:5: error: image 'media/maps/solo-ez.png' not found"
+        " — did you mean 'media/maps/solo-es.png'?",
+        "content/actors.yaml:5: warning: " + NO_ALT,  # Russia's summary in Spanish, at its line
+        "content/issues/nato-expansion.es.md:9: warning: " + NO_ALT,
+    ]

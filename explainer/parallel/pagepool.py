@@ -223,8 +223,9 @@ def render_key(renderer: Renderer, templates: Path, store: BuildStore) -> bytes:
     templates are looked up in (adding or removing a site's own file changes the key), what the templates read
     besides the page (every one of env.globals that is a value, not a function, so the whole SiteConfig and any
     added later), the settings the renderer's functions use, and site.yaml as it was read."""
+    # The images a page shows are in its own key (Digester), not here: a replaced image changes only theirs.
     settings = (renderer.base, renderer.relative, sorted(renderer.assets.items()), renderer.absolute_base,
-                len(renderer.site.sources))  # fmt: skip (the images a page shows are in its own key: Digester)
+                len(renderer.site.sources))  # fmt: skip
     values = sorted((name, value) for name, value in renderer.env.globals.items() if not callable(value))
     return digest(store.code, *map(folder_key, template_folders(templates)), repr(settings).encode(),
                   repr(values).encode(), store.site_data)  # fmt: skip
