@@ -18,6 +18,7 @@ from . import reads
 from .citations import MARK_RE, anchor
 from .diagnostics import Diagnostics
 from .fastinline import speed_up
+from .mediafiles import shown_in
 from .model import Text
 from .pictures import Pictures, split_credit
 from .refs import REF_PATTERN, REF_RE, _blank_code
@@ -356,6 +357,9 @@ class MarkdownRenderer:
         if reads.recording():  # the HTML shows the link of each entity it [[links]] to, memo or not: note them
             for entity_id in ref_ids(text, source):
                 self.resolve(entity_id)
+            if self.pictures is not None:  # and the variants of each image it shows (Media.get notes the read)
+                for src in shown_in(source):
+                    self.pictures.media.get(src)
         if self.diags is not None and isinstance(text, Text):
             for offset, message in self.removed.get(source, ()):
                 report = self.diags.error if message is TOO_DEEP else self.diags.warning

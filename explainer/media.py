@@ -19,16 +19,15 @@ from PIL import UnidentifiedImageError
 from .diagnostics import Diagnostics, did_you_mean
 from .link import texts_of
 from .load import is_ignored
-from .mediafiles import MEDIA, Media, MediaFile, normalise
+from .mediafiles import IMAGE_RE, MEDIA, Media, MediaFile, normalise
 from .model import Actor, Event, Issue, Text
 from .refs import _blank_code
+from .translated import Translation
 from .validate import Records
 
 # Files kept beside the images that are not images: their licence, a note.
 NOT_IMAGES = re.compile(r"^(?:LICEN[CS]E|COPYING|README|CREDITS)(?:\.\w+)?$|\.(?:txt|md)$", re.IGNORECASE)
 FORMATS = ("JPEG", "PNG", "GIF", "WEBP")  # what the variants are made from (pictures.py)
-# `![alt](src "title")`, with `<src>` or a single-quoted title; code is blanked before it is looked for.
-IMAGE_RE = re.compile(r"!\[((?:[^\]\\\n]|\\.)*)\]\(\s*<?([^\s<>()]+)>?(?:\s+(?:\"([^\"]*)\"|'([^']*)'))?\s*\)")
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#)")
 
 
@@ -130,17 +129,39 @@ def check_images(records: Records, media: Media, diags: Diagnostics) -> set[str]
         image = entity.image
         if image is not None:
             check_name(image.src, image.path, image.line, media, names, used, diags)
-        for text in texts_of(entity):
-            for written in written_images(text):
-                if is_external(written.src):
-                    continue
-                if not written.alt:
-                    diags.warning(text.path, written.line, NO_ALT_MARKDOWN)
-                check_name(written.src, text.path, written.line, media, names, used, diags)
+    for text in all_texts(records):
+        for written in written_images(text):
+            if is_external(written.src):
+                continue
+            if not written.alt:
+                diags.warning(text.path, written.line, NO_ALT_MARKDOWN)
+            check_name(written.src, text.path, written.line, media, names, used, diags)
     for file in media.files:
         if file.name not in used:
             diags.warning(file.path, None, UNUSED)
     return used
+
+
+def all_texts(records: Records) -> Iterator[Text]:
+    """Every Markdown text of the content: the cards', actors' and events', and their other languages'
+    (a card's translation file, a fact's text written by language)."""
+    entities: list[Issue | Actor | Event] = [*records.issues, *records.actors, *records.events]
+    for entity in entities:
+        yield from texts_of(entity)
+    for translation in records.translations:
+        yield from translation_texts(translation)
+    for facts in records.texts:
+        yield from (text for _language, _field, text in facts.texts if isinstance(text, Text))
+
+
+def translation_texts(translation: Translation) -> Iterator[Text]:
+    if translation.body is not None:
+        yield translation.body
+    yield from (text for _actor, text in translation.positions)
+    for quote in translation.quotes:
+        yield quote.text
+        if quote.context is not None:
+            yield quote.context
 
 
 UNUSED = "image not used by any card, actor or event: show it somewhere, or delete it"

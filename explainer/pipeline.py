@@ -18,7 +18,7 @@ from .assets import fingerprint
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base, host_files
 from .incremental.buildcache import BuildStore, files_key, site_data_key
-from .incremental.changes import LINK, Change, change_of, earlier_pairs
+from .incremental.changes import LINK, Change, change_of, earlier_pairs, with_images
 from .incremental.imagecache import DiskVariants
 from .incremental.viewparts import ViewParts
 from .link import Site, link
@@ -126,15 +126,19 @@ def render_site(
     else:
         files |= host_files(site, pages, base_url) | view_files(site, base_url)
     kept = cache.variants if cache else None
+    shares = shares_of(base_url, kept, options.jobs)
     others = language_files(records, diags, options.templates, options.base_url, assets, options.relative_urls,
-                            options.drafts, media=site.media, shares=shares_of(base_url, kept))  # fmt: skip
+                            options.drafts, media=site.media, shares=shares)  # fmt: skip
     if others is None:
         return None
     files |= others
     if options.search:
         files.update(search.search_index(files, diags, search.pagefind_executable(), options.output, options.jobs))
     files.update(static)
-    made = itertools.chain(picture_files(site, run.used, kept), share_files(site, pages, base_url, kept))
+    made = itertools.chain(
+        picture_files(site, run.used, kept, jobs=options.jobs),
+        share_files(site, pages, base_url, kept, jobs=options.jobs),
+    )
     files.update((path, data) for path, data in made if data is not None)
     return files, Counter(page.kind for page in pages)
 
@@ -183,6 +187,9 @@ def load_and_link(options: BuildOptions, diags: Diagnostics, cache: BuildCache |
             site = link(records, diags, include_drafts=options.drafts)
     media = read_media(options.content, diags, cache.media if cache else None)
     run.used = check_images(records, media, diags)
+    if store:  # a changed image: only the pages that show it (they read its name) render again
+        store.media = media.stamps()
+        run.change = with_images(run.change, store.last_media, store.media)
     if site is None or diags.has_errors():
         return None
     run.records, run.site = records, dataclasses.replace(site, media=media)

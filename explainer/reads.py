@@ -179,6 +179,13 @@ def memo(make: Callable[[], T]) -> tuple[T, Reads | None]:
     return value, reads
 
 
+def note(key: Key) -> None:
+    """Note a read that is no record's field (an image file: mediafiles.Media.get) in the open unit."""
+    outer = CURRENT.get()
+    if isinstance(outer, Reads):
+        outer.fields.add(key)
+
+
 def replay(reads: Reads | None) -> None:
     """A memo's hit: note again what making it read."""
     outer = CURRENT.get()

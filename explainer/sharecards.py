@@ -103,18 +103,14 @@ def share_image(site: Site, page: PageSpec) -> ShareImage | None:
     return ShareImage(share_card(site, page, entity).path, WIDTH, HEIGHT, page.title)
 
 
-# Pages drawn a card of their own; an actor's or event's page without a picture shows the home page's card.
-# A card costs ~8 ms of one core: one per page would add ~70 s of CPU to a 5,000-card site's first build (8,757
-# pages), one per issue card and section page ~40 s (docs/performance.md#images).
-OWN_CARD = ("home", "issue", "actors", "events", "positions", "map", "search")
-
-
 def share_card(site: Site, page: PageSpec, entity: Issue | Actor | Event | None) -> ShareCard:
-    if page.kind not in OWN_CARD or page.kind == "home":
-        return ShareCard(site.config.title, site.config.title, None, site.config.language)
+    """The card of a page without a picture of its own: every page but the 404 page has one (~8 ms of one core
+    each, drawn once: the build cache and serve keep them; docs/performance.md#images). The home page's title is
+    the site's name; a card's page adds its status."""
+    title = site.config.title if page.kind == "home" else page.title
     status = entity.status if isinstance(entity, Issue) else None
     label = site.words.gettext("Status: %(status)s") % {"status": status} if status else None
-    return ShareCard(site.config.title, page.title, label, site.config.language)
+    return ShareCard(site.config.title, title, label, site.config.language)
 
 
 def share_cards(site: Site, pages: list[PageSpec]) -> dict[str, ShareCard]:

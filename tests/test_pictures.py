@@ -103,7 +103,8 @@ def test_a_second_build_makes_no_image(tmp_path: Path, monkeypatch: pytest.Monke
     root = pictured_site(tmp_path)
     build(root)
     assert sorted(made) == ["media/charts/bars.png", "media/photo.jpg"]
-    assert "Will Russia pull back its troops?" in drawn and len(drawn) == len(set(drawn)) == 9
+    assert "Will Russia pull back its troops?" in drawn and "Vladimir Putin" in drawn  # a card and an actor
+    assert len(drawn) == len(set(drawn)) == 17  # every page's own title, once: none for the pictured card or 404
     made.clear()
     drawn.clear()
     edit(root, ISSUE, "The door stays open.", "The door stays wide open.")
@@ -205,14 +206,17 @@ def test_share_images_are_the_pages_own_picture_or_a_drawn_card(tmp_path: Path) 
     assert home.startswith("https://example.org/share/") and home != card
     assert soup(root / "output/404.html").find("meta", property="og:image") is None
     actor = soup(root / "output/actors/putin/index.html").find("meta", property="og:image")["content"]
-    assert actor == home  # an actor or event without a picture: the site's card
-    shown = set()
+    assert actor.startswith("https://example.org/share/") and actor not in (home, card)  # its own card
+    shown, titles = set(), set()
     for path in (root / "output").rglob("index.html"):
-        meta = soup(path).find("meta", property="og:image")
-        if meta and "/share/" in meta["content"]:
+        page = soup(path)
+        meta = page.find("meta", property="og:image")
+        if path.parent.name != "nato-expansion":  # every page but the pictured card's shows a card of its title
+            assert "/share/" in meta["content"], path
             shown.add(meta["content"].rsplit("/", 1)[1])
+            titles.add(page.title.get_text())
     assert {path.name for path in (root / "output/share").iterdir()} == shown  # every card shown, none more
-    assert len(shown) == 3 + 6  # the three cards without a picture, home and the section pages
+    assert len(shown) == len(titles) == 17  # one per title (the two map pages share theirs)
 
 
 def test_no_share_image_without_a_full_base_url(tmp_path: Path) -> None:
@@ -242,3 +246,22 @@ def test_a_share_card_is_deterministic_and_right_to_left_for_persian() -> None:
     start, end = ink_columns(sharecards.draw(right))
     assert end == pytest.approx(1200 - sharecards.MARGIN, abs=6) and start > 100  # set from the right margin
     assert left.path != right.path and left.path.startswith("share/")
+
+
+def test_every_language_s_pages_have_cards_in_that_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn: list[tuple[str, str]] = []
+    monkeypatch.setattr(pipeline, "draw", lambda card: drawn.append((card.title, card.language)) or
+                        sharecards.draw(card))  # fmt: skip
+    root = pictured_site(tmp_path)
+    (root / "content/site.yaml").write_text((root / "content/site.yaml").read_text() + "languages: [en, fa]\n")
+    build(root)
+    own = soup(root / "output/actors/putin/index.html").find("meta", property="og:image")["content"]
+    persian = soup(root / "output/fa/actors/putin/index.html").find("meta", property="og:image")["content"]
+    assert "/share/" in persian and persian != own and ("Vladimir Putin", "fa") in drawn
+    assert (root / "output" / persian.removeprefix("https://example.org/")).is_file()
+    timeline = soup(root / "output/fa/events/index.html").find("meta", property="og:image")["content"]
+    assert "/share/" in timeline and any(language == "fa" and title != "Vladimir Putin" for title, language in drawn)
+    drawn.clear()
+    edit(root, ISSUE, "The door stays open.", "The door stays wide open.")
+    build(root)
+    assert drawn == []  # the other language's pages are made afresh, their cards kept

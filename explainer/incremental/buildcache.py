@@ -141,6 +141,7 @@ class BuildStore:
         self.last_documents: bytes | None = state.get("documents")  # files_key() of the files it read
         self.last_settings: str | None = state.get("settings")
         self.last_common: bytes | None = state.get("common")  # its pages' render_key
+        self.last_media: dict[str, tuple[str, int, int, str]] | None = state.get("media")  # its Media.stamps()
         self.table = DepTable(state.get("table", []))  # the numbers of the (id, field) pairs in pages' and views' reads
         self.views: dict[str, Deps | Packed] = state.get("views", {})  # what each view file and export part read
         self.shapes: dict[str, frozenset[tuple[str, str]]] = state.get("shapes", {})  # link's, the tables' reads
@@ -148,6 +149,7 @@ class BuildStore:
         self.new_views: dict[str, Deps | Packed] = {}
         self.settings = ""  # this build's (set by pipeline.build)
         self.common = b""  # this build's render_key (set by pagepool.render_all)
+        self.media: dict[str, tuple[str, int, int, str]] = {}  # this build's image files (set by pipeline)
         self.site_data = b""  # site.yaml as this build read it (site_data_key, set by pipeline.render_site)
         self.read_documents: bytes | None = None  # files_key() of this build's files, once loaded
         self.new_pages: dict[str, PageEntry] = {}
@@ -188,6 +190,7 @@ class BuildStore:
             "documents": self.read_documents,
             "settings": self.settings,
             "common": self.common,
+            "media": self.media,
             "views": {name: self.table.pack(deps) for name, deps in self.new_views.items()},
             "shapes": self.new_shapes,
         }

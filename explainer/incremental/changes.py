@@ -23,6 +23,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostics
 from ..load import Document
+from ..mediafiles import FILE
 from ..reads import Deps, Key, same_shape
 from ..validate import Records, validate
 
@@ -85,6 +86,15 @@ def change_of(pairs: Iterable[tuple[Any, Any]], shapes: Mapping[str, frozenset[K
     if LINK in shared or LINK not in shapes:
         return None
     return Change(frozenset(fields), frozenset(shared))
+
+
+def with_images(change: Change | None, before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> Change | None:
+    """change with each image file changed, added or removed (Media.stamps of the last build and this one) as
+    (its name, FILE): the pages that show it read that (mediafiles.Media.get). None: unknown."""
+    if change is None or before is None:
+        return None
+    names = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    return change | Change(frozenset((name, FILE) for name in names), frozenset()) if names else change
 
 
 def earlier_pairs(earlier: Iterable[Document], records: Records, smart_quotes: bool,

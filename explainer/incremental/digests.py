@@ -1,6 +1,6 @@
 """Stable digests of the build cache's keys: of bytes (`digest`), of the generator itself (`code_key`), of a
 folder's files (`folder_key`), and of page inputs (`Digester`: a page's whole `PageSpec`, record by record, with
-the link each `[[ref]]` in it renders to)."""
+the link each `[[ref]]` in it renders to, and the file of each image it shows)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..dates import PartialDate
-from ..model import Ref, Text
+from ..mediafiles import shown_in
+from ..model import Image, Ref, Text
 from ..refs import REF_RE
 
 FORMAT = 5  # bump when what the build cache stores changes shape
@@ -89,8 +90,9 @@ class Digester:
     of the cost of computing every page's key.
     """
 
-    def __init__(self, link: Callable[[str], Any]):
+    def __init__(self, link: Callable[[str], Any], media: Callable[[str], Any] = lambda src: None):
         self.link = link  # id → what a [[ref]] to it renders (a LinkTarget, or None)
+        self.media = media  # an image's src → its file (a MediaFile: name, digest, size), or None
         self.memo: dict[int, tuple[object, bytes]] = {}  # records (and leaf records): each digested once
         self.fields: dict[type, tuple[str, ...]] = {}
         self.getters: dict[type, Callable[[Any], tuple[Any, ...]]] = {}  # a record's field values, in order
@@ -101,8 +103,11 @@ class Digester:
         kind = type(value)
         if kind is str:
             data: bytes = value.encode("utf-8", "surrogatepass")
-            if "[[" in value:
-                return b"s%d:" % len(data) + data + self.links(m.group(1).strip() for m in REF_RE.finditer(value))
+            if "[[" in value or "![" in value:
+                found = b"s%d:" % len(data) + data
+                if "[[" in value:
+                    found += self.links(m.group(1).strip() for m in REF_RE.finditer(value))
+                return found + self.images(shown_in(value)) if "![" in value else found
             return b"s%d:" % len(data) + data
         if value is None or kind is bool or kind is int or kind is float:
             scalar = repr(value).encode()
@@ -139,7 +144,7 @@ class Digester:
         for value in values:
             kind = type(value)
             if kind is str:
-                if "[[" in value:
+                if "[[" in value or "![" in value:
                     found.append(self(value))
                 else:
                     data = value.encode("utf-8", "surrogatepass")
@@ -163,9 +168,16 @@ class Digester:
         text = f"[{', '.join(pairs)}]".encode()
         return b"k%d:" % len(text) + text
 
+    def images(self, srcs: Iterable[str]) -> bytes:
+        """repr([(src, its file), ...]): the variants' names and sizes the HTML of an image shows."""
+        text = repr([(src, self.media(src)) for src in srcs]).encode()
+        return b"i%d:" % len(text) + text
+
     def record(self, value: Any) -> bytes:
         kind = type(value)
-        if kind is Text:  # its HTML shows the names and URLs of what it links to; its refs are plain values
+        if kind is Image:  # its picture's variants: of the file as it is now
+            found = digest(b"I", *self.parts(self.getters[kind](value)), self.images([value.src]))
+        elif kind is Text:  # its HTML shows the names and URLs of what it links to; its refs are plain values
             found = digest(b"T", self(value.source), self(value.path), self(value.line), refs_repr(value.refs),
                            self.links(ref.id for ref in value.refs))  # fmt: skip
         else:

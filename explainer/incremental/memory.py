@@ -32,7 +32,7 @@ from ..hostfiles import host_files
 from ..link import Site
 from ..load import Document, ParseCache, load_content
 from ..markdown_ext import ref_ids
-from ..mediafiles import MediaFile
+from ..mediafiles import MediaFile, normalise, shown_in
 from ..pages import PageSpec
 from ..parallel import previewpool
 from ..reads import Deps, unit
@@ -117,6 +117,7 @@ class BuildCache:
         self.jobs = 1  # processes that may render a build's pages (previewpool)
         self.media: dict[str, tuple[tuple[int, int, int], MediaFile]] = {}  # each image file read, by its stamp
         self.variants = MemoryVariants()  # each image's variants, by output path
+        self.images: dict[str, tuple[str, int, int, str]] = {}  # the last build's image files (Media.stamps)
 
     def load(self, root: Path, diags: Diagnostics) -> list[Document]:
         """load_content(); when the watcher says which existing files changed, only those are looked at."""
@@ -176,9 +177,10 @@ class BuildCache:
         """render_pages(), re-rendering only pages whose inputs changed."""
         self.site = site
         stamps = tuple(map(folder_stamp, template_folders(templates)))  # the site's own and the default theme's
-        setting = (stamps, templates, site.config, site.words, len(site.sources), site.media, settings)
+        setting = (stamps, templates, site.config, site.words, len(site.sources), settings)
         if setting != self.setting:
             self.pages, self.markdown, self.setting, self.linked = {}, {}, setting, {}
+        images = self.changed_images(site)
         renderer = Renderer(site, templates, *settings, diags=diags)  # type: ignore[misc]  # settings: base_url, assets, relative
         known = self.linked  # a target is computed again only for entities that are new objects
         targets = {
@@ -192,6 +194,7 @@ class BuildCache:
         if changed:
             self.markdown = {src: html for src, html in self.markdown.items() if changed.isdisjoint(ref_ids(src, src))}
         paths = [page.output_path for page in pages]
+        changed |= images  # a page that shows an image read its name (mediafiles.Media.get)
         dirty = [page for page, path in zip(pages, paths, strict=True) if self.is_dirty(page, path, changed)]
         reads = PageReads(renderer)
         fresh = self.render_dirty(renderer, dirty, diags, reads)
@@ -199,10 +202,23 @@ class BuildCache:
             if page.output_path in fresh:
                 self.pages[page.output_path] = RenderedPage(page, fresh[page.output_path],
                                                             reads.pages[page.output_path])  # fmt: skip
+            else:  # not rendered (a broken template): made again next time, whatever changes
+                self.pages.pop(page.output_path, None)
         self.rendered = len(fresh)
         kept = {path: self.pages[path] for path in paths if path in self.pages}
         self.pages = kept
         return {path: entry.html for path, entry in kept.items()}
+
+    def changed_images(self, site: Site) -> set[str]:
+        """The names of the image files changed, added or removed since the last build; the Markdown texts that
+        show one are forgotten."""
+        images = site.media.stamps()
+        changed = {name for name in images.keys() | self.images.keys() if images.get(name) != self.images.get(name)}
+        self.images = images
+        if changed:
+            self.markdown = {src: html for src, html in self.markdown.items()
+                             if changed.isdisjoint(normalise(image) for image in shown_in(src))}  # fmt: skip
+        return changed
 
     def render_dirty(self, renderer: Renderer, pages: list[PageSpec], diags: Diagnostics,
                      reads: PageReads) -> dict[str, bytes]:  # fmt: skip

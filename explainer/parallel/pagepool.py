@@ -84,13 +84,14 @@ class PageKeys:
 
     def __init__(self, renderer: Renderer, common: bytes):
         self.resolve = renderer.resolve
+        self.media = renderer.site.media.peek
         self.common = common
         self.digester: Digester | None = None
         self.owner = 0  # the process the digester belongs to: a forked worker starts its own
 
     def __call__(self, page: PageSpec) -> Key:
         if self.digester is None or self.owner != os.getpid():
-            self.digester, self.owner = Digester(self.resolve), os.getpid()
+            self.digester, self.owner = Digester(self.resolve, self.media), os.getpid()
         page = page.complete()
         try:
             return digest(self.common, self.digester(page))
@@ -222,8 +223,9 @@ def render_key(renderer: Renderer, templates: Path, store: BuildStore) -> bytes:
     templates are looked up in (adding or removing a site's own file changes the key), what the templates read
     besides the page (every one of env.globals that is a value, not a function, so the whole SiteConfig and any
     added later), the settings the renderer's functions use, and site.yaml as it was read."""
+    # The images a page shows are in its own key (Digester), not here: a replaced image changes only theirs.
     settings = (renderer.base, renderer.relative, sorted(renderer.assets.items()), renderer.absolute_base,
-                len(renderer.site.sources), renderer.site.media)  # fmt: skip
+                len(renderer.site.sources))  # fmt: skip
     values = sorted((name, value) for name, value in renderer.env.globals.items() if not callable(value))
     return digest(store.code, *map(folder_key, template_folders(templates)), repr(settings).encode(),
                   repr(values).encode(), store.site_data)  # fmt: skip
@@ -235,7 +237,7 @@ def markdown_setting(renderer: Renderer, store: BuildStore) -> bytes:
     any field added later is in the key)."""
     config = dataclasses.replace(renderer.site.config, title="", description="", subtitle=None, updated=None,
                                  authors=())  # fmt: skip
-    return digest(b"markdown", store.code, repr((config, renderer.base, renderer.site.media)).encode())
+    return digest(b"markdown", store.code, repr((config, renderer.base)).encode())  # its images: Digester
 
 
 def make_renderer(site: Site, templates: Path, diags: Diagnostics, base_url: str | None,
@@ -245,7 +247,7 @@ def make_renderer(site: Site, templates: Path, diags: Diagnostics, base_url: str
     if store is not None and not relative:  # relative links differ by page depth: those texts are rendered afresh
         setting = markdown_setting(renderer, store)
         renderer.markdown.cache = StoredMarkdown(
-            store, store.markdown, setting, Digester(renderer.resolve), renderer.markdown.removed
+            store, store.markdown, setting, Digester(renderer.resolve, site.media.peek), renderer.markdown.removed
         )
     return renderer
 
