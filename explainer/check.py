@@ -34,9 +34,10 @@ from .pageparse import STRAIGHT, Link, Stray, parse_page
 from .pages import entity_url
 from .pipeline import BuildOptions, BuildResult, build
 from .render import base_path
+from .siteconfig import validate_site
 from .sourcecheck import addresses, declared_sources, snapshot_list, source_problems
 from .translations import outdated_lines, untranslated_lines
-from .validate import validate, validate_site
+from .validate import validate
 
 FETCH_WORKERS = 8
 FETCH_TIMEOUT = 10.0

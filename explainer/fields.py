@@ -263,3 +263,15 @@ def check_id(value: str, path: str, line: int, diags: Diagnostics, what: str) ->
     hint = f": use '{fixed}'" if fixed else ""
     diags.error(path, line, f"bad {what} '{value}': ids are lower-case letters and digits joined by hyphens{hint}")
     return False
+
+
+def top_mapping(doc: Document, diags: Diagnostics, what: str, smart_quotes: bool = True) -> Fields | None:
+    if doc.data is None:
+        if doc.kind in ("site", "issue"):
+            needs = "a 'title' and a 'description'" if doc.kind == "site" else "a 'title' and a 'summary'"
+            diags.error(doc.path, 1, f"{what} is empty: it needs {needs}")
+        return None
+    if not isinstance(doc.data, dict):
+        diags.error(doc.path, doc.line(), f"{what} must be a mapping (key: value lines), not {describe(doc.data)}")
+        return None
+    return Fields(doc, doc.data, (), diags, what, smart_quotes)

@@ -4,7 +4,7 @@ cached `build` and a running `serve` compared with clean builds, byte for byte.
 The example site is held as plain data (`Content`): site.yaml, each card's front matter and body, each actor,
 event and source with the file it lives in, and the theme's files as bytes. An edit changes that data (a field of a
 record set to a new valid value of its type, a record added, removed, renamed or moved, a template or static file
-changed), and every step writes the files whose bytes differ. Field edits are driven by validate.py's `*_FIELDS`
+changed), and every step writes the files whose bytes differ. Field edits are driven by the record readers' `*_FIELDS`
 tuples (and parties.py's): each field needs only a value generator in `VALUES`, and `missing_generators()` names
 any field that has none. An error step writes a broken file over the model for one step only; the next step writes
 the model again, which fixes it.
@@ -43,7 +43,7 @@ from typing import Any
 
 import yaml
 
-from explainer import parties, roles, translated, validate
+from explainer import facts, parties, parts, roles, siteconfig, translated, validate
 from explainer.diagnostics import Diagnostics
 from explainer.load import document_of
 from explainer.model import ACTOR_KINDS, PARTY_KINDS, SOURCE_KINDS, STANCES
@@ -103,9 +103,9 @@ WORDS = [
 
 
 def fields_tuples() -> dict[str, tuple[str, ...]]:
-    """Every `*_FIELDS` tuple of validate.py and parties.py, by record kind (`SITE_FIELDS` → `site`)."""
+    """Every `*_FIELDS` tuple of the modules that read records, by record kind (`SITE_FIELDS` → `site`)."""
     found = {}
-    for module in (validate, parties, translated, roles):
+    for module in (validate, parts, facts, siteconfig, parties, translated, roles):
         for name, value in vars(module).items():
             if name.endswith("_FIELDS") and isinstance(value, tuple):
                 found[name.removesuffix("_FIELDS").lower()] = value

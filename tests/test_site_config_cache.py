@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from conftest import REPO, one_language, run_main
 
-from explainer.validate import SITE_FIELDS
+from explainer.siteconfig import SITE_FIELDS
 
 REMOVE = object()  # the field is taken out of site.yaml
 CARD = "content/issues/arms-control.md"

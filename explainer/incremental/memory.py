@@ -37,8 +37,9 @@ from ..pages import PageSpec
 from ..parallel import previewpool
 from ..reads import Deps, unit
 from ..render import Renderer, render_each
+from ..siteconfig import languages_of, smart_quotes_of
 from ..theme import template_folders
-from ..validate import Records, languages_of, smart_quotes_of, validate
+from ..validate import Records, validate
 from .imagecache import MemoryVariants
 from .pagereads import PageReads
 from .relink import Relinker
