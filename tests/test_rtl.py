@@ -124,22 +124,30 @@ def test_the_matrix_pins_its_actor_column_at_the_right_edge(fa_url: str, page: P
 
 @browser
 def test_the_map_is_mirrored_and_every_label_reads_outward_from_its_node(fa_url: str, page: Page) -> None:
-    at(page, fa_url + "actors/map/")
-    nodes = page.evaluate(
-        js("""[...document.querySelectorAll('.rm-node')].map(n => {
-             const c = BOX(n.querySelector('circle')), t = BOX(n.querySelector('text'));
-             return {name: n.textContent.trim(), circle: [c.left, c.right], text: [t.left, t.right]}; })""")
-    )
-    svg = page.evaluate(js(SVG))
-    middle = (svg[0] + svg[1]) / 2
-    assert nodes[0]["circle"][0] > middle, nodes[0]  # the first actor heads the right-hand arc
-    for node in nodes:
-        (c_left, c_right), (t_left, t_right) = node["circle"], node["text"]
-        if c_left > middle:
-            assert t_left >= c_right - 0.5, node  # on the right arc, the label lies further right
+    for view in ("actors/map/", "actors/map/all/"):  # the camps (the default view), and the ring of every relation
+        at(page, fa_url + view)
+        nodes = page.evaluate(
+            js("""[...document.querySelectorAll('.rm-node')].map(n => {
+                 const c = BOX(n.querySelector('circle')), t = BOX(n.querySelector('text'));
+                 return {name: n.textContent.trim(), circle: [c.left, c.right], text: [t.left, t.right]}; })""")
+        )
+        svg = page.evaluate(js(SVG))
+        middle = (svg[0] + svg[1]) / 2
+        if view == "actors/map/":
+            hub, first = nodes[0], nodes[1]
+            assert hub["circle"][0] < middle < hub["circle"][1], hub  # the first camp's hub, in the middle
+            assert first["circle"][0] > middle, first  # and its first member heads the right-hand column
         else:
-            assert t_right <= c_left + 0.5, node
-        assert svg[0] - 0.5 <= t_left and t_right <= svg[1] + 0.5, node
+            assert nodes[0]["circle"][0] > middle, nodes[0]  # the first actor heads the right-hand arc
+        for node in nodes:
+            (c_left, c_right), (t_left, t_right) = node["circle"], node["text"]
+            if c_left < middle < c_right:  # a hub: its name above it, centred
+                assert abs((t_left + t_right) / 2 - (c_left + c_right) / 2) < 1, node
+            elif c_left > middle:
+                assert t_left >= c_right - 0.5, node  # on the right, the label lies further right
+            else:
+                assert t_right <= c_left + 0.5, node
+            assert svg[0] - 0.5 <= t_left and t_right <= svg[1] + 0.5, node
 
 
 @browser
@@ -244,7 +252,7 @@ def test_the_map_on_a_persian_page_is_the_english_drawing_mirrored(persian: Path
     assert svg is not None
     width = int(str(svg["viewbox"]).split()[2])
     circles = [float(c["cx"]) for c in svg.select("circle")]
-    assert circles[0] > width / 2  # the first actor is on the right
+    assert circles[0] == width / 2 < circles[1]  # the first camp's hub in the middle, its first member on the right
     node = Node(None, 10.0, 5.0, ("a",), "end", 0.0, 5.0)  # type: ignore[arg-type]
     drawing = Drawing(100, 50, (node,), (Line("member", 10.0, 1.0, 30.0, 2.0),), (), (), 1)
     flipped = drawing.mirrored()
