@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -226,6 +226,19 @@ def write_site(root: Path, changes: dict[str, str | None] | None = None) -> Path
     files = {**SITE, **(changes or {})}
     write_tree(root, {rel: text for rel, text in files.items() if text is not None})
     return root
+
+
+def built_site(root: Path, changes: dict[str, str | None]) -> Path:
+    """SITE with changes under root, built (`--no-search --no-cache`, which must succeed): its output folder."""
+    write_site(root, changes)
+    result = run_main(root, "--no-search", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    return root / "output"
+
+
+def words(tag: Tag) -> str:
+    """A tag's text as a reader sees it: spaces between words as the HTML has them, runs of white space as one."""
+    return " ".join(tag.get_text().split())
 
 
 def edit(root: Path, rel: str, old: str, new: str) -> None:

@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from bs4 import Tag
-from conftest import SITE, run_main, snapshot, soup, write_site
+from conftest import SITE, built_site, run_main, snapshot, soup, words, write_site
 
 from explainer.dates import parse_date
 from explainer.model import Actor, Role
@@ -98,20 +97,8 @@ DATED: dict[str, str | None] = {
 }
 
 
-def words(tag: Tag) -> str:
-    """A tag's text as a reader sees it: spaces between words as the HTML has them, runs of white space as one."""
-    return " ".join(tag.get_text().split())
-
-
-def built(tmp_path: Path, changes: dict[str, str | None]) -> Path:
-    write_site(tmp_path, changes)
-    result = run_main(tmp_path, "--no-search", "--no-cache")
-    assert result.returncode == 0, result.stderr
-    return tmp_path / "output"
-
-
 def test_a_quote_shows_the_role_its_speaker_held_at_its_date(tmp_path: Path) -> None:
-    out = built(tmp_path, DATED)
+    out = built_site(tmp_path, DATED)
     captions = [words(f) for f in soup(out / "issues/nato-expansion/index.html").select("figcaption")]
     assert "President of Russia" in captions[0] and "then" not in captions[0]  # 2021-12: the open role
     assert "then Prime Minister of Russia" in captions[1]  # 2010-03: a role that has ended since
@@ -123,13 +110,13 @@ def test_a_quote_shows_the_role_its_speaker_held_at_its_date(tmp_path: Path) -> 
 
 
 def test_an_event_shows_its_actors_roles_at_its_date(tmp_path: Path) -> None:
-    out = built(tmp_path, DATED)
+    out = built_site(tmp_path, DATED)
     chips = soup(out / "events/talks/index.html").select(".chips li")
     assert [words(c) for c in chips] == ["Russia", "Vladimir Putin, President of Russia"]
 
 
 def test_the_actor_page_shows_the_role_history_and_dated_memberships(tmp_path: Path) -> None:
-    out = built(tmp_path, DATED)
+    out = built_site(tmp_path, DATED)
     page = soup(out / "actors/putin/index.html")
     assert page.select_one("p.role").get_text() == "President of Russia"  # no `role:`: the open one
     history = [words(li) for li in page.select(".role-history li")]
@@ -140,7 +127,7 @@ def test_the_actor_page_shows_the_role_history_and_dated_memberships(tmp_path: P
 
 
 def test_an_organisation_page_shows_members_past_and_present(tmp_path: Path) -> None:
-    out = built(tmp_path, DATED)
+    out = built_site(tmp_path, DATED)
     page = soup(out / "actors/nato/index.html")
     assert words(page.find("dt", string="Members").find_next("dd")) == "Ukraine (since 2019)"
     assert words(page.find("dt", string="Former members").find_next("dd")) == "Vladimir Putin (2010–June 2011)"
@@ -177,7 +164,7 @@ BAD_ACTORS = """
 
 
 def test_mistakes_in_roles_and_memberships_are_reported_at_their_lines_all_at_once(tmp_path: Path) -> None:
-    out = built(tmp_path, {})
+    out = built_site(tmp_path, {})
     before = snapshot(out)
     write_site(tmp_path, {"content/actors.yaml": BAD_ACTORS})
     result = run_main(tmp_path, "--no-search", "--no-cache")
@@ -221,7 +208,7 @@ def test_a_role_title_by_language_is_read_in_each_language(tmp_path: Path) -> No
 
 
 def test_the_json_export_holds_roles_and_dated_memberships(tmp_path: Path) -> None:
-    out = built(tmp_path, DATED)
+    out = built_site(tmp_path, DATED)
     actors = {a["id"]: a for a in json.loads((out / "data/explainer.json").read_text(encoding="utf-8"))["actors"]}
     assert actors["putin"]["roles"] == [
         {"title": "Prime Minister of Russia", "from": "2008-05-08", "to": "2012-05-07"},

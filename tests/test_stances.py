@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bs4 import Tag
-from conftest import SITE, run_main, snapshot, soup, write_site
+from conftest import SITE, built_site, run_main, snapshot, soup, words, write_site
 
 CARD = SITE["content/issues/nato-expansion.md"].replace(
     """        positions:
@@ -26,19 +25,8 @@ CARD = SITE["content/issues/nato-expansion.md"].replace(
 )
 
 
-def words(tag: Tag) -> str:
-    return " ".join(tag.get_text().split())
-
-
-def built(tmp_path: Path, changes: dict[str, str | None]) -> Path:
-    write_site(tmp_path, changes)
-    result = run_main(tmp_path, "--no-search", "--no-cache")
-    assert result.returncode == 0, result.stderr
-    return tmp_path / "output"
-
-
 def test_the_issue_page_shows_each_stance_in_words_and_shape_and_counts_them(tmp_path: Path) -> None:
-    out = built(tmp_path, {"content/issues/nato-expansion.md": CARD})
+    out = built_site(tmp_path, {"content/issues/nato-expansion.md": CARD})
     page = soup(out / "issues/nato-expansion/index.html")
     assert words(page.select_one(".stance-summary")) == "1 for, 2 against"
     rows = {words(r.th): r.td for r in page.select(".positions-table tbody tr")}
@@ -51,7 +39,7 @@ def test_the_issue_page_shows_each_stance_in_words_and_shape_and_counts_them(tmp
 
 
 def test_the_matrix_and_actor_page_show_stances(tmp_path: Path) -> None:
-    out = built(tmp_path, {"content/issues/nato-expansion.md": CARD})
+    out = built_site(tmp_path, {"content/issues/nato-expansion.md": CARD})
     matrix = soup(out / "positions/index.html")
     column = [words(th) for th in matrix.select("table.matrix thead th")].index("Will NATO grow?") - 1
     cells = {row.th.a.get_text(): row.select("td") for row in matrix.select("table.matrix tbody tr")}
@@ -62,7 +50,7 @@ def test_the_matrix_and_actor_page_show_stances(tmp_path: Path) -> None:
 
 
 def test_the_export_holds_stances(tmp_path: Path) -> None:
-    out = built(tmp_path, {"content/issues/nato-expansion.md": CARD})
+    out = built_site(tmp_path, {"content/issues/nato-expansion.md": CARD})
     issues = {i["id"]: i for i in json.loads((out / "data/explainer.json").read_text(encoding="utf-8"))["issues"]}
     stances = {p["actor"]: p["stance"] for p in issues["nato-expansion"]["positions"]}
     assert stances == {"russia": "against", "nato": "for", "putin": "against", "ukraine": None}
@@ -70,14 +58,14 @@ def test_the_export_holds_stances(tmp_path: Path) -> None:
 
 def test_a_site_in_russian_counts_by_its_plurals(tmp_path: Path) -> None:
     site = SITE["content/site.yaml"].rstrip(" ") + "        language: ru\n"
-    out = built(tmp_path, {"content/issues/nato-expansion.md": CARD, "content/site.yaml": site})
+    out = built_site(tmp_path, {"content/issues/nato-expansion.md": CARD, "content/site.yaml": site})
     page = soup(out / "issues/nato-expansion/index.html")
     assert words(page.select_one(".stance-summary")) == "1 за, 2 против"
     assert "Против" in words(page.select_one(".positions-table .stance-against"))
 
 
 def test_a_bad_stance_or_a_position_without_text_is_an_error_at_its_line(tmp_path: Path) -> None:
-    out = built(tmp_path, {})
+    out = built_site(tmp_path, {})
     before = snapshot(out)
     card = CARD.replace("stance: for", "stance: pro")
     card = card.replace("{text: Says the same., stance: against}", "{stance: for}")

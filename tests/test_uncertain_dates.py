@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import Tag
-from conftest import SITE, run_main, snapshot, soup, write_site
+from conftest import SITE, built_site, run_main, snapshot, soup, words, write_site
 
 from explainer.dates import PartialDate, parse_date
 
@@ -39,17 +39,6 @@ EVENTS = """
     """
 
 
-def words(tag: Tag) -> str:
-    return " ".join(tag.get_text().split())
-
-
-def built(tmp_path: Path, changes: dict[str, str | None]) -> Path:
-    write_site(tmp_path, changes)
-    result = run_main(tmp_path, "--no-search", "--no-cache")
-    assert result.returncode == 0, result.stderr
-    return tmp_path / "output"
-
-
 def test_approximate_dates_parse_only_where_allowed() -> None:
     assert parse_date("~2003", approximate=True) == PartialDate(2003, approximate=True)
     assert parse_date("~2003-05", approximate=True) == PartialDate(2003, 5, approximate=True)
@@ -61,7 +50,7 @@ def test_approximate_dates_parse_only_where_allowed() -> None:
 
 
 def test_an_approximate_date_says_about_and_an_open_end_ongoing(tmp_path: Path) -> None:
-    out = built(tmp_path, {"content/events.yaml": EVENTS})
+    out = built_site(tmp_path, {"content/events.yaml": EVENTS})
     assert words(soup(out / "events/founding/index.html").select_one(".event-when")) == "about 2008"
     assert words(soup(out / "events/early/index.html").select_one(".event-when")) == "about May 2003–about 2004"
     when = soup(out / "events/war/index.html").select_one(".event-when")
@@ -70,7 +59,7 @@ def test_an_approximate_date_says_about_and_an_open_end_ongoing(tmp_path: Path) 
 
 
 def test_the_timeline_draws_them_honestly_in_a_fixed_order(tmp_path: Path) -> None:
-    out = built(tmp_path, {"content/events.yaml": EVENTS})
+    out = built_site(tmp_path, {"content/events.yaml": EVENTS})
     page = soup(out / "issues/nato-expansion/index.html")
     rows = page.select(".tl-row")
     titles = [words(r.select_one(".tl-title")) for r in rows]
@@ -92,7 +81,7 @@ def test_the_timeline_draws_them_honestly_in_a_fixed_order(tmp_path: Path) -> No
 
 
 def test_the_export_and_timeline_json_say_so(tmp_path: Path) -> None:
-    out = built(tmp_path, {"content/events.yaml": EVENTS})
+    out = built_site(tmp_path, {"content/events.yaml": EVENTS})
     events = {e["id"]: e for e in json.loads((out / "data/explainer.json").read_text(encoding="utf-8"))["events"]}
     assert (events["founding"]["date"], events["founding"]["approximate"], events["founding"]["ongoing"]) == (
         "2008", True, False)  # fmt: skip
@@ -104,13 +93,13 @@ def test_the_export_and_timeline_json_say_so(tmp_path: Path) -> None:
 
 def test_a_site_in_spanish_says_them_in_spanish(tmp_path: Path) -> None:
     site = SITE["content/site.yaml"].rstrip(" ") + "        language: es\n"
-    out = built(tmp_path, {"content/events.yaml": EVENTS, "content/site.yaml": site})
+    out = built_site(tmp_path, {"content/events.yaml": EVENTS, "content/site.yaml": site})
     assert words(soup(out / "events/founding/index.html").select_one(".event-when")) == "hacia 2008"
     assert words(soup(out / "events/war/index.html").select_one(".event-when")).startswith("2014–en curso")
 
 
 def test_a_tilde_elsewhere_or_to_the_day_is_an_error_at_its_line(tmp_path: Path) -> None:
-    out = built(tmp_path, {})
+    out = built_site(tmp_path, {})
     before = snapshot(out)
     events = EVENTS.replace("date: ~2008", "date: ~2008-04-03")
     site = SITE["content/site.yaml"].replace("updated: 2022-01", "updated: ~2022-01")
