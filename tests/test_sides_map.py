@@ -238,6 +238,14 @@ def test_agreement_on_one_card_is_no_side_by_default_two_cards_are(tmp_path: Pat
     assert drawn == {"a", "b"} and len(svg.select("line.rm-agree")) == 1
     around_c = soup(tmp_path / "output/actors/c/index.html").select(".rm-text li")
     assert not any("same side" in li.get_text() for li in around_c)  # its own map: no side with d either
+    assert legend(tmp_path / "output/actors/map/index.html") == ["On the same side of at least 2 issues"]
+    assert legend(tmp_path / "output/actors/a/index.html") == [
+        "On the same side of at least 2 issues", "Positions on the same issue"]  # fmt: skip
+
+
+def legend(page: Path) -> list[str]:
+    """What a page's relation map's legend names, in order."""
+    return [" ".join(li.get_text().split()) for li in soup(page).select(".rm-legend li")]
 
 
 def test_map_agreement_sets_how_many_cards_make_a_side(tmp_path: Path) -> None:
@@ -245,6 +253,7 @@ def test_map_agreement_sets_how_many_cards_make_a_side(tmp_path: Path) -> None:
     result = run_main(tmp_path, "--no-search", "--no-cache")
     assert result.returncode == 0, result.stderr
     assert agree_pairs(tmp_path / "output") == {("a", "b"), ("c", "d")}
+    assert legend(tmp_path / "output/actors/map/index.html") == ["On the same side of an issue"]
     agreeing_site(tmp_path, "map_agreement: 3\n")
     result = run_main(tmp_path, "--no-search", "--no-cache")
     assert result.returncode == 0, result.stderr

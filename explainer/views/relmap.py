@@ -77,6 +77,7 @@ class Drawing:
     relations: tuple[Relation, ...]  # the text alternative, in reading order
     kinds: tuple[str, ...]  # the kinds drawn, for the legend
     total: int  # actors with any relation (the site map may draw fewer)
+    agreement: int = 1  # a shared side is the same stance on at least this many issues (the legend says so)
 
     def mirrored(self) -> Drawing:
         """The drawing flipped left to right, for a right-to-left page: the first actors go down the right arc.
@@ -97,6 +98,7 @@ class Graph:
         """agreement: on how many issues two actors must have taken the same stance to be on one side; year: only
         the memberships in force at some time in that year (None: every one)."""
         self.actors = {a.id: a for a in actors}
+        self.agreement = agreement
         self.rank = {a.id: n for n, a in enumerate(actors)}
         self.entities = entities
         self.pairs: dict[Pair, dict[str, list[str]]] = {}
@@ -164,7 +166,8 @@ class Graph:
         if not others:
             return None
         relations = [r for other in others for r in self.relations(actor_id, other)]
-        return draw(self.actors[actor_id], [self.actors[i] for i in others], relations, len(others))
+        drawing = draw(self.actors[actor_id], [self.actors[i] for i in others], relations, len(others))
+        return replace(drawing, agreement=self.agreement)
 
     def whole(self, kinds: Sequence[str] = KINDS) -> Drawing | None:
         """The most connected actors and every relation of kinds between them, camps side by side (camps())."""
@@ -184,8 +187,8 @@ class Graph:
             clusters = self.clusters(connected[:MAX_NODES], linked)
             camps = [[self.actors[i] for i in group] for group in clusters if len(group) > 1]
             loose = [self.actors[group[0]] for group in clusters if len(group) == 1]
-            return draw_camps(camps, loose, relations, len(connected))
-        return draw(None, [self.actors[i] for i in shown], relations, len(connected))
+            return replace(draw_camps(camps, loose, relations, len(connected)), agreement=self.agreement)
+        return replace(draw(None, [self.actors[i] for i in shown], relations, len(connected)), agreement=self.agreement)
 
     def clusters(self, ids: Sequence[str], linked: Mapping[str, set[str]]) -> list[list[str]]:
         """ids as camps around hubs: the most connected actor is a hub, and so is each next most connected one
