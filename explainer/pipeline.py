@@ -403,9 +403,9 @@ def start_index(out: Staging, jobs: int) -> search.Background:
     """The search index of the pages written into out, begun in a thread (search.py: the bundles whose pages
     changed are indexed again, the others kept). Its files go into out as they are made; out's note of them
     is safe beside the main thread's (distinct paths; set.add under the GIL)."""
-    pages = {path: out.current(path) for path in out.files if path.endswith(".html")}
+    pages = [path for path in out.files if path.endswith(".html")]  # where each is: asked of the few read
     unchanged = (lambda path: path not in out.changed) if out.intact else None
-    return search.Background(pages, search.pagefind_executable(), out.output, jobs, out.add, unchanged)
+    return search.Background(pages, out.current, search.pagefind_executable(), out.output, jobs, out.add, unchanged)
 
 
 def write_rest(static: dict[str, bytes], out: Staging, diags: Diagnostics, index: search.Background | None) -> None:

@@ -280,18 +280,20 @@ def search_index(
 
 class Background:
     """`build`'s index, made in a thread while the main process makes the view files: the pages are all on disk
-    (pages: output path → where its bytes are now), and Pagefind runs in processes of its own. Each file made
-    is passed to add as its bundle is made; `finish` waits and gives the Index (its kept files and warnings)."""
+    (pages: their output paths; where(path): where its bytes are now, asked only of the pages read or placed),
+    and Pagefind runs in processes of its own. Each file made is passed to add as its bundle is made; `finish`
+    waits and gives the Index (its kept files and warnings)."""
 
-    def __init__(self, pages: dict[str, Path], executable: Path | None, output: Path, jobs: int,
-                 add: Callable[[str, bytes], object], unchanged: Callable[[str], bool] | None) -> None:  # fmt: skip
+    def __init__(self, pages: list[str], where: Callable[[str], Path], executable: Path | None, output: Path,
+                 jobs: int, add: Callable[[str, bytes], object],
+                 unchanged: Callable[[str], bool] | None) -> None:  # fmt: skip
         def place(path: str, target: Path) -> None:
             try:
-                os.link(pages[path], target)
+                os.link(where(path), target)
             except OSError:
-                shutil.copyfile(pages[path], target)
+                shutil.copyfile(where(path), target)
 
-        source = Source(lambda path: pages[path].read_bytes(), place, unchanged)
+        source = Source(lambda path: where(path).read_bytes(), place, unchanged)
         self.stopped = False
         self.failure: BaseException | None = None
         self.index = Index()
