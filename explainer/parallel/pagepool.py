@@ -19,6 +19,7 @@ from ..incremental.buildcache import UNMADE, BuildStore, StoredMarkdown
 from ..incremental.changes import Change
 from ..incremental.digests import Digester, Undigestable, digest, folder_key
 from ..incremental.pagereads import PageReads
+from ..incremental.templatecache import StoredTemplates
 from ..link import Site
 from ..pages import PageSpec
 from ..reads import Deps
@@ -242,8 +243,11 @@ def markdown_setting(renderer: Renderer, store: BuildStore) -> bytes:
 
 def make_renderer(site: Site, templates: Path, diags: Diagnostics, base_url: str | None,
                   assets: dict[str, str], relative: bool, store: BuildStore | None) -> Renderer:  # fmt: skip
-    """The build's renderer; with a cache, its Markdown memo backed by the stored texts."""
+    """The build's renderer; with a cache, its Markdown memo backed by the stored texts and its compiled
+    templates by the stored ones."""
     renderer = Renderer(site, templates, base_url, assets, relative, diags)
+    if store is not None:
+        renderer.env.bytecode_cache = StoredTemplates(store.folder, store.code)
     if store is not None and not relative:  # relative links differ by page depth: those texts are rendered afresh
         setting = markdown_setting(renderer, store)
         renderer.markdown.cache = StoredMarkdown(
