@@ -269,7 +269,8 @@ class RenderJob:
     """What render_all renders the pages with: the renderer, the template folder (for the render key), the
     number of processes, the build cache (None: --no-cache), the output being staged and the progress line;
     texts, the Markdown first pass if started already (every page renders then); change, what changed since
-    the last build if the cache knows (changes.py); planned, what planning a page read, by its output path."""
+    the last build if the cache knows (changes.py); planned, what planning a page read, by its output path;
+    shared, made before page workers fork (each would make it again), not when the few pages render here."""
 
     renderer: Renderer
     templates: Path
@@ -280,6 +281,7 @@ class RenderJob:
     texts: FirstPass | None = None
     change: Change | None = None
     planned: Callable[[str], Deps] | None = None
+    shared: Callable[[], object] = lambda: None  # makes what the pages share, before the page workers fork
 
 
 def render_all(job: RenderJob, pages: list[PageSpec], diags: Diagnostics) -> None:
@@ -306,6 +308,8 @@ def render_all(job: RenderJob, pages: list[PageSpec], diags: Diagnostics) -> Non
         keys = maker.of_all(pages)
         give_back_memory()
     out.begin(len(dirty), len(pages))
+    if forking(jobs, len(dirty)):
+        job.shared()
     if job.texts is None and jobs > 1 and len(dirty) >= PARALLEL_MIN:
         compile_templates(renderer)
     if job.texts is None and not renderer.relative and len(dirty) == len(pages):  # every page: each text once
