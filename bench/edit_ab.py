@@ -7,8 +7,9 @@ copied in first, as drawing 5,000 of them takes minutes); then each round edits 
 (`run.edit_card`, a new heading text each round) and builds it with each checkout's cache, the order
 alternating (A B, B A, ...). With `--clean N`, N rounds of clean `--no-cache` builds follow, alternating
 too, and the last clean outputs of A and B are compared file by file (they must be byte-identical).
-Search is on (the default build) unless `--no-search`. Prints each run with the machine's load, then the
-medians and B/A. Quicker than `ab.py` (no serve, no summary edit). DIR is e.g. `git archive main | tar -x
+Search is on (the default build) unless `--no-search`. Prints each run with its CPU time (user + system,
+Pagefind and the workers included) and the machine's load, then the medians and B/A. Quicker than `ab.py`
+(no serve, no summary edit). DIR is e.g. `git archive main | tar -x
 -C DIR`; B is this checkout unless `--this` names a snapshot (so this one can be edited while it runs).
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import resource
 import shutil
 import statistics
 import sys
@@ -58,6 +60,7 @@ def main() -> None:
     repos = {"A": args.other.resolve(), "B": args.this.resolve()}
     search = ["--no-search"] if args.no_search else []
     figures: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[str, float] = {}  # the last build's CPU time (user + system, children included), by side
     with tempfile.TemporaryDirectory(prefix="explainer-edit-ab-", dir=args.work) as temp:
         work = Path(temp)
         corpus = work / "corpus"
@@ -68,11 +71,16 @@ def main() -> None:
             command = [sys.executable, str(repo / "build.py"), "--content", str(corpus), "--output", str(output),
                        "--templates", str(repo / "templates"), "--static", str(repo / "static"), "-q", *search,
                        *extra]  # fmt: skip
-            return timed(command).seconds  # a failed build ends the run
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            seconds = timed(command).seconds  # a failed build ends the run
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the build and its children (Pagefind, workers)
+            cpu[side] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            return seconds
 
         def note(what: str, side: str, seconds: float) -> None:
             figures.setdefault((what, side), []).append(seconds)
-            print(f"  {what}, {side}: {seconds:.2f} s (load {load()})", flush=True)
+            figures.setdefault((f"{what} (CPU)", side), []).append(cpu[side])
+            print(f"  {what}, {side}: {seconds:.2f} s, CPU {cpu[side]:.2f} s (load {load()})", flush=True)
 
         for side in repos:
             if args.seed is not None and (args.seed / "images").is_dir():

@@ -103,7 +103,8 @@ class Planner:
     def table(self, name: str, make: Callable[[], Any]) -> Any:
         if name not in self.tables:
             if name in self.unrecorded:
-                self.tables[name] = make()
+                with reads.recorded(None):  # made on a page's first use: its reads are the table's, not the page's
+                    self.tables[name] = make()
             else:
                 self.tables[name], self.shapes[name] = reads.shaped(make)
         reads.uses(name)

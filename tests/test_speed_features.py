@@ -583,7 +583,7 @@ def test_a_cached_build_reads_each_unchanged_content_file_once(
     monkeypatch.setattr(digests, "open", opened, raising=False)
     assert tree(build(corpus_site, "cached", "--jobs", "1")) == expected
     assert reads.count("issue-00003.md") >= 2  # the edited card: for the inputs' key, then to parse it
-    assert reads.count("issue-00004.md") == 1  # an unchanged one: for the inputs' key only
+    assert reads.count("issue-00004.md") <= 1  # an unchanged one: for the inputs' key at most (test_input_stamps)
 
 
 def test_page_keys_made_by_forked_workers_are_the_main_processs(corpus_site: Path) -> None:

@@ -1,6 +1,6 @@
 """The persistent build cache (`.cache/explainer/` beside the content folder).
 
-Four things are kept, each under a key that holds everything its value depends on:
+Five things are kept, each under a key that holds everything its value depends on:
 - the whole build: a digest of every input byte (content, templates, static),
   the build options and the generator's own code and library versions, with
   the output folder's file list as this build left it. Same key and untouched
@@ -18,9 +18,12 @@ Four things are kept, each under a key that holds everything its value depends o
   a fifth of the memory and of the file) and findings.
 - each content file's parsed `Document` and load diagnostics
   (`StoredDocuments`): a digest of its kind and bytes, in a file keyed on the
-  code, so an unchanged file is not parsed again (not its size or mtime: an
-  edit that keeps both is still read). The bytes' digest is the one taken for
-  the whole build's key, so an unchanged file is read once per build.
+  code, so an unchanged file is not parsed again. The bytes' digest is the one
+  taken for the whole build's key.
+- each input file's stat (size, mtime, ctime, inode) with the digest of its
+  bytes (`digests.FileDigests`): the whole build's key reads only the files
+  whose stat changed, or that were written too close to the moment the stamps
+  were taken to trust it (git's racy rule), so an unchanged file is not read.
 
 A value whose key differs is never used, so a stale cache cannot change the
 output; a corrupt or unreadable file is dropped with one line on stderr.
@@ -45,7 +48,7 @@ from ..inplace import Stamp, output_manifest, stamp
 from ..load import Document, document_of, load_document, pack_document, unpack_document
 from ..reads import Deps
 from .changes import DepTable, Packed
-from .digests import FORMAT, Digester, code_key, digest, folder_key
+from .digests import FORMAT, Digester, FileDigests, code_key, digest, folder_key
 
 EDITS_MAX = 100  # StoredDocuments.earlier() answers for at most this many changed files
 
@@ -142,6 +145,8 @@ class BuildStore:
         self.last_settings: str | None = state.get("settings")
         self.last_common: bytes | None = state.get("common")  # its pages' render_key
         self.last_media: dict[str, tuple[str, int, int, str]] | None = state.get("media")  # its Media.stamps()
+        # each input file's stat and digest, as the last build's inputs key took them (digests.FileDigests)
+        self.digests = FileDigests(state.get("stamps"), state.get("stamped", 0))
         self.table = DepTable(state.get("table", []))  # the numbers of the (id, field) pairs in pages' and views' reads
         self.views: dict[str, Deps | Packed] = state.get("views", {})  # what each view file and export part read
         self.shapes: dict[str, frozenset[tuple[str, str]]] = state.get("shapes", {})  # link's, the tables' reads
@@ -162,9 +167,9 @@ class BuildStore:
 
     def inputs_key(self, settings: object, folders: Iterable[Path]) -> bytes:
         """The whole build's key; each file's digest is kept for the documents' cache, which then need not read
-        an unchanged file again."""
+        an unchanged file again. A file whose stat is the one the last build stamped is not read (FileDigests)."""
         seen = self.documents.known
-        return digest(self.code, repr(settings).encode(), *(folder_key(f, seen) for f in folders))
+        return digest(self.code, repr(settings).encode(), *(folder_key(f, seen, self.digests) for f in folders))
 
     def unchanged(self, inputs: bytes) -> bool:
         """True when the last build had these very inputs and its output is as it left it."""
@@ -193,6 +198,8 @@ class BuildStore:
             "media": self.media,
             "views": {name: self.table.pack(deps) for name, deps in self.new_views.items()},
             "shapes": self.new_shapes,
+            "stamps": self.digests.stamps,
+            "stamped": self.digests.taken,
         }
         write_pickle(self.state_path, state)
         self.save_markdown()

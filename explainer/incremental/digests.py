@@ -11,6 +11,7 @@ import hashlib
 import operator
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable
 from hashlib import blake2b
 from pathlib import Path
@@ -44,8 +45,57 @@ def code_key() -> bytes:
     return digest(*(part.encode() for part in parts), *hashed)
 
 
-def folder_key(folder: Path, seen: dict[str, bytes] | None = None) -> bytes:
-    """Every file's path and bytes under folder; seen gets each file's digest of its bytes, by its path."""
+FileStamp = tuple[int, int, int, int, bytes]  # size, mtime_ns, ctime_ns, inode, and the digest of the bytes
+RACY_NS = 2_000_000_000  # a file changed this close to (or after) the moment its stamp was taken is read again
+
+
+class FileDigests:
+    """The digest of each input file's bytes, read again only where its stat changed (git's index rule).
+
+    `earlier` holds the last build's stamps, taken from the moment `taken` on (time.time_ns(), before any file
+    was read). A stamp is trusted only if the file's size, mtime, ctime and inode are the same and its mtime
+    and ctime are older than `taken` by RACY_NS: a file written in the same timestamp tick as its stamp
+    (after it was read, keeping its size and mtime) is "racy" and read every time until it is older. An edit
+    that restores the mtime (os.utime) still moves the ctime, which no program can set back."""
+
+    def __init__(self, earlier: dict[str, FileStamp] | None = None, taken: int = 0) -> None:
+        self.earlier = earlier or {}
+        self.trusted_before = taken - RACY_NS
+        self.taken = time.time_ns()  # this build's stamps' moment: before any file is read
+        self.stamps: dict[str, FileStamp] = {}
+        self.read = 0  # files read (for tests and the benchmark)
+
+    def __call__(self, path: str) -> bytes:
+        info = os.stat(path)
+        size, mtime, ctime, inode = info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+        old = self.earlier.get(path)
+        if (
+            old is not None
+            and old[0] == size
+            and old[1] == mtime
+            and old[2] == ctime
+            and old[3] == inode
+            and mtime < self.trusted_before
+            and ctime < self.trusted_before
+        ):
+            content = old[4]
+        else:
+            with open(path, "rb") as file:
+                content = digest(file.read())
+            self.read += 1
+        self.stamps[path] = (size, mtime, ctime, inode, content)
+        return content
+
+
+def read_digest(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return digest(file.read())
+
+
+def folder_key(folder: Path, seen: dict[str, bytes] | None = None,
+               of: Callable[[str], bytes] = read_digest) -> bytes:  # fmt: skip
+    """Every file's path and bytes under folder; seen gets each file's digest of its bytes, by its path; of
+    gives that digest (a FileDigests: from the last build's stamps where the file's stat is unchanged)."""
     if not folder.is_dir():
         return digest(b"absent")
     entries = []
@@ -55,8 +105,7 @@ def folder_key(folder: Path, seen: dict[str, bytes] | None = None) -> bytes:
         prefix = os.path.relpath(parent, top).replace(os.sep, "/") + "/" if parent != top else ""
         for name in sorted(names):
             path = os.path.join(parent, name)  # str(Path(parent, name)): how load.py names it
-            with open(path, "rb") as file:
-                content = digest(file.read())
+            content = of(path)
             if seen is not None:
                 seen[path] = content
             entries.append(digest((prefix + name).encode(), content))

@@ -19,6 +19,7 @@ from ..incremental.buildcache import UNMADE, BuildStore, StoredMarkdown
 from ..incremental.changes import Change
 from ..incremental.digests import Digester, Undigestable, digest, folder_key
 from ..incremental.pagereads import PageReads
+from ..incremental.templatecache import StoredTemplates
 from ..link import Site
 from ..pages import PageSpec
 from ..reads import Deps
@@ -242,8 +243,11 @@ def markdown_setting(renderer: Renderer, store: BuildStore) -> bytes:
 
 def make_renderer(site: Site, templates: Path, diags: Diagnostics, base_url: str | None,
                   assets: dict[str, str], relative: bool, store: BuildStore | None) -> Renderer:  # fmt: skip
-    """The build's renderer; with a cache, its Markdown memo backed by the stored texts."""
+    """The build's renderer; with a cache, its Markdown memo backed by the stored texts and its compiled
+    templates by the stored ones."""
     renderer = Renderer(site, templates, base_url, assets, relative, diags)
+    if store is not None:
+        renderer.env.bytecode_cache = StoredTemplates(store.folder, store.code)
     if store is not None and not relative:  # relative links differ by page depth: those texts are rendered afresh
         setting = markdown_setting(renderer, store)
         renderer.markdown.cache = StoredMarkdown(
@@ -265,7 +269,8 @@ class RenderJob:
     """What render_all renders the pages with: the renderer, the template folder (for the render key), the
     number of processes, the build cache (None: --no-cache), the output being staged and the progress line;
     texts, the Markdown first pass if started already (every page renders then); change, what changed since
-    the last build if the cache knows (changes.py); planned, what planning a page read, by its output path."""
+    the last build if the cache knows (changes.py); planned, what planning a page read, by its output path;
+    shared, made before page workers fork (each would make it again), not when the few pages render here."""
 
     renderer: Renderer
     templates: Path
@@ -276,6 +281,7 @@ class RenderJob:
     texts: FirstPass | None = None
     change: Change | None = None
     planned: Callable[[str], Deps] | None = None
+    shared: Callable[[], object] = lambda: None  # makes what the pages share, before the page workers fork
 
 
 def render_all(job: RenderJob, pages: list[PageSpec], diags: Diagnostics) -> None:
@@ -302,6 +308,8 @@ def render_all(job: RenderJob, pages: list[PageSpec], diags: Diagnostics) -> Non
         keys = maker.of_all(pages)
         give_back_memory()
     out.begin(len(dirty), len(pages))
+    if forking(jobs, len(dirty)):
+        job.shared()
     if job.texts is None and jobs > 1 and len(dirty) >= PARALLEL_MIN:
         compile_templates(renderer)
     if job.texts is None and not renderer.relative and len(dirty) == len(pages):  # every page: each text once

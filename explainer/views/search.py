@@ -225,17 +225,24 @@ def bundle_files(folder: Path) -> Iterator[tuple[str, Path]]:
             yield path.relative_to(folder).as_posix(), path
 
 
-def kept_bundle(output: Path | None, bundle: Bundle, wanted: str) -> list[str] | None:
-    """The last output's files of this bundle (output paths), if it indexed pages with this stamp."""
+def can_keep(output: Path | None, bundle: Bundle, wanted: str) -> bool:
+    """True when the last output holds this bundle made from pages with this stamp."""
     if output is None:
-        return None
-    folder = output / bundle.folder
+        return False
     try:
-        if (folder / STAMP).read_text(encoding="utf-8") != wanted:
-            return None
+        return (output / bundle.folder / STAMP).read_text(encoding="utf-8") == wanted
     except (OSError, UnicodeDecodeError):
-        return None
-    return [f"{bundle.folder}/{rel}" for rel, _ in bundle_files(folder)]
+        return False
+
+
+def kept_files(output: Path, bundle: Bundle) -> list[str]:
+    """The last output's files of a bundle it keeps (output paths; plain strings: ~9,000 files at 5,000 cards)."""
+    found = []
+    top = str(output / bundle.folder)
+    for parent, _dirs, names in os.walk(top):
+        prefix = bundle.folder + "/" + os.path.relpath(parent, top) + "/" if parent != top else bundle.folder + "/"
+        found += [prefix + name for name in names]
+    return sorted(found)
 
 
 def skipped() -> str:
@@ -273,18 +280,20 @@ def search_index(
 
 class Background:
     """`build`'s index, made in a thread while the main process makes the view files: the pages are all on disk
-    (pages: output path → where its bytes are now), and Pagefind runs in processes of its own. Each file made
-    is passed to add as its bundle is made; `finish` waits and gives the Index (its kept files and warnings)."""
+    (pages: their output paths; where(path): where its bytes are now, asked only of the pages read or placed),
+    and Pagefind runs in processes of its own. Each file made is passed to add as its bundle is made; `finish`
+    waits and gives the Index (its kept files and warnings)."""
 
-    def __init__(self, pages: dict[str, Path], executable: Path | None, output: Path, jobs: int,
-                 add: Callable[[str, bytes], object], unchanged: Callable[[str], bool] | None) -> None:  # fmt: skip
+    def __init__(self, pages: list[str], where: Callable[[str], Path], executable: Path | None, output: Path,
+                 jobs: int, add: Callable[[str, bytes], object],
+                 unchanged: Callable[[str], bool] | None) -> None:  # fmt: skip
         def place(path: str, target: Path) -> None:
             try:
-                os.link(pages[path], target)
+                os.link(where(path), target)
             except OSError:
-                shutil.copyfile(pages[path], target)
+                shutil.copyfile(where(path), target)
 
-        source = Source(lambda path: pages[path].read_bytes(), place, unchanged)
+        source = Source(lambda path: where(path).read_bytes(), place, unchanged)
         self.stopped = False
         self.failure: BaseException | None = None
         self.index = Index()
@@ -324,20 +333,20 @@ def indexed(paths: Iterable[str], source: Source, executable: Path | None, outpu
     plan = plan_index(sorted(paths), source, executable, bundle_size(), output)
     if not plan.bundles:
         return index
-    stale = []
-    for bundle in plan.bundles:
-        kept = kept_bundle(output, bundle, plan.stamps[bundle.key])
-        if kept is None:
-            stale.append(bundle)
-        else:
-            index.kept += kept
+    stale = [bundle for bundle in plan.bundles if not can_keep(output, bundle, plan.stamps[bundle.key])]
 
     def make(bundle: Bundle) -> dict[str, bytes] | str:
         return index_bundle(bundle, plan.stamps[bundle.key], source.place, executable, output, cancelled=cancelled)
 
     failed = set()
     with ThreadPoolExecutor(max_workers=max(1, min(2, jobs))) as pool:
-        for bundle, made in zip(stale, pool.map(make, stale), strict=True):
+        running = pool.map(make, stale)  # Pagefind starts first; the kept bundles' files are listed meanwhile
+        if output is not None:
+            remade = {bundle.key for bundle in stale}
+            for bundle in plan.bundles:
+                if bundle.key not in remade:
+                    index.kept += kept_files(output, bundle)
+        for bundle, made in zip(stale, running, strict=True):
             if isinstance(made, str):
                 index.warnings.append(f"skipped: {made}")
                 failed.add(bundle.key)
