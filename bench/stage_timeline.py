@@ -1,8 +1,8 @@
 """When each stage of one build starts and ends: `python bench/stage_timeline.py CONTENT [options]`.
 
-Runs one `--no-search` build (`--search`: with the index) in this process (into a new folder unless --output
-is given; `--no-cache` unless --cache-dir is: give both, build once, edit a card
-and build again for a one-card edit's timeline) with a timer around each stage function of
+Runs one `--no-search` build (`--search`: with the index, and the wait for it in `write_rest`, `search_wait`)
+in this process (into a new folder unless --output is given; `--no-cache` unless --cache-dir is: give both,
+build once, edit a card and build again for a one-card edit's timeline) with a timer around each stage function of
 `explainer.pipeline` and a few others, and prints one line per call: the stage,
 the second it started and the second it ended, from the start of the build.
 What docs/performance.md's "stage by stage" figures are read from: where the
@@ -24,12 +24,14 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from explainer import pipeline, write  # noqa: E402
+from explainer.incremental.viewparts import ViewParts  # noqa: E402
 from explainer.parallel import pagepool, prerender  # noqa: E402
+from explainer.views import search  # noqa: E402
 
 STARTED = time.perf_counter()
 
 
-def timed(owner: Any, name: str) -> None:
+def timed(owner: Any, name: str, label: str = "") -> None:
     function: Callable[..., Any] = getattr(owner, name)
 
     @functools.wraps(function)
@@ -38,7 +40,7 @@ def timed(owner: Any, name: str) -> None:
         try:
             return function(*args, **kwargs)
         finally:
-            print(f"{name:18s} {begun:7.2f} → {time.perf_counter() - STARTED:7.2f} s", flush=True)
+            print(f"{label or name:18s} {begun:7.2f} → {time.perf_counter() - STARTED:7.2f} s", flush=True)
 
     setattr(owner, name, wrapper)
 
@@ -58,6 +60,8 @@ def main() -> None:
     for name in stages:
         timed(pipeline, name)
     timed(pagepool, "compile_templates")
+    timed(ViewParts, "view_files", "view_files (cache)")
+    timed(search.Background, "finish", "search_wait")
     timed(prerender.FirstPass, "finish")
     timed(write.Staging, "commit")
     with tempfile.TemporaryDirectory(prefix="explainer-stages-") as temp:
