@@ -47,6 +47,7 @@ FOLDER = "pagefind"
 MANIFEST = f"{FOLDER}/explainer-bundles.json"
 STAMP = "explainer-index.txt"  # in each bundle's folder
 BUNDLE_PAGES = 500  # measured at 5,000 cards: ~0.3 s and 50 MB per 300 issue pages; the edit of a card redoes one
+# (250 halves that wait but makes the search page merge 56 bundles, not 28: +53-64 %, docs/performance.md)
 SIZE_VARIABLE = "EXPLAINER_SEARCH_BUNDLE_PAGES"  # hidden: smaller bundles for tests
 INDEXED = re.compile(r"((?:[^/]+/)?)(issues|actors|events)/([^/]+)/index\.html")  # language prefix, section, id
 MARK = b"data-pagefind-body"
