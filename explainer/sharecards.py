@@ -114,7 +114,7 @@ def share_image(site: Site, page: PageSpec) -> ShareImage | None:
 
 
 def share_card(site: Site, page: PageSpec, entity: Issue | Actor | Event | None) -> ShareCard:
-    """The card of a page without a picture of its own: every page but the 404 page has one (~8 ms of one core
+    """The card of a page without a picture of its own: every page but the 404 page has one (~2 ms of one core
     each, drawn once: the build cache and serve keep them; docs/performance.md#images). The home page's title is
     the site's name; a card's page adds its status."""
     title = site.config.title if page.kind == "home" else page.title
