@@ -46,6 +46,8 @@ from .write import Staging, WriteStats
 if TYPE_CHECKING:
     from .incremental.memory import BuildCache
 
+CARDS_PER_TASK = 32  # share cards a drawing worker gets at once
+
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
@@ -233,8 +235,8 @@ def share_files(site: Site, pages: list[PageSpec], base_url: str, store: Variant
 def drawn(cards: list[ShareCard], jobs: int) -> Iterator[bytes]:
     """Each card's PNG, in order: in this process, or over jobs forked workers for many."""
     if jobs > 1 and len(cards) >= PARALLEL_MIN and can_fork():
-        with Workers(draw, jobs) as workers:
-            yield from workers.imap(cards)
+        with Workers(draw, jobs) as workers:  # ~2 ms a card: sent 32 at a time, not one round trip each
+            yield from workers.imap(cards, CARDS_PER_TASK)
     else:
         yield from map(draw, cards)
 

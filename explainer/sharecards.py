@@ -5,16 +5,20 @@ holds the same bytes and is drawn once (the build cache and serve keep them like
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import io
+import threading
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import PIL
 from PIL import Image, ImageDraw, ImageFont, features
 
+from . import bandpng
 from .languages import direction
 from .link import Site
 from .model import Actor, Event, Issue
@@ -29,7 +33,11 @@ INK_LEVEL, MUTED_LEVEL, ACCENT_LEVEL = 239, 150, 250  # grey levels drawn, colou
 FONT_FOLDERS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts")
 REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
 TITLE_SIZE, TITLE_LINES, SITE_SIZE, STATUS_SIZE = 60, 4, 30, 30
-COMPRESS = 1  # zlib level: 6 takes 2.5× as long (4.2 ms against 1.7) for files a quarter smaller
+TITLE_TOP, LINE_HEIGHT = 150, round(TITLE_SIZE * 1.25)
+MARKS = 6  # rows above a line's ascent and below its descent where the title's marks may reach
+
+
+canvases = threading.local()  # each thread's card canvas (picture())
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +74,16 @@ def fonts() -> tuple[str | None, str | None]:
 
 @cache
 def design() -> str:
-    """Everything besides a card's text that its bytes depend on: this module's code (its layout and colours),
-    the fonts, whether text is shaped, and Pillow's version."""
-    digests = [hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]]
+    """Everything besides a card's text that its bytes depend on: this module's code (its layout and colours)
+    and bandpng's (its encoding), the fonts, whether text is shaped, Pillow's version and zlib's."""
+    digests = [hashlib.sha256(Path(code).read_bytes()).hexdigest()[:12] for code in (__file__, bandpng.__file__)]
     for path in fonts():
         digests.append(hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12] if path else "built-in")
-    return f"v1 {BACKGROUND}{INK}{ACCENT} {digests} raqm={features.check('raqm')} {PIL.__version__}"
+    return (f"v2 {BACKGROUND}{INK}{ACCENT} {digests} raqm={features.check('raqm')} {PIL.__version__} "
+            f"zlib={zlib.ZLIB_RUNTIME_VERSION}")  # fmt: skip
 
 
+@cache
 def font(bold: bool, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     path = fonts()[1 if bold else 0]
     if path is None:
@@ -104,7 +114,7 @@ def share_image(site: Site, page: PageSpec) -> ShareImage | None:
 
 
 def share_card(site: Site, page: PageSpec, entity: Issue | Actor | Event | None) -> ShareCard:
-    """The card of a page without a picture of its own: every page but the 404 page has one (~8 ms of one core
+    """The card of a page without a picture of its own: every page but the 404 page has one (~2 ms of one core
     each, drawn once: the build cache and serve keep them; docs/performance.md#images). The home page's title is
     the site's name; a card's page adds its status."""
     title = site.config.title if page.kind == "home" else page.title
@@ -125,15 +135,14 @@ def share_cards(site: Site, pages: list[PageSpec]) -> dict[str, ShareCard]:
     return found
 
 
-def lines_of(text: str, face: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int, most: int,
-             options: dict[str, Any]) -> list[str]:  # fmt: skip
-    """text broken into at most `most` lines no wider than width (the last cut with an ellipsis); each word is
-    measured once (a line's width: its words' and spaces')."""
-    space = face.getlength(" ", **options)
+def lines_of(text: str, length: Callable[[str], float], width: int, most: int) -> list[str]:
+    """text broken into at most `most` lines no wider than width (the last cut with an ellipsis); a line's
+    width is its words' and spaces' lengths."""
+    space = length(" ")
     lines: list[list[str]] = []
     used = 0.0
     for word in text.split():
-        size = face.getlength(word, **options)
+        size = length(word)
         if lines and used + space + size <= width:
             lines[-1].append(word)
             used += space + size
@@ -146,30 +155,70 @@ def lines_of(text: str, face: ImageFont.FreeTypeFont | ImageFont.ImageFont, widt
     return shown
 
 
+@lru_cache(maxsize=8192)
+def title_length(word: str, language: str) -> float:
+    """A word's length in the title's face, shaped for language: a site's titles share most of their words."""
+    return font(True, TITLE_SIZE).getlength(word, **layout(language)[1])
+
+
 def draw(card: ShareCard) -> bytes:
-    """The card's PNG: drawn in grey levels, then coloured by a palette (a third of the bytes and time of RGB)."""
-    rtl = direction(card.language) == "rtl"
-    options: dict[str, Any] = {}
-    if features.check("raqm"):  # shaped (Arabic letters joined) and laid out right to left
-        options = {"direction": "rtl" if rtl else "ltr", "language": card.language}
+    """The card's PNG: its title drawn in grey levels over its backdrop, coloured by a palette (a third of the
+    bytes and time of RGB); only the title's rows are compressed (bandpng.py)."""
+    backdrop = backdrop_of(card.site, card.language, card.status)
+    canvas, (start, end) = picture(card, backdrop.image)
+    return backdrop.png.png(canvas.tobytes(), start, end)
+
+
+def picture(card: ShareCard, under: Image.Image) -> tuple[Image.Image, tuple[int, int]]:
+    """The card in grey levels: its title drawn over under, its backdrop, in this thread's canvas (used again for
+    the next card: a new 1200 × 630 image each time costs more in page faults than the drawing); and the rows the
+    title touches (from its first line's top to its last line's descent, and a few for marks drawn beyond them)."""
+    rtl, options = layout(card.language)
+    canvas = getattr(canvases, "canvas", None)
+    if canvas is None:
+        canvas = canvases.canvas = Image.new("L", (WIDTH, HEIGHT))
+    canvas.paste(under)
+    pen = ImageDraw.Draw(canvas)
+    x, anchor = (WIDTH - MARGIN, "ra") if rtl else (MARGIN, "la")
+    face = font(True, TITLE_SIZE)
+    y = TITLE_TOP
+    length = functools.partial(title_length, language=card.language)
+    for line in lines_of(card.title, length, WIDTH - 2 * MARGIN, TITLE_LINES):
+        pen.text((x, y), line, font=face, fill=INK_LEVEL, anchor=anchor, **options)
+        y += LINE_HEIGHT
+    ascent, descent = face.getmetrics() if isinstance(face, ImageFont.FreeTypeFont) else (TITLE_SIZE, TITLE_SIZE)
+    return canvas, (TITLE_TOP - MARKS, min(y - LINE_HEIGHT + ascent + descent + MARKS, HEIGHT))
+
+
+@dataclass(frozen=True, slots=True)
+class Backdrop:
+    image: Image.Image  # grey levels
+    png: bandpng.Backdrop
+
+
+@lru_cache(maxsize=16)
+def backdrop_of(site: str, language: str, status: str | None) -> Backdrop:
+    """What cards of one site, language and status share: the accent bar, the site's name and the status; drawn
+    once per process (a site has a few statuses in each language)."""
+    rtl, options = layout(language)
     canvas = Image.new("L", (WIDTH, HEIGHT), 0)
     pen = ImageDraw.Draw(canvas)
     pen.rectangle((0, 0, WIDTH, 18), fill=ACCENT_LEVEL)
     x, anchor = (WIDTH - MARGIN, "ra") if rtl else (MARGIN, "la")
-    pen.text((x, 70), card.site, font=font(False, SITE_SIZE), fill=MUTED_LEVEL, anchor=anchor, **options)
-    face = font(True, TITLE_SIZE)
-    y = 150
-    for line in lines_of(card.title, face, WIDTH - 2 * MARGIN, TITLE_LINES, options):
-        pen.text((x, y), line, font=face, fill=INK_LEVEL, anchor=anchor, **options)
-        y += round(TITLE_SIZE * 1.25)
-    if card.status:
-        pen.text((x, HEIGHT - 90), card.status, font=font(True, STATUS_SIZE), fill=ACCENT_LEVEL, anchor=anchor,
-                 **options)  # fmt: skip
-    coloured = Image.frombytes("P", canvas.size, canvas.tobytes())
-    coloured.putpalette(palette())
-    out = io.BytesIO()
-    coloured.save(out, "PNG", compress_level=COMPRESS)
-    return out.getvalue()
+    pen.text((x, 70), site, font=font(False, SITE_SIZE), fill=MUTED_LEVEL, anchor=anchor, **options)
+    if status:
+        pen.text((x, HEIGHT - 90), status, font=font(True, STATUS_SIZE), fill=ACCENT_LEVEL, anchor=anchor, **options)
+    return Backdrop(canvas, bandpng.Backdrop(canvas.tobytes(), canvas.size, palette()))
+
+
+@cache
+def layout(language: str) -> tuple[bool, dict[str, Any]]:
+    """Whether a language is written right to left, and the text options that shape it (Arabic letters joined,
+    laid out right to left) where Pillow has raqm."""
+    rtl = direction(language) == "rtl"
+    if not features.check("raqm"):
+        return rtl, {}
+    return rtl, {"direction": "rtl" if rtl else "ltr", "language": language}
 
 
 @cache

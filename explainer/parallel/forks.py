@@ -81,9 +81,10 @@ class Workers(Generic[Item, Result]):
                 jobs, _adopt, (Adopted(work, os.getpid()),), runs_per_worker
             )
 
-    def imap(self, items: Iterable[Item]) -> Iterator[Result]:
-        """work(item) for each item, in the items' order, as the workers finish them."""
-        return self.pool.imap(_call, items)
+    def imap(self, items: Iterable[Item], chunksize: int = 1) -> Iterator[Result]:
+        """work(item) for each item, in the items' order, as the workers finish them; chunksize items sent to a
+        worker at once (fewer round trips for many small items)."""
+        return self.pool.imap(_call, items, chunksize)
 
     def close(self, finished: bool = False) -> None:
         """Wait for the workers to end: when every item is done (finished), as they finish, else stopped at once
