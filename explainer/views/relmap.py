@@ -93,34 +93,44 @@ class Graph:
     """Every relation between actors, indexed by pair."""
 
     def __init__(self, actors: Sequence[Actor], issues: Sequence[Issue], events: Sequence[Event],
-                 entities: Mapping[str, Entity], agreement: int = AGREEMENT, year: int | None = None):  # fmt: skip
+                 entities: Mapping[str, Entity], agreement: int = AGREEMENT, year: int | None = None,
+                 kinds: Sequence[str] = KINDS, agreed: Sequence[tuple[str, str, str]] | None = None):  # fmt: skip
         """agreement: on how many issues two actors must have taken the same stance to be on one side; year: only
-        the memberships in force at some time in that year (None: every one)."""
+        the memberships in force at some time in that year (None: every one); kinds: only the relations of these
+        kinds (a map of SIDES leaves out the dense issue and event relations, which it never draws); agreed: the
+        `agree` relations (`self.agreed` of a graph of the same actors and issues), not worked out again."""
         self.actors = {a.id: a for a in actors}
         self.rank = {a.id: n for n, a in enumerate(actors)}
         self.entities = entities
         self.pairs: dict[Pair, dict[str, list[str]]] = {}
         self.neighbours: dict[str, set[str]] = {}
-        for actor in actors:
+        for actor in actors if "member" in kinds else ():
             for membership in actor.memberships:
                 ref = membership.group
                 if ref.id in self.actors and ref.id != actor.id and (year is None or in_force(membership, year)):
                     self.add(actor.id, ref.id, "member", actor.id)
+        for issue in issues if "issue" in kinds else ():
+            self.add_all(dict.fromkeys(p.actor.id for p in issue.positions), "issue", issue.id)
+        self.agreed: Sequence[tuple[str, str, str]] = ()  # (a, b, issue id): each `agree` relation, in order
+        if "agree" in kinds:
+            self.agreed = self.agreements(issues, agreement) if agreed is None else agreed
+        for a, b, issue_id in self.agreed:
+            self.add(a, b, "agree", issue_id)
+        for event in events if "event" in kinds else ():
+            self.add_all(dict.fromkeys(r.id for r in event.actors), "event", event.id)
+
+    def agreements(self, issues: Sequence[Issue], agreement: int) -> list[tuple[str, str, str]]:
+        """(a, b, issue id) for each issue on which two actors took the same stance, for the pairs that did so on
+        at least agreement issues (once is no alliance: agreeing on several issues is)."""
         agreed: dict[Pair, list[str]] = {}  # the issues on which a pair took the same stance
         for issue in issues:
-            self.add_all(dict.fromkeys(p.actor.id for p in issue.positions), "issue", issue.id)
             for stance in ("for", "against"):  # the same stance on the card's question: the same side
                 side = [i for i in dict.fromkeys(p.actor.id for p in issue.positions if p.stance == stance)
                         if i in self.actors]  # fmt: skip
                 for n, a in enumerate(side):
                     for b in side[n + 1 :]:
                         agreed.setdefault(self.key(a, b), []).append(issue.id)
-        for (a, b), on in agreed.items():
-            if len(set(on)) >= agreement:  # once is no alliance: agreeing on several issues is
-                for issue_id in on:
-                    self.add(a, b, "agree", issue_id)
-        for event in events:
-            self.add_all(dict.fromkeys(r.id for r in event.actors), "event", event.id)
+        return [(a, b, issue_id) for (a, b), on in agreed.items() if len(set(on)) >= agreement for issue_id in on]
 
     def key(self, a: str, b: str) -> Pair:
         return (a, b) if self.rank[a] < self.rank[b] else (b, a)
