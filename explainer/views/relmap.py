@@ -11,8 +11,10 @@ A right-to-left page draws it mirrored (Drawing.mirrored): down the right arc fi
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+
+from markupsafe import Markup
 
 from ..i18n import N_
 from ..model import Actor, Entity, Event, Issue, Membership
@@ -262,6 +264,27 @@ def map_years(actors: Sequence[Actor]) -> tuple[int, ...]:
         return {(a, m.group.id) for a, m in dated if in_force(m, year)}
 
     return tuple(y for y in years if held(y) != held(y - 1))
+
+
+def relation_text(relation: Relation, url_for: Callable[[Entity], str], gettext: Callable[[str], str]) -> Markup:
+    """A relation in words, for the map's text alternative: its actors, and the issues or events they share, as
+    links (url_for) in a sentence of the site's language (gettext). The bytes a Jinja macro with the same
+    autoescaped `_()` calls made (a map of 80 relations cost 3 ms of template per actor page at 5,000 cards)."""
+
+    def link(entity: Entity) -> Markup:
+        return Markup('<a href="%s" dir="auto">%s</a>') % (url_for(entity), entity.name)
+
+    a, b = link(relation.a), link(relation.b)
+    if relation.kind == "member":
+        return Markup(gettext("%(a)s is a member of %(b)s")) % {"a": a, "b": b}
+    items = (Markup(gettext("; ")) % {}).join(link(item) for item in relation.via)
+    if relation.kind == "issue":
+        text = gettext("%(a)s and %(b)s hold positions on: %(items)s")
+    elif relation.kind == "agree":
+        text = gettext("%(a)s and %(b)s take the same side on: %(items)s")
+    else:
+        text = gettext("%(a)s and %(b)s took part in: %(items)s")
+    return Markup(text) % {"a": a, "b": b, "items": items}
 
 
 def kinds_of(pair: Mapping[str, list[str]], kinds: Sequence[str]) -> bool:
