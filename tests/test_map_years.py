@@ -122,3 +122,13 @@ def test_each_year_view_draws_the_shared_sides_from_the_site_graph(tmp_path: Pat
         assert graph.agreed is planner.graph.agreed  # the sides, worked out once
         whole = Graph(site.actors, site.issues, site.events, site.entities, site.config.map_agreement, year)
         assert drawn == whole.whole(SIDES)
+
+
+def test_the_relations_in_words_escape_names_and_link_both_ends(tmp_path: Path) -> None:
+    """relation_text (Python, not a macro): each relation a sentence whose names are escaped and linked."""
+    out = built(tmp_path, ACTORS.replace("name: Xland", 'name: "X & <Land>"'))
+    items = soup(out / "actors/bert/index.html").select("details.rm-text li")
+    member = next(li for li in items if "is a member of" in li.get_text())
+    assert member.get_text() == "Bert is a member of X & <Land>"
+    assert [a["href"] for a in member.select("a")] == ["/actors/bert/", "/actors/xland/"]
+    assert "X &amp; &lt;Land&gt;</a>" in str(member)
