@@ -332,10 +332,13 @@ class Planner:
                         site.config.updated, later=later)  # fmt: skip
 
     def map_year_context(self, year: int) -> dict[str, Any]:
-        site = self.site
+        """The sides map as of year: a graph of the memberships in force then and the site graph's shared sides
+        (the same in every year; worked out once, by the graph this page then depends on as well)."""
+        site, agreed = self.site, self.graph.agreed
 
         def made() -> Graph:
-            return Graph(site.actors, site.issues, site.events, site.entities, site.config.map_agreement, year)
+            return Graph(site.actors, site.issues, site.events, site.entities, site.config.map_agreement, year, SIDES,
+                         agreed)  # fmt: skip
 
         graph: Graph = self.table(f"graph-{year}", made)
         return {"relmap": graph.whole(SIDES), "relation_labels": RELATION_LABELS, "every": False,

@@ -33,6 +33,7 @@ from .pictures import Pictures
 from .sharecards import ShareImage, share_image
 from .theme import template_folders
 from .translations import site_languages
+from .views.relmap import Relation, relation_text
 
 NO_MARKS = Markup("")
 SITE_TEXTS = ""  # among the untranslated ids (no entity's id is empty): site.yaml's title, subtitle, description
@@ -204,6 +205,7 @@ class Renderer:
             absolute_url=self.absolute_url,
             structured_data=self.structured_data,
             once=self.once,
+            relation_text=self.relation_text,
             picture=self.picture,
             share_image=self.share_image,
             thumbnail=self.thumbnail,
@@ -348,6 +350,10 @@ class Renderer:
 
     def url_for(self, entity: Entity) -> str:
         return self.url(entity_url(entity))
+
+    def relation_text(self, relation: Relation) -> Markup:
+        """`{{ relation_text(relation) }}`: a relation of the map in words, its actors and what they share linked."""
+        return relation_text(relation, self.url_for, self.site.words.gettext)
 
     def resolve(self, entity_id: str) -> LinkTarget | None:
         entity = self.site.entities.get(entity_id)

@@ -85,3 +85,50 @@ def test_no_dates_no_views_by_year(tmp_path: Path) -> None:
     out = built(tmp_path, undated)
     assert not [p for p in (out / "actors/map").iterdir() if p.name.isdigit()]
     assert soup(out / "actors/map/index.html").select_one("nav.rm-years") is None
+
+
+SIDED = {
+    "content/issues/uno.md": "---\ntitle: Uno\nsummary: S.\npositions:\n  anna: {text: Yes., stance: for}\n"
+                             "  cara: {text: Yes too., stance: for}\n---\nB.\n",
+    "content/issues/dos.md": "---\ntitle: Dos\nsummary: S.\npositions:\n  anna: {text: No., stance: against}\n"
+                             "  cara: {text: No too., stance: against}\n"
+                             "  bert: {text: Maybe., stance: unclear}\n---\nB.\n",
+    "content/events.yaml": "talks:\n  date: 2013-05-01\n  title: Talks\n  actors: [anna, bert]\n",
+}  # fmt: skip
+
+
+def test_each_year_view_draws_the_shared_sides_from_the_site_graph(tmp_path: Path) -> None:
+    """A year's view holds only what it draws (the memberships then, and the sides shared on two cards, taken from
+    the site's graph rather than worked out again from every position), and draws what a whole graph would."""
+    from explainer.diagnostics import Diagnostics
+    from explainer.link import link
+    from explainer.load import load_content
+    from explainer.pages import Planner
+    from explainer.validate import validate
+    from explainer.views.relmap import SIDES, Graph
+
+    write_tree(tmp_path, SIDED)
+    out = built(tmp_path)
+    svg = soup(out / "actors/map/2013/index.html").select_one("svg.relmap-svg")
+    assert svg is not None and len(svg.select("line.rm-agree")) == 1  # Anna and Cara, for and against together
+    diags = Diagnostics()
+    site = link(validate(load_content(tmp_path / "content", diags), diags), diags)
+    assert site is not None, diags.items
+    planner = Planner(site)
+    for year in planner.map_years:
+        drawn = planner.map_year_context(year)["relmap"]
+        graph = planner.tables[f"graph-{year}"]
+        assert {kind for kinds in graph.pairs.values() for kind in kinds} <= set(SIDES)  # no issue or event ties
+        assert graph.agreed is planner.graph.agreed  # the sides, worked out once
+        whole = Graph(site.actors, site.issues, site.events, site.entities, site.config.map_agreement, year)
+        assert drawn == whole.whole(SIDES)
+
+
+def test_the_relations_in_words_escape_names_and_link_both_ends(tmp_path: Path) -> None:
+    """relation_text (Python, not a macro): each relation a sentence whose names are escaped and linked."""
+    out = built(tmp_path, ACTORS.replace("name: Xland", 'name: "X & <Land>"'))
+    items = soup(out / "actors/bert/index.html").select("details.rm-text li")
+    member = next(li for li in items if "is a member of" in li.get_text())
+    assert member.get_text() == "Bert is a member of X & <Land>"
+    assert [a["href"] for a in member.select("a")] == ["/actors/bert/", "/actors/xland/"]
+    assert "X &amp; &lt;Land&gt;</a>" in str(member)
