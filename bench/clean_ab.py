@@ -12,7 +12,6 @@ are compared file by file: the same input must give byte-identical output. DIR i
 from __future__ import annotations
 
 import argparse
-import filecmp
 import os
 import resource
 import shutil
@@ -23,6 +22,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+from edit_ab import differing  # noqa: E402  (the same tree comparison)
 
 
 def build(checkout: Path, corpus: Path, output: Path, search: bool) -> tuple[float, float]:
@@ -34,21 +36,6 @@ def build(checkout: Path, corpus: Path, output: Path, search: bool) -> tuple[flo
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def differences(left: Path, right: Path) -> list[str]:
-    """The paths under left and right whose bytes (or presence) differ."""
-    found: list[str] = []
-
-    def walk(compared: filecmp.dircmp[str], prefix: str) -> None:
-        found.extend(prefix + name for name in compared.left_only + compared.right_only + compared.funny_files)
-        _, mismatch, errors = filecmp.cmpfiles(compared.left, compared.right, compared.common_files, shallow=False)
-        found.extend(prefix + name for name in mismatch + errors)
-        for name, sub in compared.subdirs.items():
-            walk(sub, f"{prefix}{name}/")
-
-    walk(filecmp.dircmp(left, right), "")
-    return found
 
 
 def main() -> None:
@@ -79,7 +66,7 @@ def main() -> None:
         walls, cpus = zip(*runs, strict=True)
         print(f"| {name} ({checkouts[name]}) | {statistics.median(walls):.2f} s | {statistics.median(cpus):.2f} s |")
     if len(outputs) == 2:
-        differ = differences(*outputs)
+        differ = differing(*outputs)
         print(f"this checkout's two outputs: {'byte-identical' if not differ else f'{len(differ)} files differ'}")
         print("".join(f"  {path}\n" for path in differ[:10]), end="")
     for output in outputs:

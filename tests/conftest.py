@@ -261,6 +261,18 @@ def snapshot(folder: Path) -> Snapshot:
     }
 
 
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under folder: its bytes, by its path from folder."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build_to(site: Path, output: str, *args: str) -> Path:
+    """Build site into site/output (`--no-search --jobs 1` and args), which must succeed: the output folder."""
+    result = run_main(site, "--no-search", "--jobs", "1", "--output", output, *args)
+    assert result.returncode == 0, result.stderr
+    return site / output
+
+
 def links(page: Path) -> set[str]:
     """Every href on a page."""
     return {str(a["href"]) for a in soup(page).find_all("a", href=True)}

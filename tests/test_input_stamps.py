@@ -9,22 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import generated_site, run_main, soup
+from conftest import build_to, generated_site, soup, tree
 
 from explainer.incremental import digests
 from explainer.incremental.digests import RACY_NS, FileDigests, digest
 
 SECOND = 1_000_000_000
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def build(site: Path, output: str, *args: str) -> Path:
-    result = run_main(site, "--no-search", "--jobs", "1", "--output", output, *args)
-    assert result.returncode == 0, result.stderr
-    return site / output
 
 
 def stamp_of(path: Path, content: bytes) -> digests.FileStamp:
@@ -74,7 +64,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def reference(site: Path) -> dict[str, bytes]:
     shutil.rmtree(site / "reference", ignore_errors=True)
-    return tree(build(site, "reference", "--no-cache"))
+    return tree(build_to(site, "reference", "--no-cache"))
 
 
 def heading_of(output: Path) -> list[str]:
@@ -84,7 +74,7 @@ def heading_of(output: Path) -> list[str]:
 
 def test_a_same_size_edit_with_its_mtime_restored_is_built(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     card = site / "content" / "issues" / "issue-00001.md"
-    build(site, "out")  # stamps every input
+    build_to(site, "out")  # stamps every input
     reads: list[str] = []
     real = open
 
@@ -94,7 +84,7 @@ def test_a_same_size_edit_with_its_mtime_restored_is_built(site: Path, monkeypat
         return real(file, *args, **kwargs)
 
     monkeypatch.setattr(digests, "open", opened, raising=False)
-    build(site, "out")  # nothing changed: no input file is read
+    build_to(site, "out")  # nothing changed: no input file is read
     assert reads == []
     before = card.stat()
     text = card.read_text(encoding="utf-8")
@@ -102,7 +92,7 @@ def test_a_same_size_edit_with_its_mtime_restored_is_built(site: Path, monkeypat
     card.write_text(text.replace("## What is at stake\n", "## What is at STAKE\n", 1), encoding="utf-8")
     os.utime(card, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert card.stat().st_size == before.st_size and card.stat().st_mtime_ns == before.st_mtime_ns
-    output = build(site, "out")
+    output = build_to(site, "out")
     assert reads == ["issue-00001.md"]  # only the card whose ctime moved
     assert "What is at STAKE" in heading_of(output)
     monkeypatch.undo()
@@ -113,9 +103,9 @@ def test_a_build_right_after_a_same_size_edit_sees_it(tmp_path: Path) -> None:
     """With the real margin: the edit lands within the second of the last build's stamps."""
     site = generated_site(tmp_path, 6)
     card = site / "content" / "issues" / "issue-00001.md"
-    build(site, "out")
+    build_to(site, "out")
     text = card.read_text(encoding="utf-8")
     card.write_text(text.replace("## What is at stake\n", "## What is at STAKE\n", 1), encoding="utf-8")
-    output = build(site, "out")
+    output = build_to(site, "out")
     assert "What is at STAKE" in heading_of(output)
     assert tree(output) == reference(site)

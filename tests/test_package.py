@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_main, soup
+from conftest import REPO, run_main, soup, tree
 from test_serve import WAIT, Server
 
 MARKER = '<p class="newsroom-marker">The Daily Planet</p>'
@@ -46,10 +46,6 @@ def issue_title() -> str:
     found = re.search(r"^title: (.+)$", card, re.MULTILINE)
     assert found
     return found.group(1)
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def user_env() -> dict[str, str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import REPO, one_language, run_main
+from conftest import REPO, one_language, run_main, tree
 
 from explainer.siteconfig import SITE_FIELDS
 
@@ -71,10 +71,6 @@ STEPS: list[tuple[str, Any]] = [
     ("map_agreement", REMOVE),
     ("map_agreement", 3),
 ]
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build(site: Path, output: str, *args: str) -> tuple[dict[str, bytes], str]:

@@ -12,17 +12,13 @@ from typing import Any
 
 import markdown
 import pytest
-from conftest import REPO, generated_site, run_build, run_main
+from conftest import REPO, generated_site, run_build, run_main, tree
 
 from explainer import render
 from explainer.fastinline import needed_characters, speed_up
 from explainer.incremental import buildcache, digests
 
 sys.path.insert(0, str(REPO / "bench"))
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

@@ -8,22 +8,12 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from conftest import generated_site, run_main, soup
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def build(site: Path, output: str, *args: str) -> Path:
-    result = run_main(site, "--no-search", "--jobs", "1", "--output", output, *args)
-    assert result.returncode == 0, result.stderr
-    return site / output
+from conftest import build_to, generated_site, soup, tree
 
 
 def reference(site: Path) -> dict[str, bytes]:
     shutil.rmtree(site / "reference", ignore_errors=True)
-    return tree(build(site, "reference", "--no-cache"))
+    return tree(build_to(site, "reference", "--no-cache"))
 
 
 def edit_card(site: Path, new: str) -> None:
@@ -49,12 +39,12 @@ def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
 
 def test_a_cached_build_compiles_no_template_compiled_before(tmp_path: Path, compiled: list[str | None]) -> None:
     site = generated_site(tmp_path, 6)
-    build(site, "out")
+    build_to(site, "out")
     assert "issue.html" in compiled
     assert list((site / ".cache" / "explainer" / "templates").glob("*/*.cache"))
     compiled.clear()
     edit_card(site, "What is at stake now")
-    output = build(site, "out")
+    output = build_to(site, "out")
     assert compiled == []  # the issue page rendered from the stored bytecode
     assert "What is at stake now" in soup(output / "issues" / "issue-00001" / "index.html").get_text()
     assert tree(output) == reference(site)
@@ -62,14 +52,14 @@ def test_a_cached_build_compiles_no_template_compiled_before(tmp_path: Path, com
 
 def test_an_edited_template_is_compiled_again(tmp_path: Path, compiled: list[str | None]) -> None:
     site = generated_site(tmp_path, 6)
-    build(site, "out")
+    build_to(site, "out")
     template = site / "templates" / "issue.html"
     text = template.read_text(encoding="utf-8")
     assert '<article class="issue">' in text
     template.write_text(text.replace('<article class="issue">', '<article class="issue" data-edited="yes">', 1),
                         encoding="utf-8")  # fmt: skip
     compiled.clear()
-    output = build(site, "out")
+    output = build_to(site, "out")
     assert "issue.html" in compiled
     assert soup(output / "issues" / "issue-00001" / "index.html").select_one("article[data-edited=yes]") is not None
     assert tree(output) == reference(site)
@@ -77,10 +67,10 @@ def test_an_edited_template_is_compiled_again(tmp_path: Path, compiled: list[str
 
 def test_a_garbled_compiled_template_is_compiled_afresh(tmp_path: Path) -> None:
     site = generated_site(tmp_path, 6)
-    build(site, "out")
+    build_to(site, "out")
     stored = list((site / ".cache" / "explainer" / "templates").glob("*/*.cache"))
     assert stored
     for path in stored:
         path.write_bytes(path.read_bytes()[:40])  # Jinja's header, then a cut-off code object
     edit_card(site, "What is at stake now")
-    assert tree(build(site, "out")) == reference(site)
+    assert tree(build_to(site, "out")) == reference(site)
