@@ -4,7 +4,7 @@ Draws --cards share cards (`sharecards.draw`, in one process) and prints the lea
 of CPU per card over --rounds rounds (time.process_time: the machine is shared). The cards are the titles and
 statuses of CORPUS's issue cards (a folder from `bench/make_corpus.py`), or made-up titles of 3 to 16 words,
 and a share of Persian ones (--rtl, right to left, shaped). With --other, the same cards are drawn by the
-`explainer` package of another checkout (e.g. `git -C /work/main archive main | tar -x -C DIR`) in alternating
+`explainer` package of another checkout (e.g. `git archive main | tar -x -C DIR` in this checkout) in alternating
 rounds, each round a new process, and the two lists of cards are checked to show the same pixels.
 """
 

@@ -33,7 +33,8 @@ from .pictures import Pictures
 from .sharecards import ShareImage, share_image
 from .theme import template_folders
 from .translations import site_languages
-from .views.relmap import Relation, relation_text
+from .views.mapdraw import Relation
+from .views.relmap import relation_text
 
 NO_MARKS = Markup("")
 SITE_TEXTS = ""  # among the untranslated ids (no entity's id is empty): site.yaml's title, subtitle, description

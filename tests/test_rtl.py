@@ -246,7 +246,7 @@ def test_an_inserted_name_is_isolated_and_the_writers_own_words_are_not(tmp_path
 
 
 def test_the_map_on_a_persian_page_is_the_english_drawing_mirrored(persian: Path) -> None:
-    from explainer.views.relmap import Drawing, Line, Node
+    from explainer.views.mapdraw import Drawing, Line, Node
 
     svg = soup(persian / "actors" / "map" / "index.html").select_one("svg.relmap-svg")
     assert svg is not None

@@ -272,7 +272,7 @@ def test_without_pagefind_the_build_succeeds_and_says_search_was_skipped(
 
 def test_relmap_labels_wrap_or_use_a_short_alias() -> None:
     from explainer.model import Actor
-    from explainer.views.relmap import label_of
+    from explainer.views.mapdraw import label_of
 
     def actor(name: str, *aliases: str) -> Actor:
         return Actor("x", "actors.yaml", 1, name, "group", aliases=aliases)
