@@ -13,29 +13,22 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
+from cputime import wall_and_cpu  # noqa: E402
 from edit_ab import differing  # noqa: E402  (the same tree comparison)
 
 
 def build(checkout: Path, corpus: Path, output: Path, search: bool) -> tuple[float, float]:
     shutil.rmtree(output, ignore_errors=True)
     args = ["--content", str(corpus), "--output", str(output), "--no-cache", "-q"] + ([] if search else ["--no-search"])
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    subprocess.run([sys.executable, str(checkout / "build.py"), *args], check=True, cwd=checkout)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall_and_cpu([sys.executable, str(checkout / "build.py"), *args], cwd=checkout)
 
 
 def main() -> None:

@@ -10,14 +10,14 @@ without the Markdown first pass (explainer/parallel/prerender.py off). Prints wa
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cputime import wall_and_cpu
 
 REPO = Path(__file__).resolve().parent.parent
 VARIANTS = {
@@ -32,12 +32,7 @@ def build(corpus: Path, output: Path, setup: str) -> tuple[float, float]:
     args = ["--content", str(corpus), "--output", str(output), "--no-cache", "--no-search", "-q"]
     code = f"import sys; sys.path.insert(0, {str(REPO)!r}); {setup}\n"
     code += f"from explainer.cli import main; sys.exit(main({args!r}))"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall_and_cpu([sys.executable, "-c", code])
 
 
 def main() -> None:
