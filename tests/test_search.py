@@ -22,6 +22,7 @@ from chromium import HAVE_CHROMIUM, Page, chromium, served
 from conftest import REPO, example_in_one_language, run_build, run_main
 
 from explainer.views import search
+from explainer.views.bundles import SIZE_VARIABLE
 
 PAGEFIND = search.pagefind_executable()
 pytestmark = pytest.mark.skipif(PAGEFIND is None, reason="pagefind is not installed")
@@ -75,7 +76,7 @@ def site_with_search(root: Path) -> Path:
 
 def build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(search.SIZE_VARIABLE, SIZE)
+        patch.setenv(SIZE_VARIABLE, SIZE)
         result = run_build(root, *args)
     assert result.returncode == 0, result.stderr
     assert "search" not in result.stderr, result.stderr
@@ -263,7 +264,7 @@ def test_an_edit_indexes_only_its_pages_bundle_and_the_search_finds_the_new_word
     wrapper.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{PAGEFIND}" "$@"\n', encoding="utf-8")
     wrapper.chmod(0o755)
     monkeypatch.setattr(search, "pagefind_executable", lambda: wrapper)
-    monkeypatch.setenv(search.SIZE_VARIABLE, SIZE)
+    monkeypatch.setenv(SIZE_VARIABLE, SIZE)
     root = site_with_search(tmp_path / "site")
     assert run_main(root).returncode == 0  # with the build cache, as users build
     output = root / "output"
@@ -312,7 +313,7 @@ def test_serve_indexes_the_site_and_a_saved_card_is_found_within_seconds(tmp_pat
 
     root = site_with_search(tmp_path)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(search.SIZE_VARIABLE, SIZE)
+        patch.setenv(SIZE_VARIABLE, SIZE)
         server = Server(root)  # search on, as `python build.py serve` runs
     try:
         url = f"http://127.0.0.1:{server.port}/"

@@ -20,18 +20,8 @@ import threading
 import time
 from pathlib import Path
 
-from ..views.search import (
-    INSTALL,
-    MANIFEST,
-    STAMP,
-    Source,
-    bundle_files,
-    bundle_size,
-    index_bundle,
-    languages_of,
-    manifest,
-    plan_index,
-)
+from ..views.bundles import MANIFEST, bundle_size, languages_of, manifest
+from ..views.search import INSTALL, STAMP, Source, bundle_files, index_bundle, plan_index
 
 NICE = 10  # Pagefind yields the cores to the rebuild of the next save
 
