@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import functools
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,9 +205,13 @@ class Staging:
     `previous` (the file list the last build left, from the build cache) still matches the folder and few
     pages change, an update in place (inplace.py). `put` may run in forked workers; the main process
     records what they did with `note`. Leaving the `with` block without `commit` leaves output as it was.
+    Whether the folder matches `previous` (`intact`, a stat of every file: ~0.25 s at 46,000 files) is
+    checked on entering, by `aside` when given (which begins the check, e.g. in another process, and
+    returns how to wait for its answer: `build` lets it run beside loading), and awaited on first use.
     """
 
-    def __init__(self, output: Path, previous: dict[str, Stamp] | None = None) -> None:
+    def __init__(self, output: Path, previous: dict[str, Stamp] | None = None,
+                 aside: Callable[[Callable[[], bool]], Callable[[], bool]] | None = None) -> None:  # fmt: skip
         output = Path(os.path.abspath(output))
         self.output = output.resolve() if output.is_symlink() else output
         self.previous = previous
@@ -215,7 +220,9 @@ class Staging:
         self.files: set[str] = set()
         self.changed: set[str] = set()  # written: new bytes (staged beside the old file when in place)
         self.done = False
-        self.intact = False  # output is exactly as the last build left it (set on entering)
+        self.aside = aside
+        self._intact = False  # output is exactly as the last build left it (checked on entering)
+        self._checking: Callable[[], bool] | None = None  # the check begun aside, not yet awaited
         self.manifest: dict[str, Stamp] | None = None  # after an update in place: the files' stamps now
         self.exits = ExitStack()
 
@@ -225,18 +232,34 @@ class Staging:
         try:
             clean_leftovers(self.output)
             check_output(self.output)
-            self.intact = bool(self.previous) and inplace.intact(self.output, self.previous or {})
+            if self.previous:
+                check = functools.partial(inplace.intact, self.output, self.previous)
+                if self.aside is None:
+                    self._intact = check()
+                else:
+                    self._checking = self.aside(check)
         except BaseException:
             self.exits.close()
             raise
         return self
+
+    @property
+    def intact(self) -> bool:
+        """True when output is exactly as the last build left it (every file's stamp, no journal)."""
+        if self._checking is not None:
+            waiting, self._checking = self._checking, None
+            self._intact = waiting()
+        return self._intact
 
     def __exit__(self, *exc: object) -> None:
         try:
             if not self.done:
                 self.discard()
         finally:
-            self.exits.close()
+            try:
+                self.intact  # noqa: B018  # a check still running aside is waited for, not left behind
+            finally:
+                self.exits.close()
 
     def begin(self, changing: int, total: int) -> None:
         """Prepare to write, knowing that up to `changing` of `total` pages may change."""

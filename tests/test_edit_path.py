@@ -3,11 +3,13 @@ only when a page that renders uses it or page workers fork; the output is a clea
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from test_speed_features import build, clean, corpus_site, tree
 
+from explainer import inplace, pipeline
 from explainer.views.relmap import Graph
 
 __all__ = ["corpus_site"]  # the fixture, imported for the tests here
@@ -53,3 +55,44 @@ def test_a_body_edit_makes_no_graph_and_an_actor_edit_makes_it_for_its_page(corp
     # The next edit is built right on top of the pages that one rendered.
     replace(content / "actors.yaml", "  summary: >-\n    Now ", "  summary: >-\n    ")
     assert tree(build(corpus_site, "cached", "--jobs", "1")) == clean(corpus_site)
+
+
+def test_the_output_check_runs_beside_loading_and_still_finds_pages_changed_or_deleted_in_the_output(
+    corpus_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check that the output is as the last build left it (a stat of every file) runs in a forked child
+    while the main process loads; a page a user replaced in output/ (same size, mtime put back) or deleted is
+    still found, and the next cached build equals a clean one."""
+    checked = tmp_path / "checked"
+
+    def noted(output: Path, previous: dict[str, inplace.Stamp]) -> bool:
+        with open(checked, "a") as handle:  # a child's list would not reach this process: a file does
+            handle.write(f"{os.getpid()}\n")
+        return real(output, previous)
+
+    real = inplace.intact
+    monkeypatch.setattr(inplace, "intact", noted)
+    monkeypatch.setattr(pipeline, "CHECK_ASIDE_MIN", 0)  # the test's 40 cards: aside too
+    content, output = corpus_site / "content", corpus_site / "cached"
+    build(corpus_site, "cached", "--jobs", "2")
+    assert not checked.exists()  # nothing to check against before the first build
+    page, gone = output / "issues" / "issue-00002" / "index.html", output / "actors" / "actor-00001" / "index.html"
+    before = page.stat()
+    data = page.read_bytes()
+    swapped = data.replace(b"<title>", b"<title>X", 1)[: len(data)]  # the same size
+    assert len(swapped) == len(data) and swapped != data
+    replaced = page.with_name("index.html.new")
+    replaced.write_bytes(swapped)
+    os.utime(replaced, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(replaced, page)  # as an editor saves: a new file renamed over the old
+    gone.unlink()
+    replace(content / "issues" / "issue-00003.md", "## What is at stake", "## What is at stake now")
+    built = tree(build(corpus_site, "cached", "--jobs", "2"))
+    assert [int(pid) for pid in checked.read_text().split()] != [os.getpid()]  # checked, in another process
+    assert len(checked.read_text().split()) == 1
+    assert built == clean(corpus_site)  # the replaced page and the deleted one are made again
+    checked.unlink()
+    replace(content / "issues" / "issue-00003.md", "## What is at stake now", "## What is at stake")
+    built = tree(build(corpus_site, "cached", "--jobs", "1"))
+    assert checked.read_text().split() == [str(os.getpid())]  # one process asked for: checked here
+    assert built == clean(corpus_site)

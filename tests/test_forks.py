@@ -106,3 +106,15 @@ def test_two_page_renders_at_once_each_render_their_own_pages(
         assert written[name] == {page.output_path for page in jobs_pages[name]}
         for path in written[name]:
             assert (tmp_path / name / path).read_bytes() == expected[path]
+
+
+def test_work_set_aside_answers_from_a_child_or_here_when_the_child_died() -> None:
+    parent = os.getpid()
+    assert forks.aside(os.getpid)() != parent
+
+    def dies() -> str:
+        if os.getpid() != parent:
+            os._exit(1)
+        return "here"
+
+    assert forks.aside(dies)() == "here"

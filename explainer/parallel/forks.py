@@ -14,6 +14,7 @@ that data, handed to each child where fork hands things over without pickling:
 - `Child`, one process started in the background whose result is awaited later: the closure is the
   process's target (inherited by fork) and its result comes back pickled through a pipe. A child that
   dies (killed, or out of memory) is reported as `ChildDied`, where a pool would wait for its task for ever.
+  `aside` is a Child for work that may as well run here: it does when fork is missing or the child died.
 
 Both hold SIGINT and SIGTERM back while they fork and run `childsignals.quiet_child` first in every child.
 """
@@ -163,3 +164,20 @@ class Child(Generic[Result]):
         """Wait for the process to end, its result unread."""
         self.reader.close()
         self.process.join()
+
+
+def aside(work: Callable[[], Result]) -> Callable[[], Result]:
+    """work begun now in a forked Child (on a core the caller leaves free); the function returned waits for its
+    result, and runs work itself if the child died. Without fork, work runs now. The answer is asked once."""
+    if not can_fork():
+        value = work()
+        return lambda: value
+    child = Child(work)
+
+    def result() -> Result:
+        try:
+            return child.result()
+        except ChildDied:
+            return work()
+
+    return result
