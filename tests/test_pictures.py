@@ -219,6 +219,27 @@ def test_share_images_are_the_pages_own_picture_or_a_drawn_card(tmp_path: Path) 
     assert len(shown) == len(titles) == 17  # one per title (the two map pages share theirs)
 
 
+def test_the_share_cards_of_a_build_are_named_once_a_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build lists every page's share card (`share_cards`, on every edit): each card's name (a digest) is
+    made once a page, not once to see that the page shows a card and again to file it."""
+    from explainer.diagnostics import Diagnostics
+    from explainer.pages import plan
+
+    root = pictured_site(tmp_path)
+    options = pipeline.BuildOptions(root / "content", root / "output", root / "templates", root / "static")
+    run = pipeline.load_and_link(options, Diagnostics(), None, None)
+    assert run is not None and run.site is not None
+    pages = plan(run.site)
+    named: list[str] = []
+    real = sharecards.ShareCard.path
+    counted = property(lambda card: named.append(card.title) or real.fget(card))
+    monkeypatch.setattr(sharecards.ShareCard, "path", counted)
+    cards = sharecards.share_cards(run.site, pages)
+    assert len(cards) == 17  # every page but the 404 page and the pictured card's (the two map pages share one)
+    assert len(named) == len(pages) - 2  # one name a page that shows a card
+    assert {card.title for card in cards.values()} == set(named)
+
+
 def test_no_share_image_without_a_full_base_url(tmp_path: Path) -> None:
     root = pictured_site(tmp_path)
     edit(root, "content/site.yaml", "base_url: https://example.org/\n", "base_url: /\n")
