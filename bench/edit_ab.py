@@ -6,7 +6,8 @@ One corpus (`make_corpus.py`) is shared. Each checkout first builds it into its 
 copied in first, as drawing 5,000 of them takes minutes); then each round edits one card's body
 (`run.edit_card`, a new heading text each round) and builds it with each checkout's cache, the order
 alternating (A B, B A, ...). With `--clean N`, N rounds of clean `--no-cache` builds follow, alternating
-too, and the last clean outputs of A and B are compared file by file (they must be byte-identical).
+too, and the last clean outputs of A and B are compared file by file (they must be byte-identical), as are
+the outputs of the last edit.
 Search is on (the default build) unless `--no-search`. Prints each run with its CPU time (user + system,
 Pagefind and the workers included) and the machine's load, then the medians and B/A. Quicker than `ab.py`
 (no serve, no summary edit). DIR is e.g. `git archive main | tar -x
@@ -91,6 +92,8 @@ def main() -> None:
             for side in "AB" if round_ % 2 == 0 else "BA":
                 seconds = build(side, work / f"out-{side}", "--cache-dir", str(work / f"cache-{side}"))
                 note("one card's body edited, cache", side, seconds)
+        odd = differing(work / "out-A", work / "out-B")
+        print(f"the last edit's outputs: {'byte-identical' if not odd else f'{len(odd)} files differ: {odd[:10]}'}")
         edit_card(corpus, None)
         for round_ in range(args.clean):
             for side in "AB" if round_ % 2 == 0 else "BA":
