@@ -92,3 +92,13 @@ def test_adler32_of_two_pieces() -> None:
 
 def test_a_card_s_name_follows_its_encoding() -> None:
     assert "zlib=" in sharecards.design() and len(sharecards.design().split("[")[1].split(",")) == 4
+
+
+@pytest.mark.parametrize("card", [*CARDS, ShareCard("It's \"quoted\"", "Back\\slash 'and' \u00e9", None, "fr")])
+def test_a_card_s_name_is_the_digest_of_its_repr_and_the_design(card: ShareCard) -> None:
+    """The name is written out by hand for speed: it must stay the digest of repr((card, design())), so the
+    same card keeps its name (and a deploy its file)."""
+    import hashlib
+
+    expected = hashlib.sha256(repr((card, sharecards.design())).encode()).hexdigest()[:16]
+    assert card.path == f"share/{expected}.png"
