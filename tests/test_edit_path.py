@@ -7,9 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import run_main
 from test_speed_features import build, clean, corpus_site, tree
 
 from explainer import inplace, pipeline
+from explainer.views import search
 from explainer.views.relmap import Graph
 
 __all__ = ["corpus_site"]  # the fixture, imported for the tests here
@@ -96,3 +98,38 @@ def test_the_output_check_runs_beside_loading_and_still_finds_pages_changed_or_d
     built = tree(build(corpus_site, "cached", "--jobs", "1"))
     assert checked.read_text().split() == [str(os.getpid())]  # one process asked for: checked here
     assert built == clean(corpus_site)
+
+
+@pytest.mark.skipif(search.pagefind_executable() is None, reason="pagefind is not installed")
+def test_the_share_cards_are_listed_while_the_search_index_is_made(corpus_site: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """After the pages, every page's share card is listed (and the output's kept) before the build waits for
+    Pagefind, not after; the cards to draw are drawn after it. The output is a clean build's either way."""
+    order: list[str] = []
+    finish, listed = search.Background.finish, pipeline.share_cards
+
+    def finished(self: search.Background) -> object:
+        order.append("search awaited")
+        return finish(self)
+
+    def cards(*args: object) -> object:
+        order.append("cards listed")
+        return listed(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search.Background, "finish", finished)
+    monkeypatch.setattr(pipeline, "share_cards", cards)
+    content = corpus_site / "content"
+
+    def built(output: str, *args: str) -> dict[str, bytes]:
+        result = run_main(corpus_site, "--output", output, "--jobs", "2", *args)
+        assert result.returncode == 0, result.stderr
+        return tree(corpus_site / output)
+
+    built("cached")
+    assert order == ["cards listed", "search awaited"]
+    order.clear()
+    replace(content / "issues" / "issue-00003.md", "## What is at stake", "## What is at stake now")
+    edited = built("cached")
+    assert order == ["cards listed", "search awaited"]
+    assert edited == built("reference", "--no-cache")
+    assert any(path.startswith("share/") for path in edited) and any("pagefind" in path for path in edited)
