@@ -289,6 +289,7 @@ def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: B
     """`build`'s plan, render and views, every file put into out as it is made; the pages, or None after errors."""
     site = run.site
     assert site is not None
+    out.intact  # noqa: B018  # the output's check begun aside on entering (done by now): awaited before workers fork
     renderer = make_renderer(site, options.templates, diags, options.base_url, assets, options.relative_urls,
                              store)  # fmt: skip
     texts = first_pass(renderer, store, options.jobs)  # the Markdown texts render while the pages are planned
