@@ -1,0 +1,61 @@
+"""The templates' `_()` and `gettext()` (templatetext.py) give what Jinja's newstyle gettext gives, in every
+way a template can call them; a text without variables is translated once a build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from explainer import templatetext
+from explainer.i18n import translations_of
+from explainer.render import make_environment
+
+SNIPPETS = [
+    '{{ _("Sources") }}|{{ gettext("Search") }}',
+    '{{ _("%(count)s actors", count="<b>3</b>") }}',  # a variable is escaped
+    '{{ _("100%% sure") }}|{{ _("Sources") ~ "<i>" }}',  # `%` always applies; the result is Markup
+    '{% autoescape false %}{{ _("Sources") }}{{ _("a <b>%(x)s</b>", x="<i>") }}{% endautoescape %}',
+    '{% for gettext in [upper] %}{{ _("Sources") }}{% endfor %}',  # `_` calls the gettext where it is
+    '{% set gettext = upper %}{{ _("Sources") }}',
+    '{% for x in ["<a>", "b"] %}{% trans %}Hello {{ x }}{% endtrans %}{{ _("%(v)s!", v=x) }}{% endfor %}',
+    '{% macro m() %}{{ _("Sources") }}{% endmacro %}{{ m() }}{{ m() }}',
+]
+
+
+def environments(tmp_path: Path) -> tuple[jinja2.Environment, jinja2.Environment]:
+    translations = translations_of("es", ())
+    ours = make_environment(tmp_path)
+    ours.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    ours.globals.update(gettext=templatetext.Gettext(translations.gettext), _=templatetext.ALIAS)
+    jinjas = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined)
+    jinjas.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    for env in ours, jinjas:
+        env.globals["upper"] = lambda text, **variables: text.upper()
+    return ours, jinjas
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS)
+def test_gettext_in_a_template_is_jinja_s(tmp_path: Path, snippet: str) -> None:
+    ours, jinjas = environments(tmp_path)
+    expected = jinjas.from_string(snippet).render()
+    assert ours.from_string(snippet).render() == expected
+    assert ours.from_string(snippet).render() == expected  # the kept results too
+
+
+def test_a_wrong_call_fails_as_jinja_s(tmp_path: Path) -> None:
+    for env in environments(tmp_path):
+        with pytest.raises(TypeError, match="gettext"):
+            env.from_string('{{ _("a", "b") }}').render()
+
+
+def test_a_text_is_translated_once(tmp_path: Path) -> None:
+    """The Renderer's `_` and `gettext` are templatetext's: the translation of a text without variables is kept."""
+    asked: list[str] = []
+    gettext = templatetext.Gettext(lambda text: asked.append(text) or f"[{text}]")
+    ours, _ = environments(tmp_path)
+    ours.globals.update(gettext=gettext)
+    page = ours.from_string('{{ _("Sources") }} {{ gettext("Sources") }} {{ _("%(n)s", n=1) }}')
+    assert page.render() == page.render() == "[Sources] [Sources] [1]"
+    assert asked == ["Sources", "%(n)s", "%(n)s"]
