@@ -17,7 +17,19 @@ import jinja2.runtime
 from markupsafe import Markup
 
 
-class Gettext:
+class ContextCallable:
+    """Called as Jinja calls a function that takes the context (a Context but the Renderer's: `call` below).
+    Callable, it is also no value of the render key (parallel/pagepool.render_key): the translations are, as
+    the global `words`."""
+
+    __slots__ = ()
+
+    @jinja2.pass_context
+    def __call__(self, context: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Any:
+        return call(context, self, args, kwargs)  # type: ignore[arg-type]
+
+
+class Gettext(ContextCallable):
     """The templates' `gettext`: newstyle gettext over translate (the site's translations)."""
 
     __slots__ = ("known", "translate")
@@ -37,7 +49,7 @@ class Gettext:
         return self.translate(text) % variables
 
 
-class GettextAlias:
+class GettextAlias(ContextCallable):
     """The templates' `_`: whatever `gettext` is where it is called (Jinja's _gettext_alias)."""
 
     __slots__ = ()

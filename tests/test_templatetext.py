@@ -59,3 +59,15 @@ def test_a_text_is_translated_once(tmp_path: Path) -> None:
     page = ours.from_string('{{ _("Sources") }} {{ gettext("Sources") }} {{ _("%(n)s", n=1) }}')
     assert page.render() == page.render() == "[Sources] [Sources] [1]"
     assert asked == ["Sources", "%(n)s", "%(n)s"]
+
+
+def test_gettext_is_called_as_jinja_s_own_by_a_stock_context() -> None:
+    """Called by Jinja's own Context too; callable, it is no value of the render key (a repr by address would
+    key every page again in each build: tests/test_change_model.py)."""
+    translations = translations_of("es", ())
+    env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(gettext=templatetext.Gettext(translations.gettext), _=templatetext.ALIAS)
+    snippet = '{% for x in [1] %}{{ _("Sources") }}{{ gettext("%(n)s actors", n=x) }}{% endfor %}'
+    assert env.from_string(snippet).render() == "Fuentes1 actors"
+    assert callable(templatetext.ALIAS) and callable(env.globals["gettext"])
