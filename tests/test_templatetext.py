@@ -4,9 +4,11 @@ way a template can call them; a text without variables is translated once a buil
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
+from conftest import run_main
 
 from explainer import templatetext
 from explainer.i18n import translations_of
@@ -71,3 +73,20 @@ def test_gettext_is_called_as_jinja_s_own_by_a_stock_context() -> None:
     snippet = '{% for x in [1] %}{{ _("Sources") }}{{ gettext("%(n)s actors", n=x) }}{% endfor %}'
     assert env.from_string(snippet).render() == "Fuentes1 actors"
     assert callable(templatetext.ALIAS) and callable(env.globals["gettext"])
+
+
+def test_the_renderer_s_pages_use_it(example_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build's templates call templatetext's gettext (render.py installs it), and each text without variables
+    is translated once per language's renderer, however many pages show it."""
+    asked: list[str] = []
+    call = templatetext.Gettext.call
+
+    def counted(self: templatetext.Gettext, context: Any, text: str, variables: dict[str, Any]) -> Any:
+        if not variables and text not in self.known:
+            asked.append(text)
+        return call(self, context, text, variables)
+
+    monkeypatch.setattr(templatetext.Gettext, "call", counted)
+    result = run_main(example_site, "--no-search", "--jobs", "1", "--no-cache", "--output", "out")
+    assert result.returncode == 0, result.stderr
+    assert asked.count("Sources") == 2  # English and Spanish: the sources page, every card's sources section
