@@ -140,8 +140,9 @@ def watch(classes: Iterable[type], entities: Iterable[type]) -> None:
 
 
 def record(into: Recording | None) -> contextvars.Token[Recording | None]:
-    """Open a recording (None: note nothing), the descriptors put in place first if they are not yet."""
-    if not WATCHING.installed:
+    """Open a recording (None: note nothing), the descriptors put in place first if they are not yet (not for
+    None: a build that records nothing keeps the plain slots)."""
+    if into is not None and not WATCHING.installed:
         WATCHING.install()
     return CURRENT.set(into)
 

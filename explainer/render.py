@@ -20,7 +20,7 @@ try:
 except ImportError:  # pragma: no cover  (MarkupSafe without its C speedups)
     from markupsafe._native import _escape_inner
 
-from . import __version__, reads
+from . import __version__, reads, templatetext
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base
 from .languages import direction, display_name, language_prefix
@@ -31,6 +31,7 @@ from .model import Entity, Image
 from .pages import PageSpec, entity_url
 from .pictures import Pictures
 from .sharecards import ShareImage, share_image
+from .templatetext import ALIAS, Gettext, GettextAlias
 from .theme import template_folders
 from .translations import site_languages
 from .views.mapdraw import Relation
@@ -100,13 +101,15 @@ class Context(jinja2.runtime.Context):
     Jinja's call() looks on every call for a pass_context, pass_environment or pass_eval_context
     mark (on the callable and on its __call__) to know what to pass first. The Renderer's own
     functions (url, url_for, ...) carry none, and a macro's __call__ takes the eval context, so
-    they are called as Jinja's call() would call them, without the look; anything else goes
-    through Jinja's call().
+    they are called as Jinja's call() would call them, without the look; `_()` and `gettext()`
+    go to templatetext.py; anything else goes through Jinja's call().
     """
 
     @internalcode
     def call(self, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         kind = type(obj)
+        if kind is Gettext or kind is GettextAlias:  # `_()` and `gettext()`: templatetext.py
+            return templatetext.call(self, obj, args, kwargs)
         if kind is jinja2.runtime.Macro:
             args = (self.eval_ctx, *args)
         elif not (kind is MethodType and type(obj.__self__) is Renderer):
@@ -198,7 +201,9 @@ class Renderer:
         default = site_languages(site.config)[0]
         self.default_marks = Markup(' lang="{}" dir="{}"').format(default, direction(default))
         # the site's language comes with its Site (link): another Site, another language, the same code
-        self.env.install_gettext_translations(site.words.translations, newstyle=True)  # type: ignore[attr-defined]
+        translations = site.words.translations
+        self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        self.env.globals.update(gettext=Gettext(translations.gettext), _=ALIAS)  # the same, faster (templatetext.py)
         self.env.globals.update(
             site=site.config,
             url=self.url,

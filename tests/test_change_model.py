@@ -5,6 +5,7 @@ always a clean build's, and a change link reads keys every page (build) or plans
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -334,3 +335,19 @@ def test_the_dep_table_drops_the_pairs_no_unit_reads_and_keeps_every_units_reads
     assert views["updates.xml"] == Deps(frozenset({("c", "changes")}))  # not packed yet: as it was
     stale = table.stale(Change(frozenset({("b", "body")}), frozenset()))
     assert stale(pages["a/index.html"].deps) and not stale(views["data/previews.json"])
+
+
+def test_a_build_without_cache_records_no_reads(example_site: Path, tmp_path: Path) -> None:
+    """`--no-cache` keeps nothing to compare reads with: no table is recorded and reads.py's descriptors stay out
+    of the record classes, so every field reads at the slot's own speed (in a clean build at 5,000 cards the
+    descriptors cost ~5 % of the CPU). A recording opened in such a build (a planner table's) puts them in."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from explainer import cli, reads; status = cli.main(sys.argv[1:]); "
+              "print(status, reads.WATCHING.installed)")  # fmt: skip
+    args = ["--content", str(example_site / "content"), "--output", str(tmp_path / "out"), "--no-search", "-q"]
+    for cache, installed in ((["--no-cache"], False), ([], True)):
+        done = subprocess.run([sys.executable, "-c", script, *args, *cache], cwd=example_site, capture_output=True,
+                              text=True, check=True, env={**os.environ, "PYTHONPATH": str(REPO)})  # fmt: skip
+        assert done.stdout.split() == ["0", str(installed)], (cache, done.stdout, done.stderr)
