@@ -41,10 +41,10 @@ from pathlib import Path
 from ..diagnostics import Diagnostics
 from ..write import MARKER, MARKER_TEXT
 from .bundles import FOLDER, INDEXED, MANIFEST, Bundle, bundle_size, languages_of, manifest, plan_bundles
+from .searchtrim import MARK, trimmed
 
 INSTALL = "pip install 'pagefind[bin]==1.5.2'"
 STAMP = "explainer-index.txt"  # in each bundle's folder
-MARK = b"data-pagefind-body"
 DATA = re.compile(r"pagefind-entry\.json|[^/]+\.pf_meta|(index|fragment|filter)/[^/]+")  # what a merged bundle needs
 FORMAT = "explainer search bundle 2"
 
@@ -256,7 +256,8 @@ def indexed(paths: Iterable[str], source: Source, executable: Path | None, outpu
     stale = [bundle for bundle in plan.bundles if not can_keep(output, bundle, plan.stamps[bundle.key])]
 
     def make(bundle: Bundle) -> dict[str, bytes] | str:
-        return index_bundle(bundle, plan.stamps[bundle.key], source.place, executable, output, cancelled=cancelled)
+        place = trimming(source)
+        return index_bundle(bundle, plan.stamps[bundle.key], place, executable, output, cancelled=cancelled)
 
     failed = set()
     with ThreadPoolExecutor(max_workers=max(1, min(2, jobs))) as pool:
@@ -278,6 +279,20 @@ def indexed(paths: Iterable[str], source: Source, executable: Path | None, outpu
         if listed and listed[0].primary:  # the merged bundles need the primary one's scripts
             emit(prefix + MANIFEST, manifest(listed))
     return index
+
+
+def trimming(source: Source) -> Callable[[str, Path], object]:
+    """Where source.place would put a page whole, its trimmed copy (`trimmed`: what Pagefind reads of it, for
+    the same bundle) when it can be told; else the page as source.place puts it (a hard link, for build)."""
+
+    def place(path: str, target: Path) -> None:
+        cut = trimmed(source.read(path))
+        if cut is None:
+            source.place(path, target)
+        else:
+            target.write_bytes(cut)
+
+    return place
 
 
 def scratch_folder(output: Path | None) -> tempfile.TemporaryDirectory[str]:
