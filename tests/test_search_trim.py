@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -199,3 +200,40 @@ def test_trimming_leaves_out_what_pagefind_does_not_read() -> None:
     assert nested is not None and b"<section" not in nested and b"<svg>" not in nested
     scripted = search.trimmed(page_bytes(*PAGES["script in main"], "s"))
     assert scripted is not None and b"quagga" in scripted  # raw text in the body: its ignored parts stay
+
+
+def fake_pagefind(folder: Path, started: Path) -> Path:
+    """A stand-in for the binary that notes when it starts, then takes its time and writes an empty bundle."""
+    script = folder / "pagefind"
+    script.write_text(f'#!/bin/sh\ntouch "{started}"\nsleep 0.5\nmkdir -p "$4"\n', encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
+@pytest.mark.parametrize("edit", [True, False])
+def test_after_an_edit_the_main_thread_goes_on_once_pagefind_has_started(tmp_path: Path, edit: bool) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(page_bytes(*PAGES["plain"], "plain"))
+    started = tmp_path / "started"
+    output = tmp_path / "output"
+    output.mkdir()
+    made: dict[str, bytes] = {}
+
+    def where(path: str) -> Path:
+        time.sleep(0.3)  # planning takes its time
+        return page
+
+    unchanged = (lambda path: False) if edit else None  # an edit: the output as the last build left it
+    begun = time.perf_counter()
+    index = search.Background(["issues/a/index.html"], where, fake_pagefind(tmp_path, started), output, 1,
+                              made.__setitem__, unchanged)  # fmt: skip
+    waited = time.perf_counter() - begun
+    assert (waited >= 0.6) == edit  # planning and placing the page (two reads) done, or left to the thread
+    assert made == {}  # Pagefind still running
+    if edit:  # it was started: it notes so at once
+        deadline = time.monotonic() + 5
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert started.exists() and made == {}
+    index.finish()
+    assert started.exists() and "pagefind/issues-0/explainer-index.txt" in made

@@ -202,7 +202,12 @@ class Background:
     """`build`'s index, made in a thread while the main process makes the view files: the pages are all on disk
     (pages: their output paths; where(path): where its bytes are now, asked only of the pages read or placed),
     and Pagefind runs in processes of its own. Each file made is passed to add as its bundle is made; `finish`
-    waits and gives the Index (its kept files and warnings)."""
+    waits and gives the Index (its kept files and warnings).
+
+    With unchanged (the output is as the last build left it: planning reads only the pages written), the
+    constructor returns once the first Pagefind has started (or none need to): the thread plans and places the
+    changed bundle's pages alone, not sharing the interpreter with the main thread's view files, so Pagefind,
+    which the edit waits for, starts sooner (docs/performance.md)."""
 
     def __init__(self, pages: list[str], where: Callable[[str], Path], executable: Path | None, output: Path,
                  jobs: int, add: Callable[[str, bytes], object],
@@ -217,15 +222,25 @@ class Background:
         self.stopped = False
         self.failure: BaseException | None = None
         self.index = Index()
+        self.begun = threading.Event()
 
         def run() -> None:
             try:
-                self.index = indexed(pages, source, executable, output, jobs, add, lambda: self.stopped)
+                self.index = indexed(pages, source, executable, output, jobs, add, lambda: self.stopped,
+                                     self.begun.set)  # fmt: skip
             except BaseException as error:  # raised again by finish, in the main thread
                 self.failure = error
+            finally:
+                self.begun.set()
 
         self.thread = threading.Thread(target=run, name="explainer-search", daemon=True)
         self.thread.start()
+        if unchanged is not None:
+            try:
+                self.begun.wait()
+            except BaseException:
+                self.stop()
+                raise
 
     def finish(self) -> Index:
         self.thread.join()
@@ -240,11 +255,12 @@ class Background:
 
 
 def indexed(paths: Iterable[str], source: Source, executable: Path | None, output: Path | None, jobs: int,
-            add: Callable[[str, bytes], object] | None = None,
-            cancelled: Callable[[], bool] = lambda: False) -> Index:  # fmt: skip
+            add: Callable[[str, bytes], object] | None = None, cancelled: Callable[[], bool] = lambda: False,
+            begun: Callable[[], object] = lambda: None) -> Index:  # fmt: skip
     """The bundles of the pages among paths: the last output's where a bundle's pages are the same, else
     Pagefind's over a temporary folder its pages are placed into (at most two at once). add: where the files
-    made go as each bundle is made (else Index.made)."""
+    made go as each bundle is made (else Index.made); begun is called once a Pagefind has started, or when
+    none will."""
     index = Index()
     emit = add or index.made.__setitem__
     if executable is None:
@@ -254,10 +270,13 @@ def indexed(paths: Iterable[str], source: Source, executable: Path | None, outpu
     if not plan.bundles:
         return index
     stale = [bundle for bundle in plan.bundles if not can_keep(output, bundle, plan.stamps[bundle.key])]
+    if not stale:
+        begun()
 
     def make(bundle: Bundle) -> dict[str, bytes] | str:
         place = trimming(source)
-        return index_bundle(bundle, plan.stamps[bundle.key], place, executable, output, cancelled=cancelled)
+        return index_bundle(bundle, plan.stamps[bundle.key], place, executable, output, cancelled=cancelled,
+                            begun=begun)  # fmt: skip
 
     failed = set()
     with ThreadPoolExecutor(max_workers=max(1, min(2, jobs))) as pool:
@@ -308,7 +327,8 @@ def scratch_folder(output: Path | None) -> tempfile.TemporaryDirectory[str]:
 
 def index_bundle(bundle: Bundle, wanted: str, place: Callable[[str, Path], object], executable: Path,
                  output: Path | None, nice: int = 0,
-                 cancelled: Callable[[], bool] = lambda: False) -> dict[str, bytes] | str:  # fmt: skip
+                 cancelled: Callable[[], bool] = lambda: False,
+                 begun: Callable[[], object] = lambda: None) -> dict[str, bytes] | str:  # fmt: skip
     """Pagefind's bundle for the bundle's pages, as output paths with its stamp; or why it failed."""
     with scratch_folder(output) as temp:
         root = Path(temp) / "site"
@@ -317,7 +337,7 @@ def index_bundle(bundle: Bundle, wanted: str, place: Callable[[str, Path], objec
             target.parent.mkdir(parents=True, exist_ok=True)
             place(path, target)
         made = Path(temp) / "bundle"
-        failure = run_pagefind(executable, root, made, nice, cancelled)
+        failure = run_pagefind(executable, root, made, nice, cancelled, begun)
         if failure is not None:
             return failure
         found = {
@@ -330,14 +350,17 @@ def index_bundle(bundle: Bundle, wanted: str, place: Callable[[str, Path], objec
 
 
 def run_pagefind(executable: Path, site: Path, bundle: Path, nice: int = 0,
-                 cancelled: Callable[[], bool] = lambda: False) -> str | None:  # fmt: skip
+                 cancelled: Callable[[], bool] = lambda: False,
+                 begun: Callable[[], object] = lambda: None) -> str | None:  # fmt: skip
     """Index the HTML under site into bundle; None, or Pagefind's last line when it fails. Pagefind is
-    killed once cancelled() is true (serve stopping: it must not wait for a bundle of a big site)."""
+    killed once cancelled() is true (serve stopping: it must not wait for a bundle of a big site); begun() is
+    called once it has started."""
     command = [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
         if nice:
             with contextlib.suppress(OSError):  # a lower priority is a courtesy, not a need
                 os.setpriority(os.PRIO_PROCESS, process.pid, nice)
+        begun()
         deadline = time.monotonic() + 600
         while True:
             try:
