@@ -91,8 +91,10 @@ def test_pagefind_writes_the_same_bundles_from_the_trimmed_pages(tmp_path: Path,
 
 
 # Pages that put what Pagefind reads outside the body element, or in an ignored element, or hide tags in raw text.
+# At most one filter a page: with two filter keys Pagefind 1.5.2 orders its filter file differently run to run, the
+# same page too (docs/views.md, Determinism); a site's bundle holds one section, so one filter value.
 HEAD = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Page title</title>{head}</head>\n'
-MAIN = '<main data-pagefind-body data-pagefind-filter="kind:issue">\n<h1>Zebra crossing</h1>\n{main}\n</main>\n'
+MAIN = '<main data-pagefind-body data-pagefind-meta="kind:issue">\n<h1>Zebra crossing</h1>\n{main}\n</main>\n'
 PAGES: dict[str, tuple[str, str, str, str]] = {  # name: (in the head, before main, in main, after main)
     "plain": ("", "<header><nav><a href='/'>Home</a></nav></header>", "<p>Okapi herds.</p>", "<footer>f</footer>"),
     "meta in the header": ("", "<p data-pagefind-meta='author:Ann'>Ann</p>", "<p>Okapi.</p>", ""),
