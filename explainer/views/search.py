@@ -13,13 +13,14 @@ the others keep only their index (entry, meta, index, fragment and filter files)
 
 Pagefind cannot update an index, and 1.5.2 is not byte-stable between runs once pages carry filters
 (the filter file, and the names that hash it). So each bundle records the SHA-256 of the pages it
-indexed (and its role, the binary and its list of pages) in `explainer-index.txt`, and a bundle whose
-digest is the one in the last output is kept from there as it is: only bundles whose pages' bytes
-changed are indexed again, one or two at a time (`--jobs`), each over a temporary folder of hard links
-to its pages. `build` starts this in a thread once the pages are written (`Background`), reads only the
-pages it wrote when the output is as the last build left it (`plan_index`), and the write stage keeps or
-adds the bundle files, so the output is still swapped in whole; `serve` runs it in a thread after each
-good build (`serve/searchlive.py`).
+indexed (and its role, the binary, the bundle size and its list of pages) in `explainer-index.txt`, and a
+bundle whose digest is the one in the last output is kept from there as it is: only bundles whose pages'
+bytes changed are indexed again, one or two at a time (`--jobs`), each over a temporary folder of its pages
+trimmed to what Pagefind reads (searchtrim.py; a page that cannot be trimmed safely is hard-linked whole).
+`build` starts this in a thread once the pages are written (`Background`), reads only the pages it wrote
+when the output is as the last build left it (`plan_index`, which then takes the last output's bundles as
+its plan), and the write stage keeps or adds the bundle files, so the output is still swapped in whole;
+`serve` runs it in a thread after each good build (`serve/searchlive.py`).
 """
 
 from __future__ import annotations
