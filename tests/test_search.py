@@ -254,6 +254,9 @@ def test_a_build_after_an_edit_reads_only_the_pages_it_wrote_and_stamps_as_if_it
     finally:
         page.write_bytes(data)
     assert {name for name in full.stamps if changed.stamps[name] != full.stamps[name]} == {home.name}
+    # the last output's bundles are taken as the plan only for the size they were planned with
+    smaller = search.plan_index(pages, reader(built, None, lambda rel: True), PAGEFIND, 2, built)
+    assert smaller.bundles == search.plan_index(pages, reader(built), PAGEFIND, 2, None).bundles != full.bundles
 
 
 def test_an_edit_indexes_only_its_pages_bundle_and_the_search_finds_the_new_words(

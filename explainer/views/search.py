@@ -13,13 +13,14 @@ the others keep only their index (entry, meta, index, fragment and filter files)
 
 Pagefind cannot update an index, and 1.5.2 is not byte-stable between runs once pages carry filters
 (the filter file, and the names that hash it). So each bundle records the SHA-256 of the pages it
-indexed (and its role, the binary and its list of pages) in `explainer-index.txt`, and a bundle whose
-digest is the one in the last output is kept from there as it is: only bundles whose pages' bytes
-changed are indexed again, one or two at a time (`--jobs`), each over a temporary folder of hard links
-to its pages. `build` starts this in a thread once the pages are written (`Background`), reads only the
-pages it wrote when the output is as the last build left it (`plan_index`), and the write stage keeps or
-adds the bundle files, so the output is still swapped in whole; `serve` runs it in a thread after each
-good build (`serve/searchlive.py`).
+indexed (and its role, the binary, the bundle size and its list of pages) in `explainer-index.txt`, and a
+bundle whose digest is the one in the last output is kept from there as it is: only bundles whose pages'
+bytes changed are indexed again, one or two at a time (`--jobs`), each over a temporary folder of its pages
+trimmed to what Pagefind reads (searchtrim.py; a page that cannot be trimmed safely is hard-linked whole).
+`build` starts this in a thread once the pages are written (`Background`), reads only the pages it wrote
+when the output is as the last build left it (`plan_index`, which then takes the last output's bundles as
+its plan), and the write stage keeps or adds the bundle files, so the output is still swapped in whole;
+`serve` runs it in a thread after each good build (`serve/searchlive.py`).
 """
 
 from __future__ import annotations
@@ -41,10 +42,10 @@ from pathlib import Path
 from ..diagnostics import Diagnostics
 from ..write import MARKER, MARKER_TEXT
 from .bundles import FOLDER, INDEXED, MANIFEST, Bundle, bundle_size, languages_of, manifest, plan_bundles
+from .searchtrim import MARK, trimmed
 
 INSTALL = "pip install 'pagefind[bin]==1.5.2'"
 STAMP = "explainer-index.txt"  # in each bundle's folder
-MARK = b"data-pagefind-body"
 DATA = re.compile(r"pagefind-entry\.json|[^/]+\.pf_meta|(index|fragment|filter)/[^/]+")  # what a merged bundle needs
 FORMAT = "explainer search bundle 2"
 
@@ -59,19 +60,20 @@ def pagefind_executable() -> Path | None:
     return found if found and found.exists() else None
 
 
-def header(bundle: Bundle, executable: Path) -> str:
-    """The first line of a bundle's explainer-index.txt: the format, the binary and the bundle's role."""
+def header(bundle: Bundle, executable: Path, size: int) -> str:
+    """The first line of a bundle's explainer-index.txt: the format, the binary, the bundles' size bound and
+    the bundle's role."""
     role = "primary" if bundle.primary else "merged"
-    return f"{FORMAT} · Pagefind binary of {executable.stat().st_size} bytes · {role}\n"
+    return f"{FORMAT} · Pagefind binary of {executable.stat().st_size} bytes · ≤ {size} pages a bundle · {role}\n"
 
 
-def stamp(bundle: Bundle, digests: Mapping[str, bytes], executable: Path) -> str:
+def stamp(bundle: Bundle, digests: Mapping[str, bytes], executable: Path, size: int) -> str:
     """What a bundle's explainer-index.txt says: its header, the digest of its pages' bytes, and its pages."""
     digest = hashlib.sha256()
     for path in bundle.pages:
         digest.update(path.encode("utf-8") + b"\0" + digests[path])
     pages = "".join(f"{path}\n" for path in bundle.pages)
-    return f"{header(bundle, executable)}sha256 of the pages indexed: {digest.hexdigest()}\n{pages}"
+    return f"{header(bundle, executable, size)}sha256 of the pages indexed: {digest.hexdigest()}\n{pages}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,15 +95,35 @@ class Plan:
     stamps: dict[str, str] = field(default_factory=dict)
 
 
-def earlier_stamps(output: Path | None) -> dict[tuple[str, ...], str]:
-    """The stamps of the last output's bundles, by the pages each lists."""
-    found: dict[tuple[str, ...], str] = {}
-    stamps = [*output.glob(f"{FOLDER}/*/{STAMP}"), *output.glob(f"*/{FOLDER}/*/{STAMP}")] if output else []
-    for path in sorted(stamps):
+def earlier_stamps(output: Path | None) -> dict[tuple[str, ...], tuple[str, str]]:
+    """The stamps of the last output's bundles, with their folders (`es/pagefind/issues-0`), by the pages each
+    lists."""
+    found: dict[tuple[str, ...], tuple[str, str]] = {}
+    if output is None:
+        return found
+    for path in sorted([*output.glob(f"{FOLDER}/*/{STAMP}"), *output.glob(f"*/{FOLDER}/*/{STAMP}")]):
         with contextlib.suppress(OSError, UnicodeDecodeError):
             text = path.read_text(encoding="utf-8")
-            found[tuple(text.splitlines()[2:])] = text
+            found[tuple(text.splitlines()[2:])] = (path.parent.relative_to(output).as_posix(), text)
     return found
+
+
+def earlier_bundles(known: dict[tuple[str, ...], tuple[str, str]], marked: list[str], executable: Path,
+                    size: int) -> list[Bundle] | None:  # fmt: skip
+    """The last output's bundles when they hold exactly these pages and their stamps name this binary and size:
+    what plan_bundles(marked, size) gives again (it depends on the set of pages and the size alone), without
+    hashing ~9,000 ids (~40 ms at 5,000 cards, on an edit's path to Pagefind); else None."""
+    if sum(len(pages) for pages in known) != len(marked) or {page for pages in known for page in pages} != set(marked):
+        return None
+    bundles = []
+    for pages, (folder, text) in known.items():
+        prefix, _, name = folder.rpartition(FOLDER + "/")
+        found = [bundle for bundle in (Bundle(name, pages, True, prefix), Bundle(name, pages, False, prefix))
+                 if text.startswith(header(bundle, executable, size))]  # fmt: skip
+        if not found:
+            return None
+        bundles += found
+    return sorted(bundles, key=lambda bundle: (bundle.prefix, bundle.name))
 
 
 def plan_index(paths: Iterable[str], source: Source, executable: Path, size: int, output: Path | None) -> Plan:
@@ -125,16 +147,21 @@ def plan_index(paths: Iterable[str], source: Source, executable: Path, size: int
         if MARK in data:
             marked.append(path)
             digests[path] = hashlib.sha256(data).digest()
-    plan = Plan(plan_bundles(marked, size))
+    bundles = earlier_bundles(known, marked, executable, size) if known else None
+    plan = Plan(plan_bundles(marked, size) if bundles is None else bundles)
     for bundle in plan.bundles:
-        earlier = known.get(bundle.pages)
-        if earlier and earlier.startswith(header(bundle, executable)) and not any(p in digests for p in bundle.pages):
+        earlier = known[bundle.pages][1] if bundle.pages in known else None
+        if (
+            earlier
+            and earlier.startswith(header(bundle, executable, size))
+            and not any(p in digests for p in bundle.pages)
+        ):
             plan.stamps[bundle.key] = earlier
             continue
         for path in bundle.pages:
             if path not in digests:
                 digests[path] = hashlib.sha256(source.read(path)).digest()
-        plan.stamps[bundle.key] = stamp(bundle, digests, executable)
+        plan.stamps[bundle.key] = stamp(bundle, digests, executable, size)
     return plan
 
 
@@ -202,7 +229,12 @@ class Background:
     """`build`'s index, made in a thread while the main process makes the view files: the pages are all on disk
     (pages: their output paths; where(path): where its bytes are now, asked only of the pages read or placed),
     and Pagefind runs in processes of its own. Each file made is passed to add as its bundle is made; `finish`
-    waits and gives the Index (its kept files and warnings)."""
+    waits and gives the Index (its kept files and warnings).
+
+    With unchanged (the output is as the last build left it: planning reads only the pages written), the
+    constructor returns once the first Pagefind has started (or none need to): the thread plans and places the
+    changed bundle's pages alone, not sharing the interpreter with the main thread's view files, so Pagefind,
+    which the edit waits for, starts sooner (docs/performance.md)."""
 
     def __init__(self, pages: list[str], where: Callable[[str], Path], executable: Path | None, output: Path,
                  jobs: int, add: Callable[[str, bytes], object],
@@ -217,15 +249,25 @@ class Background:
         self.stopped = False
         self.failure: BaseException | None = None
         self.index = Index()
+        self.begun = threading.Event()
 
         def run() -> None:
             try:
-                self.index = indexed(pages, source, executable, output, jobs, add, lambda: self.stopped)
+                self.index = indexed(pages, source, executable, output, jobs, add, lambda: self.stopped,
+                                     self.begun.set)  # fmt: skip
             except BaseException as error:  # raised again by finish, in the main thread
                 self.failure = error
+            finally:
+                self.begun.set()
 
         self.thread = threading.Thread(target=run, name="explainer-search", daemon=True)
         self.thread.start()
+        if unchanged is not None:
+            try:
+                self.begun.wait()
+            except BaseException:
+                self.stop()
+                raise
 
     def finish(self) -> Index:
         self.thread.join()
@@ -240,11 +282,12 @@ class Background:
 
 
 def indexed(paths: Iterable[str], source: Source, executable: Path | None, output: Path | None, jobs: int,
-            add: Callable[[str, bytes], object] | None = None,
-            cancelled: Callable[[], bool] = lambda: False) -> Index:  # fmt: skip
+            add: Callable[[str, bytes], object] | None = None, cancelled: Callable[[], bool] = lambda: False,
+            begun: Callable[[], object] = lambda: None) -> Index:  # fmt: skip
     """The bundles of the pages among paths: the last output's where a bundle's pages are the same, else
     Pagefind's over a temporary folder its pages are placed into (at most two at once). add: where the files
-    made go as each bundle is made (else Index.made)."""
+    made go as each bundle is made (else Index.made); begun is called once a Pagefind has started, or when
+    none will."""
     index = Index()
     emit = add or index.made.__setitem__
     if executable is None:
@@ -254,9 +297,13 @@ def indexed(paths: Iterable[str], source: Source, executable: Path | None, outpu
     if not plan.bundles:
         return index
     stale = [bundle for bundle in plan.bundles if not can_keep(output, bundle, plan.stamps[bundle.key])]
+    if not stale:
+        begun()
 
     def make(bundle: Bundle) -> dict[str, bytes] | str:
-        return index_bundle(bundle, plan.stamps[bundle.key], source.place, executable, output, cancelled=cancelled)
+        place = trimming(source)
+        return index_bundle(bundle, plan.stamps[bundle.key], place, executable, output, cancelled=cancelled,
+                            begun=begun)  # fmt: skip
 
     failed = set()
     with ThreadPoolExecutor(max_workers=max(1, min(2, jobs))) as pool:
@@ -280,6 +327,20 @@ def indexed(paths: Iterable[str], source: Source, executable: Path | None, outpu
     return index
 
 
+def trimming(source: Source) -> Callable[[str, Path], object]:
+    """Where source.place would put a page whole, its trimmed copy (`trimmed`: what Pagefind reads of it, for
+    the same bundle) when it can be told; else the page as source.place puts it (a hard link, for build)."""
+
+    def place(path: str, target: Path) -> None:
+        cut = trimmed(source.read(path))
+        if cut is None:
+            source.place(path, target)
+        else:
+            target.write_bytes(cut)
+
+    return place
+
+
 def scratch_folder(output: Path | None) -> tempfile.TemporaryDirectory[str]:
     """A temporary folder beside output (`.NAME.tmp-search-…`, on its file system, so pages are hard-linked
     and Pagefind writes where the build does), marked as ours so that the next build deletes one a killed
@@ -293,7 +354,8 @@ def scratch_folder(output: Path | None) -> tempfile.TemporaryDirectory[str]:
 
 def index_bundle(bundle: Bundle, wanted: str, place: Callable[[str, Path], object], executable: Path,
                  output: Path | None, nice: int = 0,
-                 cancelled: Callable[[], bool] = lambda: False) -> dict[str, bytes] | str:  # fmt: skip
+                 cancelled: Callable[[], bool] = lambda: False,
+                 begun: Callable[[], object] = lambda: None) -> dict[str, bytes] | str:  # fmt: skip
     """Pagefind's bundle for the bundle's pages, as output paths with its stamp; or why it failed."""
     with scratch_folder(output) as temp:
         root = Path(temp) / "site"
@@ -302,7 +364,7 @@ def index_bundle(bundle: Bundle, wanted: str, place: Callable[[str, Path], objec
             target.parent.mkdir(parents=True, exist_ok=True)
             place(path, target)
         made = Path(temp) / "bundle"
-        failure = run_pagefind(executable, root, made, nice, cancelled)
+        failure = run_pagefind(executable, root, made, nice, cancelled, begun)
         if failure is not None:
             return failure
         found = {
@@ -315,14 +377,17 @@ def index_bundle(bundle: Bundle, wanted: str, place: Callable[[str, Path], objec
 
 
 def run_pagefind(executable: Path, site: Path, bundle: Path, nice: int = 0,
-                 cancelled: Callable[[], bool] = lambda: False) -> str | None:  # fmt: skip
+                 cancelled: Callable[[], bool] = lambda: False,
+                 begun: Callable[[], object] = lambda: None) -> str | None:  # fmt: skip
     """Index the HTML under site into bundle; None, or Pagefind's last line when it fails. Pagefind is
-    killed once cancelled() is true (serve stopping: it must not wait for a bundle of a big site)."""
+    killed once cancelled() is true (serve stopping: it must not wait for a bundle of a big site); begun() is
+    called once it has started."""
     command = [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
         if nice:
             with contextlib.suppress(OSError):  # a lower priority is a courtesy, not a need
                 os.setpriority(os.PRIO_PROCESS, process.pid, nice)
+        begun()
         deadline = time.monotonic() + 600
         while True:
             try:
