@@ -290,8 +290,9 @@ class StoredDocuments:
         self.used: dict[str, tuple[bytes, bytes]] = {}  # name → (key, packed Checked)
         self.known: dict[str, bytes] = {}  # path → digest of its bytes, read for the build's inputs key
         self.parsed = 0  # files parsed and validated afresh by this build
-        self.smart_quotes = True  # the settings this build validates by (site.yaml's), set by checkpool
+        self.smart_quotes = True  # the settings this build validates by (site.yaml's): settings()
         self.languages: tuple[str, ...] = ()
+        self.setting = repr((True, ())).encode()
 
     @property
     def entries(self) -> dict[str, tuple[bytes, bytes]]:
@@ -301,10 +302,14 @@ class StoredDocuments:
             self._entries = entries if stored.get("code") == self.code and isinstance(entries, dict) else {}
         return self._entries
 
+    def settings(self, smart_quotes: bool, languages: tuple[str, ...]) -> None:
+        """Validate by site.yaml's smart_quotes and languages (every file but site.yaml itself)."""
+        self.smart_quotes, self.languages = smart_quotes, languages
+        self.setting = repr((smart_quotes, languages)).encode()
+
     def key(self, kind: str, raw: bytes) -> bytes:
         """An entry's key: the file's kind, the digest of its bytes and the settings that validate it."""
-        setting = b"" if kind == "site" else repr((self.smart_quotes, self.languages)).encode()
-        return digest(b"document", kind.encode(), raw, setting)
+        return digest(b"document", kind.encode(), raw, b"" if kind == "site" else self.setting)
 
     def stored(self, kind: str, path: Path, rel: str) -> tuple[bytes, bytes] | None:
         """The file's entry, when its bytes (as this build's inputs key read them) are the ones it holds."""

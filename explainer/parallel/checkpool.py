@@ -48,7 +48,7 @@ def load_checked(root: Path, diags: Diagnostics, store: StoredDocuments,
         if kind == "site":  # first: it holds the settings the others are validated by
             done[index] = one(store, kind, path, rel, inside)
     sites = [value[3] for value in done.values() if value[3] is not None]
-    store.smart_quotes, store.languages = smart_quotes_of(sites), languages_of(sites)
+    store.settings(smart_quotes_of(sites), languages_of(sites))
     for index, (kind, path, rel, inside) in enumerate(listed):
         if index in done:
             continue
