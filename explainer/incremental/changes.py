@@ -9,8 +9,9 @@ records that are not equal, each paired with its earlier version by id (`record_
 When link reads what changed, the lists, relations and pages themselves may differ: `change_of` answers
 None and the caller compares every page by value instead (serve: the PageSpecs; build: the page keys).
 `serve` pairs the records it holds in memory with the new ones; `build` pairs the records of the content
-files whose bytes changed, as the last build validated them (its build cache keeps each file's), with the
-new ones (`earlier_pairs`). Nothing lists fields: a field added to a record is compared and recorded like the rest.
+files whose bytes changed, as the last build validated them (its build cache keeps each file's records),
+with the new ones (`earlier_pairs`). Nothing lists fields: a field added to a record is compared and recorded
+like the rest.
 """
 
 from __future__ import annotations
