@@ -57,9 +57,8 @@ def load_checked(root: Path, diags: Diagnostics, store: StoredDocuments,
             done[index] = store.adopt(rel, *entry, None, False)
         elif inside:
             missing.append(index)
-        else:  # outside the content folder: not read (listed_files said so), nor stored
-            done[index] = checked(kind, Document(kind, rel, None, readable=False), [], store.smart_quotes,
-                                  store.languages)  # fmt: skip
+        else:
+            done[index] = one(store, kind, path, rel, False)
     files = [listed[i][:3] for i in missing]
     if jobs > 1 and len(files) >= loadpool.PARALLEL_MIN and can_fork():
         done |= spread(files, missing, store, jobs)
@@ -77,9 +76,10 @@ def load_checked(root: Path, diags: Diagnostics, store: StoredDocuments,
 
 
 def one(store: StoredDocuments, kind: str, path: Path, rel: str, inside: bool) -> Checked:
-    """One file's Checked, from store or made here."""
+    """One file's Checked, from store or made here (outside the content folder: not read, as listed_files
+    reported, nor stored)."""
     if not inside:
-        return checked(kind, Document(kind, rel, None, readable=False), [], True, ())
+        return checked(kind, Document(kind, rel, None, readable=False), [], store.smart_quotes, store.languages)
     key, data, value = store.lookup(kind, path, rel)
     return store.adopt(rel, key, data, value, value is not None)
 
