@@ -79,8 +79,9 @@ def timed(owner, name):
         finally:
             spent[name] = spent.get(name, 0.0) + time.process_time() - started
     setattr(owner, name, wrapper)
-for name in ("load_content", "validate", "link", "plan", "render_all", "host_files", "view_files"):
-    timed(pipeline, name)
+for name in ("load_checked", "load_content", "validate", "link", "plan", "render_all", "host_files", "view_files"):
+    if hasattr(pipeline, name):  # load_checked: a cached build's load and validate (parallel/checkpool.py)
+        timed(pipeline, name)
 timed(buildcache.BuildStore, "inputs_key")
 timed(buildcache.BuildStore, "save")
 timed(inplace, "intact")

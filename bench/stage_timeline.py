@@ -54,11 +54,12 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=None, help="build into this folder (default: a new one)")
     parser.add_argument("--search", action="store_true", help="with the search index (the default build)")
     args = parser.parse_args()
-    stages = ("load_content", "validate", "link", "planned_pages", "render_all", "advise", "host_files",
+    stages = ("load_checked", "load_content", "validate", "link", "planned_pages", "render_all", "advise", "host_files",
               "view_files", "write_rest")  # fmt: skip
     timed(pagepool, "page_keys")
     for name in stages:
-        timed(pipeline, name)
+        if hasattr(pipeline, name):  # load_checked: a cached build's load and validate (checkpool.py)
+            timed(pipeline, name)
     timed(pagepool, "compile_templates")
     timed(ViewParts, "view_files", "view_files (cache)")
     timed(search.Background, "finish", "search_wait")

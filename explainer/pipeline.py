@@ -22,11 +22,11 @@ from .incremental.changes import LINK, Change, change_of, earlier_pairs, with_im
 from .incremental.imagecache import DiskVariants
 from .incremental.viewparts import ViewParts
 from .link import Site, link
-from .load import Document
 from .media import check_images, read_media
 from .mediafiles import MediaFile
 from .multilingual import language_files
 from .pages import PageSpec, Planner, page_makers, plan
+from .parallel.checkpool import load_checked
 from .parallel.forks import Workers, aside, can_fork
 from .parallel.gctune import fewer_collections, give_back_memory
 from .parallel.loadpool import load_content
@@ -158,7 +158,7 @@ class BuildRun:
 
     records: Records = field(default_factory=Records)
     site: Site | None = None
-    earlier: tuple[bytes, dict[str, Document]] | None = None
+    earlier: tuple[bytes, Records, frozenset[str]] | None = None  # StoredDocuments.earlier()
     shapes: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)  # link's and the planner tables'
     pairs: list[tuple[Any, Any]] | None = None  # each changed record with its version in the last build
     change: Change | None = None  # what changed since the last build, when link read none of it
@@ -174,14 +174,16 @@ def load_and_link(options: BuildOptions, diags: Diagnostics, cache: BuildCache |
         records = cache.validate(cache.load(options.content, diags), diags)
         site = cache.relink.link(records, diags, options.drafts)
     else:
-        documents = load_content(options.content, diags, store.documents if store else None, options.jobs)
-        if store:
+        if store:  # only the files whose bytes changed are loaded and validated (checkpool.py)
+            records, sites = load_checked(options.content, diags, store.documents, options.jobs)
             run.earlier = store.documents.earlier()
             store.read_documents = files_key(store.documents.used)
-            store.site_data = site_data_key(documents)
+            store.site_data = site_data_key(sites)
             store.documents.save()
-        records = validate(documents, diags)
-        del documents  # each file's text, data and lines (~200 MB at 20,000 cards): the records hold what is kept
+        else:
+            documents = load_content(options.content, diags, None, options.jobs)
+            records = validate(documents, diags)
+            del documents  # each file's text, data and lines (~200 MB at 20,000 cards): the records hold the rest
         give_back_memory()
         if store:  # what changed, tested against what link read of each kind of record last time (changes.py)
             run.shapes = dict(store.shapes)
@@ -405,9 +407,7 @@ def earlier_records(store: BuildStore, run: BuildRun, records: Records) -> list[
         or store.settings != store.last_settings
     ):
         return None
-    smart = records.site.smart_quotes if records.site else True
-    languages = records.site.languages if records.site else ()
-    return earlier_pairs(run.earlier[1].values(), records, smart, languages)
+    return earlier_pairs(run.earlier[1], run.earlier[2], records)
 
 
 def old_file(path: Path) -> bytes | None:

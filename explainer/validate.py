@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from .citations import number_citations, reading_order
@@ -56,6 +57,22 @@ class Records:
     catalogues: list[Catalogue] = field(default_factory=list)  # content/i18n/*.po
     translations: list[Translation] = field(default_factory=list)  # content/issues/<id>.<lang>.md
     texts: list[FactTexts] = field(default_factory=list)  # facts' and site.yaml's texts in other languages
+
+
+def merge_records(parts: list[Records]) -> Records:
+    """The records of documents validated one by one (`validate([doc], ...)`) as validate() gives them for all:
+    lists joined in order, sets joined, the rest the last one set."""
+    merged = Records()
+    for name in (f.name for f in dataclasses.fields(Records)):
+        values = [getattr(part, name) for part in parts]
+        kind = type(getattr(merged, name))
+        if kind is list:
+            setattr(merged, name, [item for value in values for item in value])
+        elif kind is set:
+            setattr(merged, name, set().union(*values))
+        else:
+            setattr(merged, name, next((v for v in reversed(values) if v is not None), None))
+    return merged
 
 
 def validate_issue(doc: Document, diags: Diagnostics, smart_quotes: bool = True) -> Issue | None:

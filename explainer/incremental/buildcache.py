@@ -16,10 +16,11 @@ Five things are kept, each under a key that holds everything its value depends o
 - each Markdown text: a digest of its source, of the links its `[[refs]]`
   render to and of the renderer's settings, with its HTML (zlib-compressed:
   a fifth of the memory and of the file) and findings.
-- each content file's parsed `Document` and load diagnostics
-  (`StoredDocuments`): a digest of its kind and bytes, in a file keyed on the
-  code, so an unchanged file is not parsed again. The bytes' digest is the one
-  taken for the whole build's key.
+- each content file's records, with its load and validation diagnostics
+  (`StoredDocuments`): a digest of its kind and bytes and of the settings
+  that validate it, in a file keyed on the code, so an unchanged file is
+  neither parsed nor validated again. The bytes' digest is the one taken for
+  the whole build's key.
 - each input file's stat (size, mtime, ctime, inode) with the digest of its
   bytes (`digests.FileDigests`): the whole build's key reads only the files
   whose stat changed, or that were written too close to the moment the stamps
@@ -43,12 +44,14 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..diagnostics import Diagnostic, Diagnostics
+from ..diagnostics import Diagnostic, Diagnostics, Severity
 from ..inplace import Stamp, output_manifest, stamp
-from ..load import Document, document_of, load_document, pack_document, unpack_document
+from ..load import Document, document_of, load_document
 from ..reads import Deps
+from ..validate import Records, merge_records, validate
 from .changes import DepTable, Packed
 from .digests import FORMAT, Digester, FileDigests, code_key, digest, folder_key
+from .packing import pack, unpack
 
 EDITS_MAX = 100  # StoredDocuments.earlier() answers for at most this many changed files
 
@@ -259,19 +262,37 @@ def files_key(entries: dict[str, tuple[bytes, bytes]]) -> bytes:
     return digest(*(rel.encode() + b"\x00" + key for rel, (key, _) in sorted(entries.items())))
 
 
+Checked = tuple[list[Diagnostic], Records, list[Diagnostic], Document | None]
+# a content file as StoredDocuments keeps it: its load diagnostics, its records (validate([document])), its
+# validation diagnostics, and its Document if it is site.yaml (whose settings the other files are validated by)
+
+
+def checked(kind: str, document: Document, loaded: list[Diagnostic], smart_quotes: bool,
+            languages: tuple[str, ...]) -> Checked:  # fmt: skip
+    """A loaded file validated alone, as validate() validates it among the others."""
+    own = Diagnostics()
+    records = validate([document], own, smart_quotes, languages)
+    return loaded, records, own.items, document if kind == "site" else None
+
+
 class StoredDocuments:
-    """load.load_content's cache for `build`: each content file's Document and load diagnostics, kept under a
-    digest of its kind and bytes (the name it is listed under is the key), so an unchanged file is not parsed
-    again. A Document is a function of those alone and of the code, which the file is keyed on as a whole.
-    Each file's entry is pickled on its own, so saving after a one-card edit pickles one Document, not all."""
+    """Loading and validation for a cached `build` (parallel/checkpool.py): each content file's records and
+    load and validation diagnostics (`Checked`), kept under a digest of its kind and bytes and of the settings
+    it is validated by (site.yaml's smart_quotes and languages; site.yaml's own entry is validated by itself),
+    so an unchanged file is neither parsed nor validated again. An entry is a function of those alone and of
+    the code, which the file is keyed on as a whole. Each file's entry is pickled on its own (packing.py), so
+    saving after a one-card edit pickles one card's records, not all."""
 
     def __init__(self, path: Path, code: bytes):
         self.path = path
         self.code = code
         self._entries: dict[str, tuple[bytes, bytes]] | None = None
-        self.used: dict[str, tuple[bytes, bytes]] = {}  # name → (key, pickled (Document's fields, diagnostics))
+        self.used: dict[str, tuple[bytes, bytes]] = {}  # name → (key, packed Checked)
         self.known: dict[str, bytes] = {}  # path → digest of its bytes, read for the build's inputs key
-        self.parsed = 0  # files parsed afresh by this build
+        self.parsed = 0  # files parsed and validated afresh by this build
+        self.smart_quotes = True  # the settings this build validates by (site.yaml's): settings()
+        self.languages: tuple[str, ...] = ()
+        self.setting = repr((True, ())).encode()
 
     @property
     def entries(self) -> dict[str, tuple[bytes, bytes]]:
@@ -281,62 +302,68 @@ class StoredDocuments:
             self._entries = entries if stored.get("code") == self.code and isinstance(entries, dict) else {}
         return self._entries
 
-    def load(self, kind: str, path: Path, rel: str, diags: Diagnostics) -> Document:
-        found = self.lookup(kind, path, rel)
-        if found is None:
-            return load_document(kind, path, rel, diags)  # which says why it cannot be read
-        entry, document, diagnostics = found
-        if document is None:
-            document, diagnostics = self.adopt(rel, entry, False)
-        else:
-            self.used[rel] = entry
-            self.parsed += 1
-        for diagnostic in diagnostics:
-            diags.add(diagnostic)
-        return document
+    def settings(self, smart_quotes: bool, languages: tuple[str, ...]) -> None:
+        """Validate by site.yaml's smart_quotes and languages (every file but site.yaml itself)."""
+        self.smart_quotes, self.languages = smart_quotes, languages
+        self.setting = repr((smart_quotes, languages)).encode()
 
-    def lookup(self, kind: str, path: Path, rel: str) -> tuple[tuple[bytes, bytes], Document | None,
-                                                                list[Diagnostic]] | None:  # fmt: skip
-        """The file's entry (key, pickled Document and diagnostics); with the Document and its diagnostics when
-        it was parsed afresh, (entry, None, []) when stored; None when the file cannot be read."""
+    def key(self, kind: str, raw: bytes) -> bytes:
+        """An entry's key: the file's kind, the digest of its bytes and the settings that validate it."""
+        return digest(b"document", kind.encode(), raw, b"" if kind == "site" else self.setting)
+
+    def stored(self, kind: str, path: Path, rel: str) -> tuple[bytes, bytes] | None:
+        """The file's entry, when its bytes (as this build's inputs key read them) are the ones it holds."""
         entry = self.entries.get(rel)
         known = self.known.get(str(path))  # its bytes' digest from this build's inputs key: not read again
-        if entry is not None and known is not None and entry[0] == digest(b"document", kind.encode(), known):
-            return entry, None, []
+        return entry if entry is not None and known is not None and entry[0] == self.key(kind, known) else None
+
+    def lookup(self, kind: str, path: Path, rel: str) -> tuple[bytes | None, bytes, Checked | None]:
+        """The file's entry (key, packed Checked), and its Checked when it was loaded and validated afresh
+        (None: stored); a key None when the file cannot be read (the Checked says why; not stored)."""
+        entry = self.stored(kind, path, rel)
+        if entry is not None:
+            return entry[0], entry[1], None
+        own = Diagnostics()
         try:
             raw = path.read_bytes()
         except OSError:
-            return None
-        key = digest(b"document", kind.encode(), digest(raw))
+            document = load_document(kind, path, rel, own)  # which says why it cannot be read
+            value = checked(kind, document, own.items, self.smart_quotes, self.languages)
+            return None, pack(value), value
+        key = self.key(kind, digest(raw))
+        entry = self.entries.get(rel)
         if entry is not None and entry[0] == key:
-            return entry, None, []
-        own = Diagnostics()
-        document = document_of(kind, raw, rel, own)
-        return (key, pack_document(document, own.items)), document, own.items
+            return key, entry[1], None
+        value = checked(kind, document_of(kind, raw, rel, own), own.items, self.smart_quotes, self.languages)
+        return key, pack(value), value
 
-    def adopt(self, rel: str, entry: tuple[bytes, bytes], parsed: bool) -> tuple[Document, list[Diagnostic]]:
-        """Keep entry as this build's for rel (parsed: afresh, by a loadpool worker); its Document and
-        diagnostics."""
-        self.used[rel] = entry
-        self.parsed += parsed
-        return unpack_document(entry[1])
+    def adopt(self, rel: str, key: bytes | None, data: bytes, value: Checked | None, parsed: bool) -> Checked:
+        """Keep the entry (key, data) as this build's for rel (parsed: afresh, here or by a worker), unless the
+        file could not be read (key None); its Checked (value, or unpacked from data)."""
+        if key is not None:
+            self.used[rel] = (key, data)
+            self.parsed += parsed
+        return value if value is not None else unpack(data)
 
-    def earlier(self) -> tuple[bytes, dict[str, Document]] | None:
+    def earlier(self) -> tuple[bytes, Records, frozenset[str]] | None:
         """Between loading and save(): the files_key() of the stored files (the ones the build that saved
-        them read) and each file's Document then, for the files this build read with other bytes; None when a
-        file was added or removed since."""
+        them read), and the records then of the files this build read with other bytes, with their names;
+        None when a file was added or removed since, or those records had errors."""
         before = self.entries
         if before.keys() != self.used.keys():
             return None
         changed = [rel for rel, (key, _) in self.used.items() if before[rel][0] != key]
         if len(changed) > EDITS_MAX:
             return None
-        return files_key(before), {rel: unpack_document(before[rel][1])[0] for rel in changed}
+        parts = [unpack(before[rel][1]) for rel in changed]
+        if any(d.severity is Severity.ERROR for part in parts for d in part[2]):
+            return None
+        return files_key(before), merge_records([part[1] for part in parts]), frozenset(changed)
 
     def save(self) -> None:
         """Keep the files of this build, if any was parsed afresh or is gone; then let go of every entry. Safe
         before the build has succeeded (an entry is a function of its key), and called right after loading:
-        the pickled entries (~130 MB at 20,000 cards) are then not held while the pages render."""
+        the pickled entries are then not held while the pages render."""
         if self.used and (self.parsed or len(self.used) != len(self.entries)):
             write_pickle(self.path, {"code": self.code, "documents": self.used})
         self.used, self._entries, self.parsed, self.known = {}, None, 0, {}

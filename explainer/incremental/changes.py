@@ -9,8 +9,9 @@ records that are not equal, each paired with its earlier version by id (`record_
 When link reads what changed, the lists, relations and pages themselves may differ: `change_of` answers
 None and the caller compares every page by value instead (serve: the PageSpecs; build: the page keys).
 `serve` pairs the records it holds in memory with the new ones; `build` pairs the records of the content
-files whose bytes changed, validated again as the last build read them, with the new ones
-(`earlier_pairs`). Nothing lists fields: a field added to a record is compared and recorded like the rest.
+files whose bytes changed, as the last build validated them (its build cache keeps each file's records),
+with the new ones (`earlier_pairs`). Nothing lists fields: a field added to a record is compared and recorded
+like the rest.
 """
 
 from __future__ import annotations
@@ -21,11 +22,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..diagnostics import Diagnostics
-from ..load import Document
 from ..mediafiles import FILE
 from ..reads import Deps, Key, same_shape
-from ..validate import Records, validate
+from ..validate import Records
 
 LINK = "link"  # the shared computation every page depends on: when it reads a change, nothing is kept by deps
 
@@ -97,17 +96,10 @@ def with_images(change: Change | None, before: Mapping[str, Any] | None, after: 
     return change | Change(frozenset((name, FILE) for name in names), frozenset()) if names else change
 
 
-def earlier_pairs(earlier: Iterable[Document], records: Records, smart_quotes: bool,
-                  languages: tuple[str, ...] = ()) -> list[tuple[Any, Any]] | None:  # fmt: skip
-    """`build`: the pairs of record_pairs() for the files whose bytes changed since the last build, given as
-    that build read them (StoredDocuments.earlier); None when their records differ in number or ids, or the
-    earlier ones had errors."""
-    documents = list(earlier)
-    own = Diagnostics()
-    before = validate(documents, own, smart_quotes, languages)
-    if own.has_errors():
-        return None
-    paths = {doc.path for doc in documents}
+def earlier_pairs(before: Records, paths: frozenset[str], records: Records) -> list[tuple[Any, Any]] | None:
+    """`build`: the pairs of record_pairs() for the files whose bytes changed since the last build (paths), given
+    the records that build validated from them (StoredDocuments.earlier); None when their records differ in
+    number or ids."""
     after = Records()
     for field in dataclasses.fields(Records):
         value = getattr(records, field.name)

@@ -39,7 +39,7 @@ from ..reads import Deps, unit
 from ..render import Renderer, render_each
 from ..siteconfig import languages_of, smart_quotes_of
 from ..theme import template_folders
-from ..validate import Records, validate
+from ..validate import Records, merge_records, validate
 from .imagecache import MemoryVariants
 from .pagereads import PageReads
 from .relink import Relinker
@@ -58,21 +58,6 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-def merge_records(parts: list[Records]) -> Records:
-    """The records of every document as one: lists joined in order, sets joined, the rest the last one set."""
-    merged = Records()
-    for field in dataclasses.fields(Records):
-        values = [getattr(part, field.name) for part in parts]
-        kind = type(getattr(merged, field.name))
-        if kind is list:
-            setattr(merged, field.name, [item for value in values for item in value])
-        elif kind is set:
-            setattr(merged, field.name, set().union(*values))
-        else:
-            setattr(merged, field.name, next((v for v in reversed(values) if v is not None), None))
-    return merged
 
 
 def folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
