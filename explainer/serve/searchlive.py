@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from ..views.bundles import MANIFEST, bundle_size, languages_of, manifest
-from ..views.search import INSTALL, STAMP, Source, bundle_files, index_bundle, plan_index
+from ..views.search import INSTALL, STAMP, Source, bundle_files, index_bundle, plan_index, trimming
 
 NICE = 10  # Pagefind yields the cores to the rebuild of the next save
 
@@ -82,12 +82,13 @@ class LiveIndex:
         started = time.perf_counter()
         source = Source(files.__getitem__, lambda path, target: target.write_bytes(files[path]))
         plan = plan_index(sorted(files), source, self.executable, bundle_size(), None)
+        place = trimming(source)  # what Pagefind reads of each page: the same bundle, less to parse
         made = 0
         for bundle in plan.bundles:
             wanted = plan.stamps[bundle.key]
             if self.stamps.get(bundle.key) == wanted:
                 continue
-            bundle_files_made = index_bundle(bundle, wanted, source.place, self.executable, self.output, NICE,
+            bundle_files_made = index_bundle(bundle, wanted, place, self.executable, self.output, NICE,
                                              lambda: self.stopped)  # fmt: skip
             if self.stopped:  # Ctrl-C reaches Pagefind too
                 return
