@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from .dates import PartialDate
 from .diagnostics import Diagnostics
+from .hostfiles import absolute_base
 from .link import Site, texts_of
 from .model import Issue, Ref, Source
 from .validate import Records
@@ -108,3 +109,19 @@ def actor_ids(issue: Issue) -> Iterator[str]:
     yield from (q.by.id for q in issue.quotes)
     for text in texts_of(issue):
         yield from (ref.id for ref in text.refs)
+
+
+def advise(site: Site, records: Records, base_url: str, diags: Diagnostics) -> None:
+    """After the pages have rendered: the advice warnings."""
+    likely_mistakes(site, records, diags)
+    warn_base_url(site, base_url, diags)
+
+
+def warn_base_url(site: Site, base_url: str, diags: Diagnostics) -> None:
+    if absolute_base(base_url) is None:
+        diags.warning(
+            site.config.path,
+            None,
+            f"base_url '{base_url}' is not a full URL such as https://example.org/explainer/: "
+            "sitemap.xml, feed.xml and canonical links are left out",
+        )

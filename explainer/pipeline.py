@@ -7,36 +7,33 @@ import functools
 import itertools
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import pictures
-from .advice import likely_mistakes
+from .advice import advise
 from .assets import fingerprint
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base, host_files
+from .imagefiles import listed_cards, made_cards, picture_files, share_files, shares_of
 from .incremental.buildcache import BuildStore, files_key, site_data_key
 from .incremental.changes import LINK, Change, change_of, earlier_pairs, with_images
 from .incremental.imagecache import DiskVariants
 from .incremental.viewparts import ViewParts
 from .link import Site, link
 from .media import check_images, read_media
-from .mediafiles import MediaFile
 from .multilingual import language_files
 from .pages import PageSpec, Planner, page_makers, plan
 from .parallel.checkpool import load_checked
-from .parallel.forks import Workers, aside, can_fork
+from .parallel.forks import aside
 from .parallel.gctune import fewer_collections, give_back_memory
 from .parallel.loadpool import load_content
-from .parallel.pagepool import PARALLEL_MIN, Progress, RenderJob, first_pass, make_renderer, render_all
+from .parallel.pagepool import Progress, RenderJob, first_pass, make_renderer, render_all
 from .parallel.previewpool import render_spread
 from .parallel.sidewrite import issue_feeds_aside
-from .pictures import VariantStore, variant_files
 from .reads import Deps, shaped, unit
 from .render import render_pages
-from .sharecards import ShareCard, draw, share_cards
 from .theme import static_files, static_folders, template_folders
 from .validate import Records, validate
 from .views import search
@@ -46,7 +43,6 @@ from .write import Staging, WriteStats
 if TYPE_CHECKING:
     from .incremental.memory import BuildCache
 
-CARDS_PER_TASK = 32  # share cards a drawing worker gets at once
 CHECK_ASIDE_MIN = 5_000  # output files from which their check runs in a child (a fork ~10 ms, a stat ~5 µs)
 
 
@@ -206,86 +202,6 @@ def load_and_link(options: BuildOptions, diags: Diagnostics, cache: BuildCache |
     return run
 
 
-def shares_of(base_url: str, store: VariantStore | None,
-              jobs: int = 1) -> Callable[[Site, list[PageSpec]], dict[str, bytes]]:  # fmt: skip
-    """share_files() for another language's site (multilingual.py): every card's bytes, by its path."""
-
-    def shares(site: Site, pages: list[PageSpec]) -> dict[str, bytes]:
-        made = share_files(site, pages, base_url, store, jobs=jobs)
-        return {path: data for path, data in made if data is not None}
-
-    return shares
-
-
-def share_files(site: Site, pages: list[PageSpec], base_url: str, store: VariantStore | None,
-                have: Callable[[str], bool] = lambda path: False,
-                jobs: int = 1) -> Iterator[tuple[str, bytes | None]]:  # fmt: skip
-    """Every page's share card (sharecards.py), when base_url names a host: None where have() says the output
-    holds it, else from store, else drawn (over jobs forked workers when there are many) and put in store."""
-    held, others = listed_cards(site, pages, base_url, have)
-    yield from ((path, None) for path in held)
-    yield from made_cards(others, store, jobs)
-
-
-def listed_cards(site: Site, pages: list[PageSpec], base_url: str,
-                 have: Callable[[str], bool]) -> tuple[list[str], list[ShareCard]]:  # fmt: skip
-    """The paths of the share cards have() says the output holds, and the other cards, in order."""
-    if absolute_base(base_url) is None:
-        return [], []
-    held, others = [], []
-    for path, card in sorted(share_cards(site, pages).items()):
-        if have(path):
-            held.append(path)
-        else:
-            others.append(card)
-    return held, others
-
-
-def made_cards(cards: list[ShareCard], store: VariantStore | None, jobs: int) -> Iterator[tuple[str, bytes]]:
-    """Each card's bytes: from store, else drawn (over jobs forked workers when there are many) and put there."""
-    missing = []
-    for card in cards:
-        data = store.get(card.path) if store is not None else None
-        if data is None:
-            missing.append(card)
-        else:
-            yield card.path, data
-    for card, data in zip(missing, drawn(missing, jobs), strict=True):
-        if store is not None:
-            store.put(card.path, data)
-        yield card.path, data
-
-
-def drawn(cards: list[ShareCard], jobs: int) -> Iterator[bytes]:
-    """Each card's PNG, in order: in this process, or over jobs forked workers for many."""
-    if jobs > 1 and len(cards) >= PARALLEL_MIN and can_fork():
-        with Workers(draw, jobs) as workers:  # ~2 ms a card: sent 32 at a time, not one round trip each
-            yield from workers.imap(cards, CARDS_PER_TASK)
-    else:
-        yield from map(draw, cards)
-
-
-def picture_files(site: Site, used: set[str], store: VariantStore | None,
-                  have: Callable[[str], bool] = lambda path: False,
-                  jobs: int = 1) -> Iterator[tuple[str, bytes | None]]:  # fmt: skip
-    """Every variant of every image shown (pictures.py): from the output (None) where have() says it holds the
-    file, else from store, else made (and put in store)."""
-    return variant_files(site.media, used, store, lambda files: made_variants(files, jobs), have)
-
-
-def made_variants(files: list[MediaFile], jobs: int) -> Iterator[dict[str, bytes]]:
-    """Each image's variants, in order: in this process, or over jobs forked workers for four or more."""
-    if jobs > 1 and len(files) >= 4 and can_fork():  # a pool costs ~0.1 s to start, an image ~0.5 s
-        with Workers(variants_of, jobs) as workers:
-            yield from workers.imap(files)
-    else:
-        yield from map(variants_of, files)
-
-
-def variants_of(file: MediaFile) -> dict[str, bytes]:
-    return pictures.make_variants(file, Path(file.path).read_bytes())
-
-
 def build_into(out: Staging, options: BuildOptions, diags: Diagnostics, store: BuildStore | None, run: BuildRun,
                assets: dict[str, str]) -> list[PageSpec] | None:  # fmt: skip
     """`build`'s plan, render and views, every file put into out as it is made; the pages, or None after errors."""
@@ -415,22 +331,6 @@ def old_file(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
-
-
-def advise(site: Site, records: Records, base_url: str, diags: Diagnostics) -> None:
-    """After the pages have rendered: the advice warnings."""
-    likely_mistakes(site, records, diags)
-    warn_base_url(site, base_url, diags)
-
-
-def warn_base_url(site: Site, base_url: str, diags: Diagnostics) -> None:
-    if absolute_base(base_url) is None:
-        diags.warning(
-            site.config.path,
-            None,
-            f"base_url '{base_url}' is not a full URL such as https://example.org/explainer/: "
-            "sitemap.xml, feed.xml and canonical links are left out",
-        )
 
 
 def start_index(out: Staging, jobs: int) -> search.Background:
