@@ -16,7 +16,6 @@ from .advice import advise
 from .assets import fingerprint
 from .diagnostics import Diagnostics
 from .hostfiles import absolute_base, host_files
-from .imagefiles import listed_cards, made_cards, picture_files, share_files, shares_of
 from .incremental.buildcache import BuildStore, files_key, site_data_key
 from .incremental.changes import LINK, Change, change_of, earlier_pairs, with_images
 from .incremental.imagecache import DiskVariants
@@ -28,6 +27,7 @@ from .pages import PageSpec, Planner, page_makers, plan
 from .parallel.checkpool import load_checked
 from .parallel.forks import aside
 from .parallel.gctune import fewer_collections, give_back_memory
+from .parallel.imagepool import listed_cards, made_cards, picture_files, share_files, shares_of
 from .parallel.loadpool import load_content
 from .parallel.pagepool import Progress, RenderJob, first_pass, make_renderer, render_all
 from .parallel.previewpool import render_spread

@@ -10,7 +10,8 @@ import pytest
 from conftest import run_main
 from test_speed_features import build, clean, corpus_site, tree
 
-from explainer import imagefiles, inplace, pipeline
+from explainer import inplace, pipeline
+from explainer.parallel import imagepool
 from explainer.views import search
 from explainer.views.relmap import Graph
 
@@ -106,7 +107,7 @@ def test_the_share_cards_are_listed_while_the_search_index_is_made(corpus_site: 
     """After the pages, every page's share card is listed (and the output's kept) before the build waits for
     Pagefind, not after; the cards to draw are drawn after it. The output is a clean build's either way."""
     order: list[str] = []
-    finish, listed = search.Background.finish, imagefiles.share_cards
+    finish, listed = search.Background.finish, imagepool.share_cards
 
     def finished(self: search.Background) -> object:
         order.append("search awaited")
@@ -117,7 +118,7 @@ def test_the_share_cards_are_listed_while_the_search_index_is_made(corpus_site: 
         return listed(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(search.Background, "finish", finished)
-    monkeypatch.setattr(imagefiles, "share_cards", cards)
+    monkeypatch.setattr(imagepool, "share_cards", cards)
     content = corpus_site / "content"
 
     def built(output: str, *args: str) -> dict[str, bytes]:

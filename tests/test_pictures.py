@@ -10,7 +10,8 @@ import pytest
 from conftest import CLEAN, edit, run_main, snapshot, soup, write_site
 from PIL import Image, ImageDraw
 
-from explainer import imagefiles, pictures, pipeline, sharecards
+from explainer import pictures, pipeline, sharecards
+from explainer.parallel import imagepool
 
 ISSUE = "content/issues/nato-expansion.md"
 
@@ -99,7 +100,7 @@ def test_a_second_build_makes_no_image(tmp_path: Path, monkeypatch: pytest.Monke
     real = pictures.make_variants
     monkeypatch.setattr(pictures, "make_variants", lambda file, data: made.append(file.name) or real(file, data))
     drawn: list[str] = []
-    monkeypatch.setattr(imagefiles, "draw", lambda card: drawn.append(card.title) or sharecards.draw(card))
+    monkeypatch.setattr(imagepool, "draw", lambda card: drawn.append(card.title) or sharecards.draw(card))
     root = pictured_site(tmp_path)
     build(root)
     assert sorted(made) == ["media/charts/bars.png", "media/photo.jpg"]
@@ -271,7 +272,7 @@ def test_a_share_card_is_deterministic_and_right_to_left_for_persian() -> None:
 
 def test_every_language_s_pages_have_cards_in_that_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     drawn: list[tuple[str, str]] = []
-    monkeypatch.setattr(imagefiles, "draw", lambda card: drawn.append((card.title, card.language)) or
+    monkeypatch.setattr(imagepool, "draw", lambda card: drawn.append((card.title, card.language)) or
                         sharecards.draw(card))  # fmt: skip
     root = pictured_site(tmp_path)
     (root / "content/site.yaml").write_text((root / "content/site.yaml").read_text() + "languages: [en, fa]\n")

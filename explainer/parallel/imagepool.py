@@ -7,15 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from . import pictures
-from .hostfiles import absolute_base
-from .link import Site
-from .mediafiles import MediaFile
-from .pages import PageSpec
-from .parallel.forks import Workers, can_fork
-from .parallel.pagepool import PARALLEL_MIN
-from .pictures import VariantStore, variant_files
-from .sharecards import ShareCard, draw, share_cards
+from .. import pictures
+from ..hostfiles import absolute_base
+from ..link import Site
+from ..mediafiles import MediaFile
+from ..pages import PageSpec
+from ..pictures import VariantStore, variant_files
+from ..sharecards import ShareCard, draw, share_cards
+from .forks import Workers, can_fork
+from .pagepool import PARALLEL_MIN
 
 CARDS_PER_TASK = 32  # share cards a drawing worker gets at once
 
