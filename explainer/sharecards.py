@@ -15,7 +15,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import isal
 import PIL
 from PIL import Image, ImageDraw, ImageFont, features
 
@@ -79,12 +78,12 @@ def fonts() -> tuple[str | None, str | None]:
 @cache
 def design() -> str:
     """Everything besides a card's text that its bytes depend on: this module's code (its layout and colours)
-    and bandpng's (its encoding), the fonts, whether text is shaped, Pillow's version, zlib's and ISA-L's."""
+    and bandpng's (its encoding), the fonts, whether text is shaped, Pillow's version and zlib's."""
     digests = [hashlib.sha256(Path(code).read_bytes()).hexdigest()[:12] for code in (__file__, bandpng.__file__)]
     for path in fonts():
         digests.append(hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12] if path else "built-in")
     return (f"v2 {BACKGROUND}{INK}{ACCENT} {digests} raqm={features.check('raqm')} {PIL.__version__} "
-            f"zlib={zlib.ZLIB_RUNTIME_VERSION} isal={isal.__version__}")  # fmt: skip
+            f"zlib={zlib.ZLIB_RUNTIME_VERSION}")  # fmt: skip
 
 
 @cache
