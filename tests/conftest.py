@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 import signal
 import subprocess
@@ -276,3 +277,16 @@ def build_to(site: Path, output: str, *args: str) -> Path:
 def links(page: Path) -> set[str]:
     """Every href on a page."""
     return {str(a["href"]) for a in soup(page).find_all("a", href=True)}
+
+
+def dies_in_children(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> None:
+    """owner.name, as a forked worker calls it, kills that worker (as the OOM killer would, mid-share); the
+    process that set this up still calls the real one."""
+    parent, real = os.getpid(), getattr(owner, name)
+
+    def fails_in_a_child(*args: object) -> object:
+        if os.getpid() != parent:
+            os._exit(7)
+        return real(*args)
+
+    monkeypatch.setattr(owner, name, fails_in_a_child)

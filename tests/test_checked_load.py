@@ -3,11 +3,10 @@ others' records and diagnostics come from the build cache, and the result is a f
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, dies_in_children
 from test_speed_features import broken_corpus, build, clean, corpus_site, tree
 
 from explainer import validate as validate_module
@@ -131,14 +130,7 @@ def test_a_checking_process_that_fails_leaves_its_files_to_the_main_one(
     content = broken_corpus(corpus_site)
     one = Diagnostics()
     reference = validate(load_content(content, one), one)
-    parent, real = os.getpid(), checkpool.check_one
-
-    def fails_in_a_child(*args: object) -> object:
-        if os.getpid() != parent:
-            os._exit(7)  # killed mid-share, as by the OOM killer
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(checkpool, "check_one", fails_in_a_child)
+    dies_in_children(monkeypatch, checkpool, "check_one")
     got = Diagnostics()
     store = StoredDocuments(corpus_site / "documents.pickle", b"code")
     assert checkpool.load_checked(content, got, store, 2)[0] == reference

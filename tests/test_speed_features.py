@@ -12,7 +12,7 @@ from typing import Any
 
 import markdown
 import pytest
-from conftest import REPO, generated_site, run_build, run_main, tree
+from conftest import REPO, dies_in_children, generated_site, run_build, run_main, tree
 
 from explainer import render
 from explainer.fastinline import needed_characters, speed_up
@@ -398,14 +398,7 @@ def test_a_loading_process_that_fails_leaves_its_files_to_the_main_one(
     content = broken_corpus(corpus_site)
     one = Diagnostics()
     reference = load_content(content, one)
-    parent, real = os.getpid(), loadpool.load_one
-
-    def fails_in_a_child(*args: object) -> object:
-        if os.getpid() != parent:
-            os._exit(7)  # killed mid-share, as by the OOM killer
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(loadpool, "load_one", fails_in_a_child)
+    dies_in_children(monkeypatch, loadpool, "load_one")
     got = Diagnostics()
     assert loadpool.load_content(content, got, None, 2) == reference
     assert got.items == one.items
